@@ -1,0 +1,24 @@
+# SEI formation at Li-metal / sulfide solid-electrolyte interfaces.
+# Structures -> DP-GEN active learning -> DeePMD-kit model -> LAMMPS MD -> analyses -> figures.
+# Usage: snakemake --cores all --config scale=demo   (see README.md)
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/structures.smk"
+include: "workflow/rules/active_learning.smk"
+include: "workflow/rules/training.smk"
+include: "workflow/rules/md.smk"
+include: "workflow/rules/analysis.smk"
+include: "workflow/rules/figures.smk"
+
+
+rule all:
+    input:
+        all_targets(),
+    default_target: True

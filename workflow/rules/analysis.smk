@@ -1,0 +1,23 @@
+# Stage 5: SEI analyses over the MD trajectories (streamed frame by frame).
+
+
+rule sei_analysis:
+    """Intact PS4 count, SEI thickness and reduced fraction alpha per frame."""
+    input:
+        done=f"{RES}/{{study}}/md/T{{T}}/md.done",
+        info=f"{RES}/{{study}}/structures/md_interface.json",
+    output:
+        f"{RES}/{{study}}/analysis/sei_T{{T}}.csv",
+    log:
+        f"logs/{SCALE}/{{study}}/sei_analysis_T{{T}}.log",
+    params:
+        analysis=config["analysis"],
+        md=S["md"],
+        type_map=config["type_map"],
+    threads: 1
+    resources:
+        mem_mb=4000,
+    conda:
+        "../../envs/analysis.yaml"
+    script:
+        "../scripts/sei_analysis.py"

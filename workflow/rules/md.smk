@@ -1,0 +1,26 @@
+# Stage 4: production MD with LAMMPS pair_style deepmd (compressed model), in restartable
+# segments: NVT equilibration, then NPT Nose-Hoover (tdamp 0.1 ps, pdamp 1 ps).
+
+
+rule production_md:
+    input:
+        data=f"{RES}/{{study}}/structures/md_interface.lmp",
+        info=f"{RES}/{{study}}/structures/md_interface.json",
+        model=lambda wc: f"{RES}/{model_study(wc.study)}/model/compressed_model.pth",
+    output:
+        done=f"{RES}/{{study}}/md/T{{T}}/md.done",
+    log:
+        f"logs/{SCALE}/{{study}}/production_md_T{{T}}.log",
+    benchmark:
+        f"benchmarks/{SCALE}/{{study}}/production_md_T{{T}}.tsv"
+    params:
+        md=S["md"],
+        type_map=config["type_map"],
+        seed=lambda wc: config["seed"] + int(wc.T),
+    threads: S["md"]["mpi_ranks"]
+    resources:
+        mem_mb=8000,
+    conda:
+        "../../envs/deepmd-lammps-cpu.yaml"
+    script:
+        "../scripts/production_md.py"

@@ -1,0 +1,49 @@
+# Stage 1: starting structures from published crystallographic data (pymatgen / ASE).
+
+
+rule exploration_structures:
+    """Bulk and interface cells for initial oracle data and DP-GEN exploration."""
+    input:
+        resources=config["structures"]["resource_dir"],
+    output:
+        directory(f"{RES}/{{study}}/structures/systems"),
+    log:
+        f"logs/{SCALE}/{{study}}/exploration_structures.log",
+    params:
+        structures=config["structures"],
+        initial_data=S["initial_data"],
+        lpsc_repeats=S["exploration_interface"]["lpsc_repeats"],
+        ratio=lambda wc: config["study"][wc.study]["li_to_lpsc_ratio"],
+        seed=config["seed"],
+    threads: 1
+    resources:
+        mem_mb=2000,
+    conda:
+        "../../envs/structures.yaml"
+    script:
+        "../scripts/build_structures.py"
+
+
+rule md_structure:
+    """Symmetric Li(110)|Li6PS5Cl(100)|Li cell of the production MD (LAMMPS data file)."""
+    input:
+        resources=config["structures"]["resource_dir"],
+    output:
+        data=f"{RES}/{{study}}/structures/md_interface.lmp",
+        info=f"{RES}/{{study}}/structures/md_interface.json",
+        poscar=f"{RES}/{{study}}/structures/md_interface.vasp",
+    log:
+        f"logs/{SCALE}/{{study}}/md_structure.log",
+    params:
+        structures=config["structures"],
+        lpsc_repeats=S["md"]["lpsc_repeats"],
+        ratio=lambda wc: config["study"][wc.study]["li_to_lpsc_ratio"],
+        type_map=config["type_map"],
+        seed=lambda wc: config["seed"] + 1,
+    threads: 1
+    resources:
+        mem_mb=4000,
+    conda:
+        "../../envs/structures.yaml"
+    script:
+        "../scripts/md_structure.py"

@@ -1,0 +1,102 @@
+# Stage 3: final DeePMD-kit model on all labelled data: train, freeze, compress, test.
+
+
+rule training_input:
+    """DeePMD-kit input.json (se_e2_a, PyTorch backend) for the final model."""
+    input:
+        train=f"{RES}/{{study}}/dataset/train",
+        valid=f"{RES}/{{study}}/dataset/valid",
+    output:
+        f"{RES}/{{study}}/model/input.json",
+    log:
+        f"logs/{SCALE}/{{study}}/training_input.log",
+    params:
+        type_map=config["type_map"],
+        descriptor=config["descriptor"],
+        dpgen=S["dpgen"],
+        steps=S["final_model"]["training_steps"],
+        seed=config["seed"],
+    threads: 1
+    resources:
+        mem_mb=1000,
+    conda:
+        "../../envs/deepmd-lammps-cpu.yaml"
+    script:
+        "../scripts/training_input.py"
+
+
+rule train_model:
+    """dp --pt train; a killed run restarts from its last checkpoint."""
+    input:
+        f"{RES}/{{study}}/model/input.json",
+    output:
+        ckpt=f"{RES}/{{study}}/model/model.ckpt.pt",
+        lcurve=f"{RES}/{{study}}/model/lcurve.out",
+    log:
+        f"logs/{SCALE}/{{study}}/train_model.log",
+    benchmark:
+        f"benchmarks/{SCALE}/{{study}}/train_model.tsv"
+    threads: 1
+    resources:
+        mem_mb=8000,
+    conda:
+        "../../envs/deepmd-lammps-cpu.yaml"
+    shell:
+        "log=$(realpath {log}); cd $(dirname {input}) && "
+        "if [ -f checkpoint ]; then restart=\"--restart $(cat checkpoint)\"; else restart=; fi; "
+        "OMP_NUM_THREADS={threads} DP_INTRA_OP_PARALLELISM_THREADS={threads} "
+        "DP_INTER_OP_PARALLELISM_THREADS=1 dp --pt train input.json $restart > $log 2>&1"
+
+
+rule freeze_model:
+    input:
+        f"{RES}/{{study}}/model/model.ckpt.pt",
+    output:
+        f"{RES}/{{study}}/model/frozen_model.pth",
+    log:
+        f"logs/{SCALE}/{{study}}/freeze_model.log",
+    threads: 1
+    resources:
+        mem_mb=4000,
+    conda:
+        "../../envs/deepmd-lammps-cpu.yaml"
+    shell:
+        "dp --pt freeze -c {input} -o {output} > {log} 2>&1"
+
+
+rule compress_model:
+    """Tabulated embedding nets (dp compress): several times faster MD, same accuracy."""
+    input:
+        model=f"{RES}/{{study}}/model/frozen_model.pth",
+        train=f"{RES}/{{study}}/dataset/train",
+    output:
+        f"{RES}/{{study}}/model/compressed_model.pth",
+    log:
+        f"logs/{SCALE}/{{study}}/compress_model.log",
+    benchmark:
+        f"benchmarks/{SCALE}/{{study}}/compress_model.tsv"
+    threads: 1
+    resources:
+        mem_mb=8000,
+    conda:
+        "../../envs/deepmd-lammps-cpu.yaml"
+    shell:
+        "OMP_NUM_THREADS=1 dp --pt compress -i {input.model} -o {output} > {log} 2>&1"
+
+
+rule test_model:
+    """dp test of the compressed model on the held-out oracle frames."""
+    input:
+        model=f"{RES}/{{study}}/model/compressed_model.pth",
+        valid=f"{RES}/{{study}}/dataset/valid",
+    output:
+        directory(f"{RES}/{{study}}/model/test"),
+    log:
+        f"logs/{SCALE}/{{study}}/test_model.log",
+    threads: 1
+    resources:
+        mem_mb=4000,
+    conda:
+        "../../envs/deepmd-lammps-cpu.yaml"
+    script:
+        "../scripts/test_model.py"

@@ -1,0 +1,49 @@
+"""Rule dpgen_inputs: write param.json and machine.json from config, validated by DP-GEN."""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+from seiflow.dpgen_inputs import check_dpgen_inputs, make_machine, make_param
+
+
+def write_dpgen_inputs(init_dirs, systems_dir, out_param, out_machine, p):
+    workdir = Path(out_param).parent
+    init_prefix = os.path.relpath(Path(init_dirs[0]).parent, workdir)
+    sys_prefix = os.path.relpath(systems_dir, workdir)
+    names = [Path(d).name for d in init_dirs]
+    param = make_param(
+        p.type_map,
+        names,
+        [[f"{n}.vasp"] for n in names],
+        p.dpgen,
+        p.descriptor,
+        p.seed,
+        init_data_prefix=init_prefix,
+        sys_configs_prefix=sys_prefix,
+        pressure_bar=p.pressure_bar,
+    )
+    machine = make_machine(
+        str((workdir / "remote").resolve()),
+        p.oracle,
+        p.scripts,
+        mpi_ranks=1,
+        fp_group_size=p.dpgen["fp_group_size"],
+    )
+    check_dpgen_inputs(param, machine)
+    Path(out_param).write_text(json.dumps(param, indent=2))
+    Path(out_machine).write_text(json.dumps(machine, indent=2))
+    print(f"wrote {out_param} and {out_machine}: {len(param['model_devi_jobs'])} iterations, "
+          f"{len(names)} systems")
+
+
+if __name__ == "__main__":
+    sys.stdout = sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
+    write_dpgen_inputs(
+        list(snakemake.input.init),  # noqa: F821
+        snakemake.input.systems,  # noqa: F821
+        snakemake.output.param,  # noqa: F821
+        snakemake.output.machine,  # noqa: F821
+        snakemake.params,  # noqa: F821
+    )

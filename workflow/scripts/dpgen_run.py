@@ -1,0 +1,15 @@
+"""Rule dpgen_run: run (or resume) DP-GEN in its work folder."""
+
+import logging
+import sys
+from pathlib import Path
+
+from seiflow.active_learning import run_dpgen
+
+if __name__ == "__main__":
+    log = open(snakemake.log[0], "a")  # noqa: F821  (appends: a resumed run keeps history)
+    sys.stdout = sys.stderr = log
+    logging.basicConfig(stream=log, level=logging.INFO, force=True)
+    workdir = Path(snakemake.input.param).parent  # noqa: F821
+    run_dpgen(workdir, snakemake.params.seed, (workdir / "remote").resolve())  # noqa: F821
+    Path(snakemake.output.done).write_text("finished\n")  # noqa: F821

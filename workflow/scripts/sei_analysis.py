@@ -1,0 +1,42 @@
+"""Rule sei_analysis: per-frame intact PS4, SEI thickness and alpha, streamed over dumps."""
+
+import json
+import sys
+from pathlib import Path
+
+from seiflow.lammps_md import segment_dumps
+from seiflow.sei_analysis import analyse_trajectory, iter_lammps_dump
+
+
+def frames_in_order(md_dir, type_map):
+    """Frames of all segment dumps, each timestep once (segments share boundary frames)."""
+    last = -1
+    for dump in segment_dumps(md_dir):
+        for atoms in iter_lammps_dump(dump, type_map=type_map):
+            step = int(atoms.info["timestep"])
+            if step > last:
+                last = step
+                yield atoms
+
+
+def dump_times_ps(md):
+    """Times (ps) of the dumped frames: steps 0, dump_every, ..., npt_steps."""
+    dt_ps = md["timestep_fs"] / 1000.0
+    return [k * md["dump_every"] * dt_ps for k in range(md["npt_steps"] // md["dump_every"] + 1)]
+
+
+if __name__ == "__main__":
+    sys.stdout = sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
+    p = snakemake.params  # noqa: F821
+    md_dir = Path(snakemake.input.done).parent  # noqa: F821
+    info = json.loads(Path(snakemake.input.info).read_text())  # noqa: F821
+    df = analyse_trajectory(
+        frames_in_order(md_dir, p.type_map),
+        dump_times_ps(p.md),
+        info["n_formula_units_lpsc"],
+        ps4_cutoff=p.analysis["ps4_cutoff_A"],
+        ps_cn_cutoff=p.analysis["ps_cn_cutoff_A"],
+    )
+    df.insert(1, "temperature_K", float(snakemake.wildcards.T))  # noqa: F821
+    df.to_csv(snakemake.output[0], index=False)  # noqa: F821
+    print(df.to_string())

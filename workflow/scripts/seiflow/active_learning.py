@@ -1,0 +1,249 @@
+"""Run DP-GEN, stop its jobs on failure, and collect the labelled data it produced.
+
+DP-GEN (Zhang et al., Comput. Phys. Commun. 253, 107206 (2020)) iterates
+train -> explore (LAMMPS model deviation) -> label (oracle). A frame explored with the
+committee of ``numb_models`` models is *accurate* when the maximum force deviation
+``max_devi_f < trust_lo``, a *candidate* (sent to the oracle) when
+``trust_lo <= max_devi_f < trust_hi``, and *failed* when ``max_devi_f >= trust_hi``
+(Zhang et al. 2020, eq. 3: max_i sqrt(<|F_i - <F_i>|^2>)).
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import random
+import signal
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+
+def _kill_dispatched_jobs(remote_root: str | Path) -> list[int]:
+    """Kill the background jobs that dpdispatcher's ``Shell`` batch started under a root.
+
+    dpdispatcher records each Shell job's PID in ``<hash>_job_id`` files; the jobs are
+    ``nohup`` processes that outlive an interrupted ``dpgen``. Returns the PIDs signalled.
+    """
+    import psutil
+
+    killed = []
+    for id_file in glob.glob(os.path.join(str(remote_root), "**", "*_job_id"), recursive=True):
+        try:
+            pid = int(Path(id_file).read_text().strip())
+            proc = psutil.Process(pid)
+        except (ValueError, OSError, psutil.Error):
+            continue
+        procs = [proc, *proc.children(recursive=True)]
+        for p in procs:
+            try:
+                p.kill()
+                killed.append(p.pid)
+            except psutil.Error:
+                pass
+    return killed
+
+
+def run_dpgen(workdir: str | Path, seed: int, remote_root: str | Path) -> None:
+    """Run (or resume) ``dpgen run param.json machine.json`` inside ``workdir``.
+
+    This calls ``dpgen.generator.run.run_iter`` (what ``dpgen run`` calls) after seeding
+    Python's ``random`` and NumPy's global RNG, from which DP-GEN draws per-model training
+    seeds and the candidate shuffle. DP-GEN resumes from ``record.dpgen`` by itself, and
+    dpdispatcher recovers submitted jobs (finished fp tasks are not redone). A resumed run
+    therefore continues the same data set but draws later seeds from a restarted RNG.
+
+    Parameters
+    ----------
+    workdir : path
+        Folder holding ``param.json`` and ``machine.json``.
+    seed : int
+        Seed for Python's ``random`` and ``numpy.random``.
+    remote_root : path
+        dpdispatcher root of this run; its background jobs are killed if DP-GEN fails or is
+        interrupted (SIGTERM/SIGINT), so no orphan keeps burning cores.
+
+    Raises
+    ------
+    Exception
+        Whatever DP-GEN raised, after the jobs were stopped.
+    """
+    from dpgen.generator.run import run_iter
+
+    cwd = os.getcwd()
+    os.chdir(workdir)
+    previous = signal.getsignal(signal.SIGTERM)
+
+    def _on_term(signum, frame):  # turn SIGTERM (snakemake kill) into an exception
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    signal.signal(signal.SIGTERM, _on_term)
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    try:
+        run_iter("param.json", "machine.json")
+    except BaseException:
+        _kill_dispatched_jobs(remote_root)
+        raise
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        os.chdir(cwd)
+
+
+def classify_model_deviation(max_devi_f: np.ndarray, trust_lo: float, trust_hi: float) -> dict:
+    """Count explored frames as accurate / candidate / failed.
+
+    Parameters
+    ----------
+    max_devi_f : ndarray, shape (n_frames,)
+        Maximum force model deviation of each frame (eV/Å), column 5 of ``model_devi.out``.
+    trust_lo, trust_hi : float
+        Trust levels (eV/Å).
+
+    Returns
+    -------
+    dict
+        ``n_frames``, ``n_accurate``, ``n_candidate``, ``n_failed``.
+
+    Raises
+    ------
+    ValueError
+        If ``trust_lo >= trust_hi``.
+    """
+    if trust_lo >= trust_hi:
+        raise ValueError("trust_lo must be < trust_hi")
+    f = np.asarray(max_devi_f, dtype=float).ravel()
+    return {
+        "n_frames": int(f.size),
+        "n_accurate": int((f < trust_lo).sum()),
+        "n_candidate": int(((f >= trust_lo) & (f < trust_hi)).sum()),
+        "n_failed": int((f >= trust_hi).sum()),
+    }
+
+
+def _n_frames(system_dir: str) -> int:
+    import dpdata
+
+    return len(dpdata.LabeledSystem(system_dir, fmt="deepmd/npy"))
+
+
+def active_learning_report(workdir: str | Path, init_frames: int, trust_lo: float,
+                           trust_hi: float) -> pd.DataFrame:
+    """Per DP-GEN iteration: explored-frame shares and labelled data-set size.
+
+    Parameters
+    ----------
+    workdir : path
+        DP-GEN work folder (holds ``iter.*``).
+    init_frames : int
+        Number of oracle-labelled initial frames.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``iteration``, ``n_frames``, ``n_accurate``, ``n_candidate``, ``n_failed``,
+        ``share_accurate``, ``share_candidate``, ``share_failed``, ``n_labelled_new``,
+        ``dataset_size`` (cumulative frames after that iteration).
+    """
+    rows = []
+    size = int(init_frames)
+    for it_dir in sorted(glob.glob(os.path.join(str(workdir), "iter.*"))):
+        devi = [np.loadtxt(f, ndmin=2)[:, 4]
+                for f in sorted(glob.glob(os.path.join(it_dir, "01.model_devi", "task.*",
+                                                       "model_devi.out")))]
+        if not devi:
+            continue
+        counts = classify_model_deviation(np.concatenate(devi), trust_lo, trust_hi)
+        new = sum(_n_frames(d) for d in fp_data_dirs(it_dir))
+        size += new
+        n = max(counts["n_frames"], 1)
+        rows.append({
+            "iteration": int(it_dir.rsplit(".", 1)[1]),
+            **counts,
+            "share_accurate": counts["n_accurate"] / n,
+            "share_candidate": counts["n_candidate"] / n,
+            "share_failed": counts["n_failed"] / n,
+            "n_labelled_new": new,
+            "dataset_size": size,
+        })
+    return pd.DataFrame(rows)
+
+
+def fp_data_dirs(iter_dir: str | Path) -> list[str]:
+    """``deepmd/npy`` folders DP-GEN wrote from labelled candidates of one iteration.
+
+    The custom fp style stores a ``dpdata.MultiSystems`` per exploration system in
+    ``02.fp/data.<sys>/<formula>/``.
+    """
+    return sorted(
+        os.path.dirname(p)
+        for p in glob.glob(os.path.join(str(iter_dir), "02.fp", "data.*", "**", "type.raw"),
+                           recursive=True)
+    )
+
+
+def collect_dataset(init_dirs: list[str], workdir: str | Path, type_map: list[str],
+                    out_train: str | Path, out_valid: str | Path, validation_fraction: float,
+                    seed: int) -> dict:
+    """Gather initial and DP-GEN-labelled frames and split them into train / held-out sets.
+
+    Frames are split at random (``numpy.random.default_rng(seed)``), per system, so every
+    composition appears in both sets; each system keeps at least one training frame.
+
+    Parameters
+    ----------
+    init_dirs : list of str
+        ``deepmd/npy`` folders of the initial oracle data.
+    workdir : path
+        DP-GEN work folder.
+    out_train, out_valid : path
+        Output ``deepmd/npy`` MultiSystems folders.
+    validation_fraction : float
+        Share of frames held out (0 < f < 0.5).
+
+    Returns
+    -------
+    dict
+        ``n_train``, ``n_valid``, ``n_systems``, ``n_init``, ``n_dpgen`` (frame counts).
+
+    Raises
+    ------
+    ValueError
+        If no labelled frame is found or the fraction is outside (0, 0.5).
+    """
+    import dpdata
+
+    if not 0.0 < validation_fraction < 0.5:
+        raise ValueError("validation_fraction must be in (0, 0.5)")
+    rng = np.random.default_rng(seed)
+    dp_dirs = [d for it in sorted(glob.glob(os.path.join(str(workdir), "iter.*")))
+               for d in fp_data_dirs(it)]
+    train = dpdata.MultiSystems(type_map=list(type_map))
+    valid = dpdata.MultiSystems(type_map=list(type_map))
+    n_init = n_dpgen = 0
+    for d in [*init_dirs, *dp_dirs]:
+        system = dpdata.LabeledSystem(d, fmt="deepmd/npy", type_map=list(type_map))
+        n = len(system)
+        if d in init_dirs:
+            n_init += n
+        else:
+            n_dpgen += n
+        order = rng.permutation(n)
+        n_valid = min(int(round(validation_fraction * n)), n - 1)
+        if n_valid > 0:
+            valid.append(system.sub_system(np.sort(order[:n_valid])))
+        train.append(system.sub_system(np.sort(order[n_valid:])))
+    n_train = train.get_nframes()
+    if n_train == 0:
+        raise ValueError("no labelled frames found: initial data and DP-GEN output are empty")
+    train.to_deepmd_npy(str(out_train))
+    valid.to_deepmd_npy(str(out_valid))
+    Path(out_valid).mkdir(parents=True, exist_ok=True)
+    return {
+        "n_train": int(n_train),
+        "n_valid": int(valid.get_nframes()),
+        "n_systems": len(train.systems),
+        "n_init": n_init,
+        "n_dpgen": n_dpgen,
+    }

@@ -1,0 +1,190 @@
+"""Production MD with LAMMPS ``pair_style deepmd``, run in restartable segments.
+
+Protocol (Ding et al., paper 001, methods): velocities at T, NVT equilibration, then NPT
+with Nosé–Hoover thermostat and barostat (time constants 0.1 ps and 1 ps). Every segment is
+its own LAMMPS process that starts from ``restart.<step>`` and writes ``restart.<step+n>``;
+a killed run resumes from the last finished segment. Each segment writes its own dump file,
+renamed from ``*.part`` only after LAMMPS finished, so a dump file on disk is always complete.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import re
+import subprocess
+import time
+from pathlib import Path
+
+_RESTART_RE = re.compile(r"restart\.(\d+)$")
+_LOOP_RE = re.compile(
+    r"Loop time of ([0-9.eE+-]+) on (\d+) procs for (\d+) steps with (\d+) atoms"
+)
+
+
+def _header(pair_model: str, type_map: list[str], timestep_ps: float) -> str:
+    return (
+        f"pair_style deepmd {pair_model}\n"
+        f"pair_coeff * * {' '.join(type_map)}\n"
+        "neighbor 1.0 bin\n"
+        "neigh_modify every 1 delay 0 check yes\n"
+        f"timestep {timestep_ps:.6g}\n"
+        "thermo_style custom step time temp pe ke etotal press vol lx ly lz\n"
+        "thermo_modify lost error flush yes\n"
+    )
+
+
+def equilibration_input(data_file: str, model: str, type_map: list[str], temperature_K: float,
+                        timestep_ps: float, nvt_steps: int, seed: int, restart_out: str,
+                        thermo_every: int = 100) -> str:
+    """LAMMPS input of the NVT equilibration that ends in ``restart_out`` at timestep 0.
+
+    Parameters
+    ----------
+    data_file : str
+        ``atom_style atomic`` data file whose types follow ``type_map``.
+    model : str
+        DeePMD model file (``.pth``).
+    temperature_K : float
+        Target temperature (K); Gaussian velocities with zero total momentum.
+    timestep_ps : float
+        MD time step (ps, LAMMPS metal units).
+    nvt_steps : int
+        Nosé–Hoover NVT steps (tdamp 0.1 ps); 0 only assigns velocities.
+    seed : int
+        Velocity seed (1 <= seed < 2^31 after folding).
+
+    Returns
+    -------
+    str
+        LAMMPS input text.
+    """
+    seed = int(seed) % (2**31 - 1) or 1
+    return (
+        "units metal\natom_style atomic\nboundary p p p\n"
+        f"read_data {data_file}\n"
+        + _header(model, type_map, timestep_ps)
+        + f"thermo {thermo_every}\n"
+        f"velocity all create {temperature_K} {seed} dist gaussian mom yes rot no\n"
+        f"fix eq all nvt temp {temperature_K} {temperature_K} 0.1\n"
+        f"run {int(nvt_steps)}\n"
+        "unfix eq\n"
+        "reset_timestep 0\n"
+        f"write_restart {restart_out}\n"
+    )
+
+
+def npt_segment_input(restart_in: str, model: str, type_map: list[str], temperature_K: float,
+                      pressure_bar: float, timestep_ps: float, n_steps: int, dump_every: int,
+                      dump_file: str, restart_out: str, thermo_every: int = 100) -> str:
+    """LAMMPS input of one NPT segment (Nosé–Hoover, tdamp 0.1 ps, pdamp 1 ps, ``aniso``).
+
+    The dump has columns ``id type element x y z`` (Å) sorted by id; ``element`` carries the
+    symbols so analyses never guess the type order. The thermostat/barostat state travels in
+    the restart files (same fix ID in every segment).
+    """
+    return (
+        f"read_restart {restart_in}\n"
+        + _header(model, type_map, timestep_ps)
+        + f"thermo {thermo_every}\n"
+        f"fix prod all npt temp {temperature_K} {temperature_K} 0.1 "
+        f"aniso {pressure_bar} {pressure_bar} 1.0\n"
+        f"dump traj all custom {int(dump_every)} {dump_file} id type element x y z\n"
+        f"dump_modify traj element {' '.join(type_map)} sort id\n"
+        f"run {int(n_steps)}\n"
+        f"write_restart {restart_out}\n"
+    )
+
+
+def completed_step(md_dir: str | Path) -> int | None:
+    """Timestep of the newest finished restart file in ``md_dir`` (None if none)."""
+    steps = [int(m.group(1)) for p in glob.glob(os.path.join(str(md_dir), "restart.*"))
+             if (m := _RESTART_RE.search(p))]
+    return max(steps) if steps else None
+
+
+def segment_dumps(md_dir: str | Path) -> list[str]:
+    """Finished segment dump files in time order."""
+    files = glob.glob(os.path.join(str(md_dir), "dump.*.lammpstrj"))
+    return sorted(files, key=lambda p: int(Path(p).name.split(".")[1]))
+
+
+def parse_loop_time(log_text: str) -> list[dict]:
+    """Performance lines of a LAMMPS log: wall seconds, ranks, steps, atoms, atom-steps/s."""
+    out = []
+    for m in _LOOP_RE.finditer(log_text):
+        wall, procs, steps, atoms = float(m[1]), int(m[2]), int(m[3]), int(m[4])
+        out.append({"wall_s": wall, "mpi_ranks": procs, "steps": steps, "atoms": atoms,
+                    "atom_steps_per_s": steps * atoms / wall if wall > 0 else float("nan")})
+    return out
+
+
+def run_lammps(input_text: str, workdir: Path, name: str, lmp_cmd: list[str]) -> list[dict]:
+    """Write ``<name>.in``, run LAMMPS in ``workdir`` and return its loop-time records.
+
+    Raises
+    ------
+    subprocess.CalledProcessError
+        If LAMMPS fails (e.g. lost atoms of an exploding model); the log stays on disk.
+    """
+    (workdir / f"{name}.in").write_text(input_text)
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "DP_INTRA_OP_PARALLELISM_THREADS": "1",
+           "DP_INTER_OP_PARALLELISM_THREADS": "1"}
+    subprocess.run([*lmp_cmd, "-in", f"{name}.in", "-log", f"{name}.log", "-screen", "none"],
+                   cwd=workdir, check=True, env=env)
+    return parse_loop_time((workdir / f"{name}.log").read_text())
+
+
+def run_production(md_dir: str | Path, data_file: str, model: str, type_map: list[str],
+                   md: dict, temperature_K: float, seed: int) -> dict:
+    """Run or resume the segmented production MD in ``md_dir``.
+
+    Parameters
+    ----------
+    md_dir : path
+        Work folder of this temperature (created if needed).
+    data_file, model : str
+        LAMMPS data file and DeePMD model (made absolute here).
+    md : dict
+        ``timestep_fs``, ``nvt_steps``, ``npt_steps``, ``segment_steps``, ``dump_every``,
+        ``mpi_ranks``, ``pressure_bar``.
+    temperature_K : float
+    seed : int
+        Velocity seed.
+
+    Returns
+    -------
+    dict
+        Steps done, segments, wall time (s), performance records of every segment run now.
+    """
+    md_dir = Path(md_dir)
+    md_dir.mkdir(parents=True, exist_ok=True)
+    data_file, model = os.path.abspath(data_file), os.path.abspath(model)
+    ranks = int(md["mpi_ranks"])
+    lmp_cmd = ["lmp"] if ranks == 1 else ["mpirun", "-np", str(ranks), "lmp"]
+    dt_ps = float(md["timestep_fs"]) / 1000.0
+    t0 = time.time()
+    perf = []
+    if completed_step(md_dir) is None:
+        perf += run_lammps(
+            equilibration_input(data_file, model, type_map, temperature_K, dt_ps,
+                                md["nvt_steps"], seed, "restart.0"),
+            md_dir, "equilibration", lmp_cmd)
+    while (step := completed_step(md_dir)) < md["npt_steps"]:
+        end = step + int(md["segment_steps"])
+        part = f"dump.{step}.lammpstrj.part"
+        perf += run_lammps(
+            npt_segment_input(f"restart.{step}", model, type_map, temperature_K,
+                              md["pressure_bar"], dt_ps, md["segment_steps"], md["dump_every"],
+                              part, f"restart.{end}.tmp"),
+            md_dir, f"segment.{step}", lmp_cmd)
+        os.replace(md_dir / part, md_dir / f"dump.{step}.lammpstrj")
+        os.replace(md_dir / f"restart.{end}.tmp", md_dir / f"restart.{end}")
+    return {"npt_steps_done": completed_step(md_dir), "timestep_fs": md["timestep_fs"],
+            "temperature_K": temperature_K, "segments": len(segment_dumps(md_dir)),
+            "wall_s_this_call": time.time() - t0, "performance": perf}
+
+
+def write_summary(summary: dict, path: str | Path) -> None:
+    Path(path).write_text(json.dumps(summary, indent=2))

@@ -1,0 +1,16 @@
+"""Rule test_model: dp --pt test of the compressed model on held-out oracle frames."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+if __name__ == "__main__":
+    log = open(snakemake.log[0], "w")  # noqa: F821
+    out = Path(snakemake.output[0])  # noqa: F821
+    out.mkdir(parents=True, exist_ok=True)
+    cmd = ["dp", "--pt", "test", "-m", snakemake.input.model, "-s",  # noqa: F821
+           snakemake.input.valid, "-d", str(out / "detail")]  # noqa: F821
+    print(" ".join(cmd), file=log, flush=True)
+    subprocess.run(cmd, check=True, stdout=log, stderr=subprocess.STDOUT,
+                   env={**__import__("os").environ, "OMP_NUM_THREADS": "1"})
+    sys.exit(0)

@@ -1,0 +1,33 @@
+"""Rule training_input: DeePMD-kit input.json of the final model."""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+from seiflow.dpgen_inputs import deepmd_training_input
+
+
+def system_dirs(root):
+    """deepmd/npy system folders (those holding type.raw) below ``root``."""
+    return sorted(str(p.parent) for p in Path(root).rglob("type.raw"))
+
+
+if __name__ == "__main__":
+    sys.stdout = sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
+    p = snakemake.params  # noqa: F821
+    out = Path(snakemake.output[0])  # noqa: F821
+    rel = lambda d: os.path.relpath(d, out.parent)  # noqa: E731
+    cfg = deepmd_training_input(
+        p.type_map,
+        p.descriptor,
+        p.dpgen["neuron_descriptor"],
+        p.dpgen["axis_neuron"],
+        p.dpgen["neuron_fitting"],
+        p.steps,
+        p.seed,
+        training_systems=[rel(d) for d in system_dirs(snakemake.input.train)],  # noqa: F821
+        validation_systems=[rel(d) for d in system_dirs(snakemake.input.valid)],  # noqa: F821
+    )
+    out.write_text(json.dumps(cfg, indent=2))
+    print(json.dumps(cfg, indent=2))
