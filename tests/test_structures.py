@@ -6,6 +6,7 @@ import json
 import math
 from collections import Counter
 
+import ase.io
 import numpy as np
 import pytest
 from ase import Atoms
@@ -194,9 +195,14 @@ def test_interface_111(lpsc_ref):
 
 
 @pytest.mark.parametrize("reps", [(2, 2, 2), (2, 1, 2)])
-def test_interface_small(lpsc_ref, reps):
+def test_interface_small(lpsc_ref, reps, tmp_path):
     atoms, info = build_symmetric_interface(lpsc_ref, 3.51, reps, 16.0, 2.0, seed=1)
     _check_interface(atoms, info)
+    assert set(atoms.arrays["lpsc_site"][atoms.get_tags() == 1]) == {"bcc"}
+    ase.io.write(tmp_path / "cell.extxyz", atoms)  # round trip keeps tags and sites
+    back = ase.io.read(tmp_path / "cell.extxyz")
+    assert np.array_equal(back.get_tags(), atoms.get_tags())
+    assert np.array_equal(back.arrays["lpsc_site"], atoms.arrays["lpsc_site"])
     assert info["n_formula_units_lpsc"] == 4 * int(np.prod(reps))
 
 

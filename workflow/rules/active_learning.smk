@@ -42,6 +42,7 @@ rule dpgen_inputs:
     params:
         type_map=config["type_map"],
         dpgen=S["dpgen"],
+        exploration_systems=S["exploration_systems"],
         descriptor=config["descriptor"],
         oracle=config["oracle"],
         seed=config["seed"],

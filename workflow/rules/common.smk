@@ -36,6 +36,12 @@ def _check_config_semantics(cfg):
             raise ValueError(f"scales.{name}.md: npt_steps must be a multiple of segment_steps")
         if md["segment_steps"] % md["dump_every"]:
             raise ValueError(f"scales.{name}.md: segment_steps must be a multiple of dump_every")
+        missing = set(block["exploration_systems"]) - set(block["initial_data"]["systems"])
+        if missing:
+            raise ValueError(
+                f"scales.{name}.exploration_systems {sorted(missing)} have no initial data "
+                "(add them to initial_data.systems)"
+            )
         lo, hi = block["dpgen"]["trust_level_force_eV_A"]
         if not lo < hi:
             raise ValueError(f"scales.{name}.dpgen: trust levels need lo < hi, got {lo}, {hi}")

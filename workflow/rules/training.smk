@@ -14,7 +14,7 @@ rule training_input:
         type_map=config["type_map"],
         descriptor=config["descriptor"],
         dpgen=S["dpgen"],
-        steps=S["final_model"]["training_steps"],
+        final_model=S["final_model"],
         seed=config["seed"],
     threads: 1
     resources:

@@ -16,7 +16,7 @@ def write_dpgen_inputs(init_dirs, systems_dir, out_param, out_machine, p):
     param = make_param(
         p.type_map,
         names,
-        [[f"{n}.vasp"] for n in names],
+        [[f"{n}.vasp"] for n in p.exploration_systems],
         p.dpgen,
         p.descriptor,
         p.seed,

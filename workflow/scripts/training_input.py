@@ -24,8 +24,9 @@ if __name__ == "__main__":
         p.dpgen["neuron_descriptor"],
         p.dpgen["axis_neuron"],
         p.dpgen["neuron_fitting"],
-        p.steps,
+        p.final_model["training_steps"],
         p.seed,
+        stop_lr=p.final_model["stop_lr"],
         training_systems=[rel(d) for d in system_dirs(snakemake.input.train)],  # noqa: F821
         validation_systems=[rel(d) for d in system_dirs(snakemake.input.valid)],  # noqa: F821
     )

@@ -71,6 +71,7 @@ def run_dpgen(workdir: str | Path, seed: int, remote_root: str | Path) -> None:
     """
     from dpgen.generator.run import run_iter
 
+    check_resumable(workdir)
     cwd = os.getcwd()
     os.chdir(workdir)
     previous = signal.getsignal(signal.SIGTERM)
@@ -89,6 +90,35 @@ def run_dpgen(workdir: str | Path, seed: int, remote_root: str | Path) -> None:
     finally:
         signal.signal(signal.SIGTERM, previous)
         os.chdir(cwd)
+
+
+def check_resumable(workdir: str | Path) -> None:
+    """Refuse to resume a DP-GEN run whose inputs changed since it started.
+
+    The first call stores copies ``param.started.json`` / ``machine.started.json``; a later
+    call (a resumed run) compares ``param.json`` with them. DP-GEN would otherwise continue
+    old iterations under new settings and mix incompatible data.
+
+    Raises
+    ------
+    RuntimeError
+        If ``param.json`` differs from the one the run started with; nothing is deleted.
+    """
+    import json
+    import shutil
+
+    workdir = Path(workdir)
+    started = workdir / "param.started.json"
+    if not started.exists():
+        shutil.copyfile(workdir / "param.json", started)
+        shutil.copyfile(workdir / "machine.json", workdir / "machine.started.json")
+        return
+    if json.loads(started.read_text()) != json.loads((workdir / "param.json").read_text()):
+        raise RuntimeError(
+            f"{workdir}/param.json differs from the one this DP-GEN run started with "
+            f"({started.name}); resuming would mix settings. Restore the config, or move "
+            f"{workdir} away to start a new run (nothing was deleted)."
+        )
 
 
 def classify_model_deviation(max_devi_f: np.ndarray, trust_lo: float, trust_hi: float) -> dict:

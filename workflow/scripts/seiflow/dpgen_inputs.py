@@ -35,6 +35,7 @@ def deepmd_training_input(
     neuron_fitting: Sequence[int],
     numb_steps: int,
     seed: int,
+    stop_lr: float = 1.0e-8,
     training_systems: Sequence[str] = (),
     validation_systems: Sequence[str] = (),
 ) -> dict:
@@ -51,7 +52,9 @@ def deepmd_training_input(
     axis_neuron : int
         Size of the embedding sub-matrix (M2 in Zhang et al., NeurIPS 2018).
     numb_steps : int
-        Training steps; learning rate decays from 1e-3 to 1e-8 (DeePMD-kit default schedule).
+        Training steps; the learning rate decays exponentially from 1e-3 to ``stop_lr`` over
+        them (DeePMD-kit ``exp`` schedule). Short (demo/test) runs need a larger ``stop_lr``
+        or most steps are spent at a negligible rate.
     seed : int
         Seed for network initialisation and batch sampling.
     training_systems, validation_systems : sequence of str
@@ -111,7 +114,7 @@ def deepmd_training_input(
         "learning_rate": {
             "type": "exp",
             "start_lr": 1.0e-3,
-            "stop_lr": 1.0e-8,
+            "stop_lr": float(stop_lr),
             "decay_steps": max(1, min(5000, numb_steps // 20)),
         },
         "loss": {
@@ -152,7 +155,8 @@ def make_param(
         The ``scales.<scale>.dpgen`` config block: ``numb_models``, ``iterations`` (one dict
         per DP-GEN iteration with ``temps`` (K), ``nsteps``, ``trj_freq``, ``ensemble``),
         ``trust_level_force_eV_A`` ([lo, hi], eV/Å), ``fp_task_max``/``fp_task_min``,
-        ``training_steps``, network sizes, ``timestep_ps``.
+        ``training_steps``, ``stop_lr``, network sizes, ``timestep_ps``, ``ratio_failed``
+        (largest share of fp tasks the oracle may reject before DP-GEN stops).
     descriptor : dict
         See :func:`deepmd_training_input`.
     seed : int
@@ -200,6 +204,7 @@ def make_param(
         dpgen_cfg["neuron_fitting"],
         dpgen_cfg["training_steps"],
         seed,
+        stop_lr=dpgen_cfg["stop_lr"],
     )
     return {
         "type_map": list(type_map),
@@ -219,6 +224,7 @@ def make_param(
         "model_devi_clean_traj": False,
         "model_devi_jobs": jobs,
         "fp_style": "custom",
+        "ratio_failed": float(dpgen_cfg["ratio_failed"]),
         "shuffle_poscar": False,
         "fp_task_max": int(dpgen_cfg["fp_task_max"]),
         "fp_task_min": int(dpgen_cfg["fp_task_min"]),

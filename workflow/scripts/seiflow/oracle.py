@@ -86,7 +86,7 @@ def get_calculator(oracle: str, n_threads: int = 1):
     )
 
 
-def label_frames(frames: Iterable, calculator, max_abs_force: float = 50.0) -> list:
+def label_frames(frames: Iterable, calculator, max_abs_force: float | None = 50.0) -> list:
     """Label frames with a calculator, returning new ``Atoms`` with a single-point result.
 
     Parameters
@@ -95,9 +95,9 @@ def label_frames(frames: Iterable, calculator, max_abs_force: float = 50.0) -> l
         Structures to label; each is copied, never modified.
     calculator : ase Calculator
         From :func:`get_calculator`.
-    max_abs_force : float
-        Frames whose largest force component exceeds this (eV/Å) are rejected: such labels
-        come from unphysical overlaps and poison training.
+    max_abs_force : float or None
+        Frames whose largest force component exceeds this (eV/Å) are rejected: in the
+        initial data such frames mean a broken structure. ``None`` accepts any finite label.
 
     Returns
     -------
@@ -122,7 +122,7 @@ def label_frames(frames: Iterable, calculator, max_abs_force: float = 50.0) -> l
         if not (np.isfinite(energy) and np.isfinite(forces).all() and np.isfinite(stress).all()):
             raise OracleError(f"oracle returned non-finite labels for {a.get_chemical_formula()}")
         fmax = float(np.abs(forces).max())
-        if fmax > max_abs_force:
+        if max_abs_force is not None and fmax > max_abs_force:
             raise OracleError(
                 f"oracle force {fmax:.1f} eV/Å exceeds max_abs_force={max_abs_force} eV/Å for "
                 f"{a.get_chemical_formula()}: the frame is unphysical"
@@ -144,16 +144,16 @@ def label_poscar_to_extxyz(poscar: str | Path, extxyz: str | Path, oracle: str) 
         Output read back by DP-GEN with ``dpdata.LabeledSystem(fmt="extxyz")``: one frame
         with energy (eV), forces (eV/Å) and virial.
 
-    Raises
-    ------
-    OracleError
-        See :func:`label_frames`; DP-GEN then marks the task failed (no output file).
+    Candidates are labelled whatever their forces: the oracle is the reference, and
+    compressed frames explored by an early model are exactly what the next model must learn
+    to repel. Non-finite labels raise (the task fails and DP-GEN stops: the oracle is broken).
     """
     import ase.io
 
     atoms = ase.io.read(poscar, format="vasp")
     n_threads = int(os.environ.get("OMP_NUM_THREADS", "1"))
-    (labelled,) = label_frames([atoms], get_calculator(oracle, n_threads=n_threads))
+    calc = get_calculator(oracle, n_threads=n_threads)
+    (labelled,) = label_frames([atoms], calc, max_abs_force=None)
     ase.io.write(extxyz, labelled, format="extxyz")
 
 

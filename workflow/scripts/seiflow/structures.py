@@ -94,8 +94,9 @@ MISMATCH_DEFINITION = (
 )
 PAPER_MISMATCH_DEFINITION = (
     "(L_li - L_lpsc) / L_lpsc * 100, i.e. Li relative to the electrolyte; this "
-    "convention reproduces the -0.4 % / -1.4 % of Ding et al. (paper 001) for "
-    "a_Li = 3.420 A, a_LPSC ~ 9.91 A (their PBE values) and the 6x3 cell"
+    "convention reproduces the -0.4 % / -1.4 % of Ding et al. (paper 001) with "
+    "their PBE a_Li = 3.420 A, a_LPSC ~ 9.91 A (inferred; not stated in the "
+    "paper) and the 6x3 cell"
 )
 
 
@@ -506,7 +507,8 @@ def build_symmetric_interface(
     -------
     (atoms, info)
         ``atoms``: periodic ``ase.Atoms``, orthorhombic cell, tags 0 = LPSC and
-        1 = Li metal (also ``atoms.arrays["lpsc_site"]``, '' for Li metal).
+        1 = Li metal; ``atoms.arrays["lpsc_site"]`` gives each electrolyte
+        atom's Wyckoff site and 'bcc' for Li metal.
         ``info``: JSON-serialisable dict with ``n_atoms``,
         ``n_formula_units_lpsc``, ``n_li_metal``, ``li_to_lpsc_ratio``
         (realised), ``li_to_lpsc_ratio_target``, ``mismatch_x_percent``,
@@ -591,6 +593,7 @@ def build_symmetric_interface(
     li.positions[:, 2] += thickness + interface_gap
     slab.set_tags(0)
     li.set_tags(1)
+    li.new_array("lpsc_site", np.full(len(li), "bcc", dtype="<U3"))  # not an LPSC site
     slab.set_cell([lx, ly, c_total])
     li.set_cell([lx, ly, c_total])
     atoms = slab + li

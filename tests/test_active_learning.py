@@ -1,0 +1,27 @@
+"""Model-deviation bookkeeping and DP-GEN resume guard."""
+
+import json
+
+import numpy as np
+import pytest
+
+from seiflow.active_learning import check_resumable, classify_model_deviation
+
+
+def test_classify_model_deviation_counts():
+    f = np.array([0.01, 0.1, 0.15, 0.2, 0.49, 0.5, 3.0])
+    c = classify_model_deviation(f, 0.15, 0.5)
+    assert c == {"n_frames": 7, "n_accurate": 2, "n_candidate": 3, "n_failed": 2}
+    with pytest.raises(ValueError):
+        classify_model_deviation(f, 0.5, 0.15)
+
+
+def test_resume_guard_refuses_changed_param(tmp_path):
+    (tmp_path / "param.json").write_text(json.dumps({"numb_models": 4}))
+    (tmp_path / "machine.json").write_text("{}")
+    check_resumable(tmp_path)  # first start records the inputs
+    check_resumable(tmp_path)  # unchanged: resumes
+    (tmp_path / "param.json").write_text(json.dumps({"numb_models": 2}))
+    with pytest.raises(RuntimeError, match="differs"):
+        check_resumable(tmp_path)
+    assert (tmp_path / "param.started.json").exists()  # nothing deleted

@@ -1,0 +1,52 @@
+"""LAMMPS production-MD inputs and the segment/restart bookkeeping."""
+
+from pathlib import Path
+
+from seiflow.lammps_md import (
+    completed_step,
+    equilibration_input,
+    npt_segment_input,
+    parse_loop_time,
+    segment_dumps,
+)
+
+TYPES = ["Li", "P", "S", "Cl"]
+
+
+def test_equilibration_input_protocol():
+    text = equilibration_input("cell.lmp", "model.pth", TYPES, 400.0, 0.001, 1000, 12345,
+                               "restart.0")
+    assert "pair_style deepmd model.pth" in text
+    assert "pair_coeff * * Li P S Cl" in text
+    assert "velocity all create 400.0 12345" in text
+    assert "fix eq all nvt temp 400.0 400.0 0.1" in text  # tdamp 0.1 ps
+    assert "run 1000" in text and "reset_timestep 0" in text
+    assert text.strip().endswith("write_restart restart.0")
+
+
+def test_npt_segment_nose_hoover_damping_and_dump():
+    text = npt_segment_input("restart.500", "m.pth", TYPES, 300.0, 1.0, 0.001, 500, 50,
+                             "dump.500.lammpstrj.part", "restart.1000.tmp")
+    assert text.startswith("read_restart restart.500")
+    assert "fix prod all npt temp 300.0 300.0 0.1 aniso 1.0 1.0 1.0" in text  # pdamp 1 ps
+    assert "dump traj all custom 50 dump.500.lammpstrj.part id type element x y z" in text
+    assert "dump_modify traj element Li P S Cl sort id" in text
+    assert "write_restart restart.1000.tmp" in text
+
+
+def test_completed_step_ignores_unfinished_restarts(tmp_path: Path):
+    assert completed_step(tmp_path) is None
+    for name in ["restart.0", "restart.500", "restart.1000.tmp"]:
+        (tmp_path / name).write_text("x")
+    assert completed_step(tmp_path) == 500  # the .tmp of a killed segment does not count
+    for name in ["dump.500.lammpstrj", "dump.0.lammpstrj", "dump.1000.lammpstrj.part"]:
+        (tmp_path / name).write_text("x")
+    assert [Path(p).name for p in segment_dumps(tmp_path)] == ["dump.0.lammpstrj",
+                                                               "dump.500.lammpstrj"]
+
+
+def test_parse_loop_time():
+    log = "Loop time of 2.5 on 2 procs for 1000 steps with 500 atoms\n"
+    (rec,) = parse_loop_time(log)
+    assert rec["atom_steps_per_s"] == 1000 * 500 / 2.5
+    assert rec["mpi_ranks"] == 2
