@@ -21,11 +21,11 @@ def initial_data(poscar, outdir, oracle, oracle_threads, initial_data_cfg, type_
     for f in frames:
         validate_structure(f, min_distance=min_distance)
     labelled = label_frames(frames, calc)
-    xyz = Path(outdir).with_suffix(".extxyz")
-    ase.io.write(xyz, labelled, format="extxyz")
-    system = dpdata.LabeledSystem(str(xyz), fmt="extxyz", type_map=list(type_map))
+    system = dpdata.LabeledSystem(labelled[0], fmt="ase/structure", type_map=list(type_map))
+    for atoms_labelled in labelled[1:]:
+        system.append(dpdata.LabeledSystem(atoms_labelled, fmt="ase/structure",
+                                           type_map=list(type_map)))
     system.to_deepmd_npy(str(outdir))
-    xyz.unlink()
     print(f"{poscar}: {len(system)} frames labelled with {oracle}")
 
 

@@ -83,6 +83,11 @@ _LI_ORIENTATIONS = (
     # (name along x, vector x, name along y, vector y)
     ("[-1 1 2]", (-1.0, 1.0, 2.0), "[1 -1 1]", (0.5, -0.5, 0.5)),
     ("[1 -1 1]", (0.5, -0.5, 0.5), "[1 -1 -2]", (1.0, -1.0, -2.0)),
+    # The rectangular (110) cell [001] x [1-10] (periods a and a*sqrt(2), 2 atoms per
+    # layer): it matches one or two LPSC cells far better than the paper's pair, which only
+    # matches large cross-sections (6 x 3 LPSC cells).
+    ("[0 0 1]", (0.0, 0.0, 1.0), "[1 -1 0]", (1.0, -1.0, 0.0)),
+    ("[1 -1 0]", (1.0, -1.0, 0.0), "[0 0 -1]", (0.0, 0.0, -1.0)),
 )
 _LI_Z = (1.0, 1.0, 0.0)
 _LI_Z_NAME = "[1 1 0]"
@@ -460,8 +465,10 @@ def build_symmetric_interface(
     Li(110) slab (built with :func:`ase.build.make_supercell` from the bcc
     primitive cell): in-plane directions Li[1-11] (period a*sqrt(3)/2) and
     Li[-112] (period a*sqrt(6)), z || Li[110], interlayer spacing a/sqrt(2)
-    (the paper aligned LPSC(100) with Li(110): Li[111] / Li[11-2]).  Both
-    assignments (Li[-112] along x or Li[1-11] along x) are tried; the integer
+    (the paper aligned LPSC(100) with Li(110): Li[111] / Li[11-2]), or the
+    rectangular Li[001] / Li[1-10] pair (periods a, a*sqrt(2)), which matches
+    small (1-2 cell) cross-sections far better.  Every assignment of both
+    pairs to x and y is tried; the integer
     Li repeats along x and y and the assignment minimising the largest
     |lateral mismatch| are used.  Li is then strained laterally to the LPSC
     cell (the electrolyte keeps its lattice); the Li interlayer spacing is not
@@ -570,7 +577,10 @@ def build_symmetric_interface(
         if best is None or score < best["score"] - 1e-12:
             best = dict(score=score, name_x=name_x, vx=vx, name_y=name_y, vy=vy,
                         px=px, py=py, nx=nx_li, ny=ny_li, mx=mx, my=my)
-    per_layer = 3 * best["nx"] * best["ny"]  # 3 atoms per (a*sqrt(6) x a*sqrt(3)/2) per layer
+    # atoms per layer: rectangle area / area per atom of bcc(110) (a^2 sqrt(2) / 2), i.e.
+    # 3 for a*sqrt(6) x a*sqrt(3)/2 and 2 for a x a*sqrt(2)
+    per_cell = round(best["px"] * best["py"] / (a * a * math.sqrt(2.0) / 2.0))
+    per_layer = per_cell * best["nx"] * best["ny"]
 
     if n_li_layers is None:
         target = li_to_lpsc_ratio * n_fu / per_layer
