@@ -11,6 +11,11 @@ rule initial_data:
         f"logs/{SCALE}/{{study}}/initial_data_{{system}}.log",
     benchmark:
         f"benchmarks/{SCALE}/{{study}}/initial_data_{{system}}.tsv"
+    conda:
+        "../../envs/oracle.yaml"
+    threads: 1
+    resources:
+        mem_mb=4000,
     params:
         oracle=config["oracle"],
         oracle_threads=config["oracle_threads"],
@@ -18,11 +23,6 @@ rule initial_data:
         type_map=config["type_map"],
         seed=config["seed"],
         min_distance=config["structures"]["min_distance_A"],
-    threads: 1
-    resources:
-        mem_mb=4000,
-    conda:
-        "../../envs/oracle.yaml"
     script:
         "../scripts/initial_data.py"
 
@@ -31,7 +31,8 @@ rule dpgen_inputs:
     """param.json and machine.json generated from config and checked with DP-GEN's schema."""
     input:
         init=lambda wc: expand(
-            f"{RES}/{wc.study}/init_data/{{system}}", system=S["initial_data"]["systems"]
+            f"{RES}/{wc.study}/init_data/{{system}}",
+            system=S["initial_data"]["systems"],
         ),
         systems=f"{RES}/{{study}}/structures/systems",
     output:
@@ -39,6 +40,11 @@ rule dpgen_inputs:
         machine=f"{RES}/{{study}}/dpgen/machine.json",
     log:
         f"logs/{SCALE}/{{study}}/dpgen_inputs.log",
+    conda:
+        "../../envs/dpgen.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
     params:
         type_map=config["type_map"],
         dpgen=S["dpgen"],
@@ -49,11 +55,6 @@ rule dpgen_inputs:
         pressure_bar=S["md"]["pressure_bar"],
         mpi_ranks=S["md"]["mpi_ranks"],
         scripts=SCRIPTS,
-    threads: 1
-    resources:
-        mem_mb=1000,
-    conda:
-        "../../envs/dpgen.yaml"
     script:
         "../scripts/dpgen_inputs.py"
 
@@ -70,13 +71,13 @@ rule dpgen_run:
         f"logs/{SCALE}/{{study}}/dpgen_run.log",
     benchmark:
         f"benchmarks/{SCALE}/{{study}}/dpgen_run.tsv"
-    params:
-        seed=config["seed"],
+    conda:
+        "../../envs/dpgen.yaml"
     threads: workflow.cores
     resources:
         mem_mb=8000,
-    conda:
-        "../../envs/dpgen.yaml"
+    params:
+        seed=config["seed"],
     script:
         "../scripts/dpgen_run.py"
 
@@ -86,7 +87,8 @@ rule collect_dataset:
     input:
         done=f"{RES}/{{study}}/dpgen/dpgen.done",
         init=lambda wc: expand(
-            f"{RES}/{wc.study}/init_data/{{system}}", system=S["initial_data"]["systems"]
+            f"{RES}/{wc.study}/init_data/{{system}}",
+            system=S["initial_data"]["systems"],
         ),
     output:
         train=directory(f"{RES}/{{study}}/dataset/train"),
@@ -95,15 +97,15 @@ rule collect_dataset:
         al_report=f"{RES}/{{study}}/tables/al_report.csv",
     log:
         f"logs/{SCALE}/{{study}}/collect_dataset.log",
+    conda:
+        "../../envs/dpgen.yaml"
+    threads: 1
+    resources:
+        mem_mb=4000,
     params:
         type_map=config["type_map"],
         validation_fraction=S["final_model"]["validation_fraction"],
         trust=S["dpgen"]["trust_level_force_eV_A"],
         seed=config["seed"],
-    threads: 1
-    resources:
-        mem_mb=4000,
-    conda:
-        "../../envs/dpgen.yaml"
     script:
         "../scripts/collect_dataset.py"

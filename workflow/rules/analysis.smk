@@ -10,14 +10,14 @@ rule sei_analysis:
         f"{RES}/{{study}}/analysis/sei_T{{T}}.csv",
     log:
         f"logs/{SCALE}/{{study}}/sei_analysis_T{{T}}.log",
+    conda:
+        "../../envs/analysis.yaml"
+    threads: 1
+    resources:
+        mem_mb=4000,
     params:
         analysis=config["analysis"],
         md=S["md"],
         type_map=config["type_map"],
-    threads: 1
-    resources:
-        mem_mb=4000,
-    conda:
-        "../../envs/analysis.yaml"
     script:
         "../scripts/sei_analysis.py"

@@ -4,7 +4,6 @@ from pathlib import Path
 
 from snakemake.utils import validate
 
-
 validate(config, schema="../../config/schema.yaml")
 
 SCALE = config["scale"]
@@ -22,9 +21,13 @@ def _check_config_semantics(cfg):
         )
     for study in cfg["studies"]:
         if study not in cfg["study"]:
-            raise ValueError(f"study {study!r} is listed in 'studies' but has no 'study' block")
+            raise ValueError(
+                f"study {study!r} is listed in 'studies' but has no 'study' block"
+            )
         src = cfg["study"][study].get("model_from")
-        if src is not None and (src not in cfg["study"] or cfg["study"][src].get("model_from")):
+        if src is not None and (
+            src not in cfg["study"] or cfg["study"][src].get("model_from")
+        ):
             raise ValueError(
                 f"study {study!r}: model_from={src!r} must name a study that trains its own model"
             )
@@ -33,10 +36,16 @@ def _check_config_semantics(cfg):
         if md["segment_steps"] > md["npt_steps"]:
             raise ValueError(f"scales.{name}.md: segment_steps exceeds npt_steps")
         if md["npt_steps"] % md["segment_steps"]:
-            raise ValueError(f"scales.{name}.md: npt_steps must be a multiple of segment_steps")
+            raise ValueError(
+                f"scales.{name}.md: npt_steps must be a multiple of segment_steps"
+            )
         if md["segment_steps"] % md["dump_every"]:
-            raise ValueError(f"scales.{name}.md: segment_steps must be a multiple of dump_every")
-        missing = set(block["exploration_systems"]) - set(block["initial_data"]["systems"])
+            raise ValueError(
+                f"scales.{name}.md: segment_steps must be a multiple of dump_every"
+            )
+        missing = set(block["exploration_systems"]) - set(
+            block["initial_data"]["systems"]
+        )
         if missing:
             raise ValueError(
                 f"scales.{name}.exploration_systems {sorted(missing)} have no initial data "
@@ -44,7 +53,9 @@ def _check_config_semantics(cfg):
             )
         lo, hi = block["dpgen"]["trust_level_force_eV_A"]
         if not lo < hi:
-            raise ValueError(f"scales.{name}.dpgen: trust levels need lo < hi, got {lo}, {hi}")
+            raise ValueError(
+                f"scales.{name}.dpgen: trust levels need lo < hi, got {lo}, {hi}"
+            )
 
 
 _check_config_semantics(config)
@@ -80,7 +91,10 @@ def all_targets():
     targets = [f"{RES}/provenance.json"]
     for study in config["studies"]:
         for fig in FIGURES[study]:
-            targets += [f"{RES}/{study}/figures/{fig}.png", f"{RES}/{study}/figures/{fig}.csv"]
+            targets += [
+                f"{RES}/{study}/figures/{fig}.png",
+                f"{RES}/{study}/figures/{fig}.csv",
+            ]
     for study in training_studies():
         targets += [
             f"{RES}/{study}/figures/model_parity.png",

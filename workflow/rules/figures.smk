@@ -14,11 +14,11 @@ rule fig_ps4_thickness:
         csv=f"{RES}/{{study}}/figures/fig2d.csv",
     log:
         f"logs/{SCALE}/{{study}}/fig2d.log",
+    conda:
+        "../../envs/figures.yaml"
     threads: 1
     resources:
         mem_mb=2000,
-    conda:
-        "../../envs/figures.yaml"
     script:
         "../scripts/fig_ps4_thickness.py"
 
@@ -38,13 +38,13 @@ rule fig_alpha:
         fits=f"{RES}/{{study}}/tables/alpha_fits.csv",
     log:
         f"logs/{SCALE}/{{study}}/fig2.log",
-    params:
-        fit_tmin_ps=S["analysis"]["fit_tmin_ps"],
+    conda:
+        "../../envs/figures.yaml"
     threads: 1
     resources:
         mem_mb=2000,
-    conda:
-        "../../envs/figures.yaml"
+    params:
+        fit_tmin_ps=S["analysis"]["fit_tmin_ps"],
     script:
         "../scripts/fig_alpha.py"
 
@@ -63,13 +63,13 @@ rule fig_model_parity:
         rmse=f"{RES}/{{study}}/tables/model_rmse.csv",
     log:
         f"logs/{SCALE}/{{study}}/model_parity.log",
-    params:
-        oracle=config["oracle"],
+    conda:
+        "../../envs/figures.yaml"
     threads: 1
     resources:
         mem_mb=2000,
-    conda:
-        "../../envs/figures.yaml"
+    params:
+        oracle=config["oracle"],
     script:
         "../scripts/fig_model_parity.py"
 
@@ -91,12 +91,12 @@ rule provenance:
         f"{RES}/provenance.json",
     log:
         f"logs/{SCALE}/provenance.log",
-    params:
-        config=config,
+    conda:
+        "../../envs/analysis.yaml"
     threads: 1
     resources:
         mem_mb=1000,
-    conda:
-        "../../envs/analysis.yaml"
+    params:
+        config=config,
     script:
         "../scripts/provenance.py"

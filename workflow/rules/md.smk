@@ -13,14 +13,14 @@ rule production_md:
         f"logs/{SCALE}/{{study}}/production_md_T{{T}}.log",
     benchmark:
         f"benchmarks/{SCALE}/{{study}}/production_md_T{{T}}.tsv"
+    conda:
+        "../../envs/deepmd-lammps-cpu.yaml"
+    threads: S["md"]["mpi_ranks"]
+    resources:
+        mem_mb=8000,
     params:
         md=S["md"],
         type_map=config["type_map"],
         seed=lambda wc: config["seed"] + int(wc.T),
-    threads: S["md"]["mpi_ranks"]
-    resources:
-        mem_mb=8000,
-    conda:
-        "../../envs/deepmd-lammps-cpu.yaml"
     script:
         "../scripts/production_md.py"

@@ -9,17 +9,17 @@ rule exploration_structures:
         directory(f"{RES}/{{study}}/structures/systems"),
     log:
         f"logs/{SCALE}/{{study}}/exploration_structures.log",
+    conda:
+        "../../envs/structures.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
     params:
         structures=config["structures"],
         initial_data=S["initial_data"],
         lpsc_repeats=S["exploration_interface"]["lpsc_repeats"],
         ratio=lambda wc: config["study"][wc.study]["li_to_lpsc_ratio"],
         seed=config["seed"],
-    threads: 1
-    resources:
-        mem_mb=2000,
-    conda:
-        "../../envs/structures.yaml"
     script:
         "../scripts/build_structures.py"
 
@@ -34,16 +34,16 @@ rule md_structure:
         poscar=f"{RES}/{{study}}/structures/md_interface.vasp",
     log:
         f"logs/{SCALE}/{{study}}/md_structure.log",
+    conda:
+        "../../envs/structures.yaml"
+    threads: 1
+    resources:
+        mem_mb=4000,
     params:
         structures=config["structures"],
         lpsc_repeats=S["md"]["lpsc_repeats"],
         ratio=lambda wc: config["study"][wc.study]["li_to_lpsc_ratio"],
         type_map=config["type_map"],
         seed=lambda wc: config["seed"] + 1,
-    threads: 1
-    resources:
-        mem_mb=4000,
-    conda:
-        "../../envs/structures.yaml"
     script:
         "../scripts/md_structure.py"

@@ -10,17 +10,17 @@ rule training_input:
         f"{RES}/{{study}}/model/input.json",
     log:
         f"logs/{SCALE}/{{study}}/training_input.log",
+    conda:
+        "../../envs/deepmd-lammps-cpu.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
     params:
         type_map=config["type_map"],
         descriptor=config["descriptor"],
         dpgen=S["dpgen"],
         final_model=S["final_model"],
         seed=config["seed"],
-    threads: 1
-    resources:
-        mem_mb=1000,
-    conda:
-        "../../envs/deepmd-lammps-cpu.yaml"
     script:
         "../scripts/training_input.py"
 
@@ -36,14 +36,14 @@ rule train_model:
         f"logs/{SCALE}/{{study}}/train_model.log",
     benchmark:
         f"benchmarks/{SCALE}/{{study}}/train_model.tsv"
+    conda:
+        "../../envs/deepmd-lammps-cpu.yaml"
     threads: 1
     resources:
         mem_mb=8000,
-    conda:
-        "../../envs/deepmd-lammps-cpu.yaml"
     shell:
         "log=$(realpath {log}); cd $(dirname {input}) && "
-        "if [ -f checkpoint ]; then restart=\"--restart $(cat checkpoint)\"; else restart=; fi; "
+        'if [ -f checkpoint ]; then restart="--restart $(cat checkpoint)"; else restart=; fi; '
         "OMP_NUM_THREADS={threads} DP_INTRA_OP_PARALLELISM_THREADS={threads} "
         "DP_INTER_OP_PARALLELISM_THREADS=1 dp --pt train input.json $restart > $log 2>&1"
 
@@ -55,11 +55,11 @@ rule freeze_model:
         f"{RES}/{{study}}/model/frozen_model.pth",
     log:
         f"logs/{SCALE}/{{study}}/freeze_model.log",
+    conda:
+        "../../envs/deepmd-lammps-cpu.yaml"
     threads: 1
     resources:
         mem_mb=4000,
-    conda:
-        "../../envs/deepmd-lammps-cpu.yaml"
     shell:
         "dp --pt freeze -c {input} -o {output} > {log} 2>&1"
 
@@ -75,11 +75,11 @@ rule compress_model:
         f"logs/{SCALE}/{{study}}/compress_model.log",
     benchmark:
         f"benchmarks/{SCALE}/{{study}}/compress_model.tsv"
+    conda:
+        "../../envs/deepmd-lammps-cpu.yaml"
     threads: 1
     resources:
         mem_mb=8000,
-    conda:
-        "../../envs/deepmd-lammps-cpu.yaml"
     shell:
         "OMP_NUM_THREADS=1 dp --pt compress -i {input.model} -o {output} > {log} 2>&1"
 
@@ -93,10 +93,10 @@ rule test_model:
         directory(f"{RES}/{{study}}/model/test"),
     log:
         f"logs/{SCALE}/{{study}}/test_model.log",
+    conda:
+        "../../envs/deepmd-lammps-cpu.yaml"
     threads: 1
     resources:
         mem_mb=4000,
-    conda:
-        "../../envs/deepmd-lammps-cpu.yaml"
     script:
         "../scripts/test_model.py"
