@@ -20,8 +20,12 @@ def test_equilibration_input_protocol():
     assert "pair_coeff * * Li P S Cl" in text
     assert "velocity all create 400.0 12345" in text
     assert "fix eq all nvt temp 400.0 400.0 0.1" in text  # tdamp 0.1 ps
-    assert "run 1000" in text and "reset_timestep 0" in text
+    assert "run 1000" in text and "reset_timestep" not in text  # one clock from contact
     assert text.strip().endswith("write_restart restart.0")
+    dumped = equilibration_input("c.lmp", "m.pth", TYPES, 300.0, 0.001, 100, 1, "r.100",
+                                 dump_every=50, dump_file="dump.0.lammpstrj.part")
+    assert "dump traj all custom 50 dump.0.lammpstrj.part id type element x y z" in dumped
+    assert dumped.index("dump traj") < dumped.index("run 100")
 
 
 def test_npt_segment_nose_hoover_damping_and_dump():

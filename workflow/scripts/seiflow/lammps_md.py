@@ -5,6 +5,10 @@ with Nosé–Hoover thermostat and barostat (time constants 0.1 ps and 1 ps). Ev
 its own LAMMPS process that starts from ``restart.<step>`` and writes ``restart.<step+n>``;
 a killed run resumes from the last finished segment. Each segment writes its own dump file,
 renamed from ``*.part`` only after LAMMPS finished, so a dump file on disk is always complete.
+
+The timestep counter runs on from the NVT equilibration into NPT (no reset): Li and the
+electrolyte react from the first step of contact, so the SEI clock starts at step 0 and the
+equilibration is dumped too (``dump.0.lammpstrj``).
 """
 
 from __future__ import annotations
@@ -37,8 +41,9 @@ def _header(pair_model: str, type_map: list[str], timestep_ps: float) -> str:
 
 def equilibration_input(data_file: str, model: str, type_map: list[str], temperature_K: float,
                         timestep_ps: float, nvt_steps: int, seed: int, restart_out: str,
-                        thermo_every: int = 100) -> str:
-    """LAMMPS input of the NVT equilibration that ends in ``restart_out`` at timestep 0.
+                        thermo_every: int = 100, dump_every: int | None = None,
+                        dump_file: str | None = None) -> str:
+    """LAMMPS input of the NVT equilibration (steps 0..nvt_steps) ending in ``restart_out``.
 
     Parameters
     ----------
@@ -54,6 +59,8 @@ def equilibration_input(data_file: str, model: str, type_map: list[str], tempera
         Nosé–Hoover NVT steps (tdamp 0.1 ps); 0 only assigns velocities.
     seed : int
         Velocity seed (1 <= seed < 2^31 after folding).
+    dump_every, dump_file : int, str, optional
+        Trajectory dump of the equilibration (same columns as :func:`npt_segment_input`).
 
     Returns
     -------
@@ -61,6 +68,7 @@ def equilibration_input(data_file: str, model: str, type_map: list[str], tempera
         LAMMPS input text.
     """
     seed = int(seed) % (2**31 - 1) or 1
+    dump = _dump(dump_every, dump_file, type_map) if dump_file else ""
     return (
         "units metal\natom_style atomic\nboundary p p p\n"
         f"read_data {data_file}\n"
@@ -68,10 +76,17 @@ def equilibration_input(data_file: str, model: str, type_map: list[str], tempera
         + f"thermo {thermo_every}\n"
         f"velocity all create {temperature_K} {seed} dist gaussian mom yes rot no\n"
         f"fix eq all nvt temp {temperature_K} {temperature_K} 0.1\n"
-        f"run {int(nvt_steps)}\n"
+        + dump
+        + f"run {int(nvt_steps)}\n"
         "unfix eq\n"
-        "reset_timestep 0\n"
         f"write_restart {restart_out}\n"
+    )
+
+
+def _dump(dump_every: int, dump_file: str, type_map: list[str]) -> str:
+    return (
+        f"dump traj all custom {int(dump_every)} {dump_file} id type element x y z\n"
+        f"dump_modify traj element {' '.join(type_map)} sort id\n"
     )
 
 
@@ -90,9 +105,8 @@ def npt_segment_input(restart_in: str, model: str, type_map: list[str], temperat
         + f"thermo {thermo_every}\n"
         f"fix prod all npt temp {temperature_K} {temperature_K} 0.1 "
         f"aniso {pressure_bar} {pressure_bar} 1.0\n"
-        f"dump traj all custom {int(dump_every)} {dump_file} id type element x y z\n"
-        f"dump_modify traj element {' '.join(type_map)} sort id\n"
-        f"run {int(n_steps)}\n"
+        + _dump(dump_every, dump_file, type_map)
+        + f"run {int(n_steps)}\n"
         f"write_restart {restart_out}\n"
     )
 
@@ -166,12 +180,16 @@ def run_production(md_dir: str | Path, data_file: str, model: str, type_map: lis
     dt_ps = float(md["timestep_fs"]) / 1000.0
     t0 = time.time()
     perf = []
+    nvt = int(md["nvt_steps"])
     if completed_step(md_dir) is None:
         perf += run_lammps(
-            equilibration_input(data_file, model, type_map, temperature_K, dt_ps,
-                                md["nvt_steps"], seed, "restart.0"),
+            equilibration_input(data_file, model, type_map, temperature_K, dt_ps, nvt, seed,
+                                f"restart.{nvt}.tmp", dump_every=md["dump_every"],
+                                dump_file="dump.0.lammpstrj.part"),
             md_dir, "equilibration", lmp_cmd)
-    while (step := completed_step(md_dir)) < md["npt_steps"]:
+        os.replace(md_dir / "dump.0.lammpstrj.part", md_dir / "dump.0.lammpstrj")
+        os.replace(md_dir / f"restart.{nvt}.tmp", md_dir / f"restart.{nvt}")
+    while (step := completed_step(md_dir)) < nvt + md["npt_steps"]:
         end = step + int(md["segment_steps"])
         part = f"dump.{step}.lammpstrj.part"
         perf += run_lammps(
@@ -181,7 +199,8 @@ def run_production(md_dir: str | Path, data_file: str, model: str, type_map: lis
             md_dir, f"segment.{step}", lmp_cmd)
         os.replace(md_dir / part, md_dir / f"dump.{step}.lammpstrj")
         os.replace(md_dir / f"restart.{end}.tmp", md_dir / f"restart.{end}")
-    return {"npt_steps_done": completed_step(md_dir), "timestep_fs": md["timestep_fs"],
+    return {"last_step": completed_step(md_dir), "nvt_steps": nvt,
+            "timestep_fs": md["timestep_fs"],
             "temperature_K": temperature_K, "segments": len(segment_dumps(md_dir)),
             "wall_s_this_call": time.time() - t0, "performance": perf}
 
