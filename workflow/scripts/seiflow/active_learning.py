@@ -69,11 +69,13 @@ def run_dpgen(workdir: str | Path, seed: int, remote_root: str | Path) -> None:
     Exception
         Whatever DP-GEN raised, after the jobs were stopped.
     """
-    from dpgen.generator.run import run_iter
-
     check_resumable(workdir)
     cwd = os.getcwd()
     os.chdir(workdir)
+    # dpgen and dpdispatcher open dpgen.log / dpdispatcher.log in the working directory when
+    # first imported: import them inside the run folder, not the repository root.
+    from dpgen.generator.run import run_iter
+
     previous = signal.getsignal(signal.SIGTERM)
 
     def _on_term(signum, frame):  # turn SIGTERM (snakemake kill) into an exception
