@@ -40,7 +40,9 @@ def _check_config_semantics(cfg):
                 f"scales.{name}.md: npt_steps must be a multiple of segment_steps"
             )
         if md["nvt_steps"] % md["dump_every"]:
-            raise ValueError(f"scales.{name}.md: nvt_steps must be a multiple of dump_every")
+            raise ValueError(
+                f"scales.{name}.md: nvt_steps must be a multiple of dump_every"
+            )
         if md["segment_steps"] % md["dump_every"]:
             raise ValueError(
                 f"scales.{name}.md: segment_steps must be a multiple of dump_every"
