@@ -25,3 +25,13 @@ def test_resume_guard_refuses_changed_param(tmp_path):
     with pytest.raises(RuntimeError, match="differs"):
         check_resumable(tmp_path)
     assert (tmp_path / "param.started.json").exists()  # nothing deleted
+
+
+def test_fp_data_dirs_finds_every_multisystem_folder(tmp_path):
+    from seiflow.active_learning import deepmd_system_dirs, fp_data_dirs
+
+    for sub in ["02.fp/data.000/Li16", "02.fp/data.001/Cl4Li24P4S20", "01.model_devi/x"]:
+        (tmp_path / sub).mkdir(parents=True)
+        (tmp_path / sub / "type.raw").write_text("0\n")
+    assert [d.split("/")[-1] for d in fp_data_dirs(tmp_path)] == ["Li16", "Cl4Li24P4S20"]
+    assert len(deepmd_system_dirs(tmp_path)) == 3

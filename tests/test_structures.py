@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
+from pathlib import Path
 
 import ase.io
 import numpy as np
@@ -315,3 +316,14 @@ def test_rattled_frames(lpsc_ref):
     assert rattled_frames(base, 0) == []
     with pytest.raises(ValueError):
         rattled_frames(base, 2, strain=1.5)
+
+
+def test_interface_from_config_validates(config):
+    from seiflow.structures import StructureValidationError, interface_from_config
+
+    cfg = dict(config["structures"], resource_dir=str(
+        Path(__file__).resolve().parents[1] / config["structures"]["resource_dir"]))
+    atoms, info = interface_from_config(cfg, (1, 1, 1), 16.0, seed=3)
+    assert len(atoms) == info["n_atoms"] and info["n_formula_units_lpsc"] == 4
+    with pytest.raises(StructureValidationError):
+        interface_from_config(dict(cfg, min_distance_A=2.5), (1, 1, 1), 16.0, seed=3)

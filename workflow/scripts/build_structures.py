@@ -8,9 +8,8 @@ import ase.io
 
 from seiflow.structures import (
     bcc_li,
-    build_symmetric_interface,
     disordered_lpsc_supercell,
-    expected_interface_composition,
+    interface_from_config,
     load_bulk,
     validate_structure,
 )
@@ -26,16 +25,7 @@ def build_systems(structures, initial_data, lpsc_repeats, ratio, seed, outdir):
     for name in initial_data["systems"]:
         expected = None
         if name == "interface":
-            atoms, info = build_symmetric_interface(
-                lpsc,
-                structures["li_lattice_A"],
-                lpsc_repeats=tuple(lpsc_repeats),
-                li_to_lpsc_ratio=ratio,
-                interface_gap=structures["interface_gap_A"],
-                seed=seed,
-                s_cl_disorder=structures["s_cl_disorder"],
-            )
-            expected = expected_interface_composition(info)
+            atoms, info = interface_from_config(structures, lpsc_repeats, ratio, seed)
             summary[name] = info
         elif name == "Li":
             atoms = bcc_li(structures["li_lattice_A"]).repeat(initial_data["supercells"]["Li"])
@@ -51,8 +41,9 @@ def build_systems(structures, initial_data, lpsc_repeats, ratio, seed, outdir):
 
             bulk = load_bulk(name, res)
             atoms = AseAtomsAdaptor.get_atoms(bulk).repeat(initial_data["supercells"][name])
-        validate_structure(atoms, min_distance=structures["min_distance_A"],
-                           expected_composition=expected)
+        if name != "interface":  # interface_from_config validated it already
+            validate_structure(atoms, min_distance=structures["min_distance_A"],
+                               expected_composition=expected)
         ase.io.write(outdir / f"{name}.vasp", atoms, format="vasp", direct=True, sort=False)
         summary.setdefault(name, {})["n_atoms"] = len(atoms)
         summary[name]["formula"] = atoms.get_chemical_formula()

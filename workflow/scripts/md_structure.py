@@ -5,29 +5,13 @@ import sys
 
 import ase.io
 
-from seiflow.structures import (
-    build_symmetric_interface,
-    expected_interface_composition,
-    load_bulk,
-    validate_structure,
-)
+from seiflow.structures import interface_from_config
 
 
 def write_md_structure(structures, lpsc_repeats, ratio, type_map, seed, out_data, out_info,
                        out_poscar):
     """Build, validate and write the symmetric Li|LPSC|Li cell (atom_style atomic)."""
-    lpsc = load_bulk("Li6PS5Cl", structures["resource_dir"])
-    atoms, info = build_symmetric_interface(
-        lpsc,
-        structures["li_lattice_A"],
-        lpsc_repeats=tuple(lpsc_repeats),
-        li_to_lpsc_ratio=ratio,
-        interface_gap=structures["interface_gap_A"],
-        seed=seed,
-        s_cl_disorder=structures["s_cl_disorder"],
-    )
-    validate_structure(atoms, min_distance=structures["min_distance_A"],
-                       expected_composition=expected_interface_composition(info))
+    atoms, info = interface_from_config(structures, lpsc_repeats, ratio, seed)
     ase.io.write(out_data, atoms, format="lammps-data", specorder=list(type_map),
                  atom_style="atomic", masses=True)
     ase.io.write(out_poscar, atoms, format="vasp", direct=True, sort=False)

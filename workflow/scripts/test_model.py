@@ -1,7 +1,7 @@
 """Rule test_model: dp --pt test of the compressed model on held-out oracle frames."""
 
+import os
 import subprocess
-import sys
 from pathlib import Path
 
 if __name__ == "__main__":
@@ -12,5 +12,4 @@ if __name__ == "__main__":
            snakemake.input.valid, "-d", str(out / "detail")]  # noqa: F821
     print(" ".join(cmd), file=log, flush=True)
     subprocess.run(cmd, check=True, stdout=log, stderr=subprocess.STDOUT,
-                   env={**__import__("os").environ, "OMP_NUM_THREADS": "1"})
-    sys.exit(0)
+                   env={**os.environ, "OMP_NUM_THREADS": "1"})

@@ -5,12 +5,8 @@ import os
 import sys
 from pathlib import Path
 
+from seiflow.active_learning import deepmd_system_dirs
 from seiflow.dpgen_inputs import deepmd_training_input
-
-
-def system_dirs(root):
-    """deepmd/npy system folders (those holding type.raw) below ``root``."""
-    return sorted(str(p.parent) for p in Path(root).rglob("type.raw"))
 
 
 if __name__ == "__main__":
@@ -27,8 +23,8 @@ if __name__ == "__main__":
         p.final_model["training_steps"],
         p.seed,
         stop_lr=p.final_model["stop_lr"],
-        training_systems=[rel(d) for d in system_dirs(snakemake.input.train)],  # noqa: F821
-        validation_systems=[rel(d) for d in system_dirs(snakemake.input.valid)],  # noqa: F821
+        training_systems=[rel(d) for d in deepmd_system_dirs(snakemake.input.train)],  # noqa: F821
+        validation_systems=[rel(d) for d in deepmd_system_dirs(snakemake.input.valid)],  # noqa: F821
     )
     out.write_text(json.dumps(cfg, indent=2))
     print(json.dumps(cfg, indent=2))

@@ -202,17 +202,19 @@ def active_learning_report(workdir: str | Path, init_frames: int, trust_lo: floa
     return pd.DataFrame(rows)
 
 
+def deepmd_system_dirs(root: str | Path) -> list[str]:
+    """``deepmd/npy`` system folders (those holding ``type.raw``) at or below ``root``."""
+    return sorted(str(p.parent) for p in Path(root).rglob("type.raw"))
+
+
 def fp_data_dirs(iter_dir: str | Path) -> list[str]:
     """``deepmd/npy`` folders DP-GEN wrote from labelled candidates of one iteration.
 
     The custom fp style stores a ``dpdata.MultiSystems`` per exploration system in
     ``02.fp/data.<sys>/<formula>/``.
     """
-    return sorted(
-        os.path.dirname(p)
-        for p in glob.glob(os.path.join(str(iter_dir), "02.fp", "data.*", "**", "type.raw"),
-                           recursive=True)
-    )
+    return sorted(d for data in glob.glob(os.path.join(str(iter_dir), "02.fp", "data.*"))
+                  for d in deepmd_system_dirs(data))
 
 
 def collect_dataset(init_dirs: list[str], workdir: str | Path, type_map: list[str],

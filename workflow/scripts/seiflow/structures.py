@@ -734,6 +734,51 @@ def validate_structure(
             )
 
 
+def interface_from_config(
+    structures: Mapping[str, Any],
+    lpsc_repeats: Sequence[int],
+    li_to_lpsc_ratio: float,
+    seed: int,
+) -> tuple[Atoms, dict[str, Any]]:
+    """Build and validate the symmetric interface described by the ``structures`` config block.
+
+    Parameters
+    ----------
+    structures : mapping
+        ``resource_dir``, ``li_lattice_A`` (Å), ``interface_gap_A`` (Å), ``s_cl_disorder``,
+        ``min_distance_A`` (Å) -- see config/README.md.
+    lpsc_repeats : sequence of 3 int
+        LPSC unit cells along x, y, z.
+    li_to_lpsc_ratio : float
+        Target Li metal atoms per Li6PS5Cl formula unit.
+    seed : int
+        Seed of the S/Cl disorder and 48h Li occupation.
+
+    Returns
+    -------
+    (atoms, info)
+        As :func:`build_symmetric_interface`.
+
+    Raises
+    ------
+    StructureValidationError
+        Atoms closer than ``min_distance_A`` or a composition that is not the expected one.
+    """
+    lpsc = load_bulk("Li6PS5Cl", structures["resource_dir"])
+    atoms, info = build_symmetric_interface(
+        lpsc,
+        structures["li_lattice_A"],
+        lpsc_repeats=tuple(lpsc_repeats),
+        li_to_lpsc_ratio=li_to_lpsc_ratio,
+        interface_gap=structures["interface_gap_A"],
+        seed=seed,
+        s_cl_disorder=structures["s_cl_disorder"],
+    )
+    validate_structure(atoms, min_distance=structures["min_distance_A"],
+                       expected_composition=expected_interface_composition(info))
+    return atoms, info
+
+
 # --------------------------------------------------------------------------- #
 # Perturbed frames for initial training data
 # --------------------------------------------------------------------------- #
