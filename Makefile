@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 CORES ?= all
 
-.PHONY: run test lint clean-results
+.PHONY: run test lint audit report clean-results
 
 $(STAMP): requirements.lock
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,20 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest -v -rs
+
+# Rerun the test scale in a fresh copy of the tracked files and compare every table with
+# results/test (made first if missing). RTOL/ATOL: tolerance where bytes differ (README).
+RTOL ?= 1e-6
+ATOL ?= 1e-9
+audit: $(STAMP)
+	$(VENV)/bin/python workflow/scripts/seiflow/audit.py --scale test --cores $(CORES) \
+		--rtol $(RTOL) --atol $(ATOL)
+
+# Self-contained HTML report of a finished run (figures with captions, rule graph, provenance).
+SCALE ?= demo
+report: $(STAMP)
+	snakemake --cores $(CORES) --config scale=$(SCALE)
+	snakemake --config scale=$(SCALE) --report results/$(SCALE)/report.html
 
 lint: $(STAMP)
 	snakemake --lint

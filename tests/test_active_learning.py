@@ -35,3 +35,17 @@ def test_fp_data_dirs_finds_every_multisystem_folder(tmp_path):
         (tmp_path / sub / "type.raw").write_text("0\n")
     assert [d.split("/")[-1] for d in fp_data_dirs(tmp_path)] == ["Li16", "Cl4Li24P4S20"]
     assert len(deepmd_system_dirs(tmp_path)) == 3
+
+
+def test_unseeded_default_rng_is_seeded_from_global_state():
+    """DP-GEN's ``np.random.default_rng()`` (no seed) repeats once numpy.random is seeded."""
+    import numpy as np
+
+    from seiflow.active_learning import _seeded_default_rng
+
+    draws = []
+    for _ in range(2):
+        np.random.seed(123)
+        draws.append([_seeded_default_rng().integers(1 << 30) for _ in range(3)])
+    assert draws[0] == draws[1] and len(set(draws[0])) == 3
+    assert _seeded_default_rng(7).integers(1 << 30) == np.random.default_rng(7).integers(1 << 30)

@@ -95,6 +95,7 @@ rule collect_dataset:
         valid=directory(f"{RES}/{{study}}/dataset/valid"),
         summary=f"{RES}/{{study}}/dataset/summary.json",
         al_report=f"{RES}/{{study}}/tables/al_report.csv",
+        prov=f"{RES}/{{study}}/provenance/al_report.json",
     log:
         f"logs/{SCALE}/{{study}}/collect_dataset.log",
     conda:

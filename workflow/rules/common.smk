@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import yaml
+
 from snakemake.utils import validate
 
 validate(config, schema="../../config/schema.yaml")
@@ -10,6 +12,8 @@ SCALE = config["scale"]
 S = config["scales"][SCALE]  # the block of everything that changes with scale
 RES = f"results/{SCALE}"
 SCRIPTS = str(Path(workflow.basedir) / "workflow" / "scripts")
+# conda env of DeePMD-kit / LAMMPS rules: CPU build locally, GPU build on clusters
+DEEPMD_ENV = f"../../envs/deepmd-lammps-{config['deepmd_device']}.yaml"
 
 
 def _check_config_semantics(cfg):
@@ -83,27 +87,35 @@ def n_segments():
     return S["md"]["npt_steps"] // S["md"]["segment_steps"]
 
 
-FIGURES = {
-    "symmetric_cell": ["fig2d"],
-    "two_step": ["fig2"],
-}
+FIGURE_INDEX_FILE = Path(workflow.basedir) / "workflow" / "figure_index.yaml"
+with open(FIGURE_INDEX_FILE) as _fh:
+    FIGURE_INDEX = yaml.safe_load(_fh)
+
+
+def study_figures(study):
+    """Figure/table ids of ``study`` in workflow/figure_index.yaml."""
+    return list(FIGURE_INDEX["studies"].get(study, {}))
+
+
+def index_outputs(study, entry):
+    """Output paths of one figure-index entry of ``study`` under results/<scale>/<study>/."""
+    return [f"{RES}/{study}/{out}" for out in entry["outputs"]]
+
+
+def provenance_file(study, fig_id):
+    """Per-output provenance record written next to the study's figures/tables."""
+    return f"{RES}/{study}/provenance/{fig_id}.json"
 
 
 def all_targets():
-    """Every figure (PNG + CSV) of the configured studies, the model parity figures and the
-    provenance record."""
-    targets = [f"{RES}/provenance.json"]
+    """Every figure/table of workflow/figure_index.yaml for the configured studies (study
+    figures, and model figures/tables of each study that trains a model), with their
+    per-output provenance records, the figure index and the run's provenance record."""
+    targets = [f"{RES}/provenance.json", f"{RES}/figure_index.md"]
     for study in config["studies"]:
-        for fig in FIGURES[study]:
-            targets += [
-                f"{RES}/{study}/figures/{fig}.png",
-                f"{RES}/{study}/figures/{fig}.csv",
-            ]
+        for fig_id, entry in FIGURE_INDEX["studies"].get(study, {}).items():
+            targets += index_outputs(study, entry) + [provenance_file(study, fig_id)]
     for study in training_studies():
-        targets += [
-            f"{RES}/{study}/figures/model_parity.png",
-            f"{RES}/{study}/figures/model_parity.csv",
-            f"{RES}/{study}/tables/model_rmse.csv",
-            f"{RES}/{study}/tables/al_report.csv",
-        ]
+        for fig_id, entry in FIGURE_INDEX["models"].items():
+            targets += index_outputs(study, entry) + [provenance_file(study, fig_id)]
     return targets

@@ -12,6 +12,7 @@ rule fig_ps4_thickness:
             category="symmetric_cell",
         ),
         csv=f"{RES}/{{study}}/figures/fig2d.csv",
+        prov=f"{RES}/{{study}}/provenance/fig2d.json",
     log:
         f"logs/{SCALE}/{{study}}/fig2d.log",
     conda:
@@ -19,6 +20,8 @@ rule fig_ps4_thickness:
     threads: 1
     resources:
         mem_mb=2000,
+    params:
+        ps4_cutoff_A=config["analysis"]["ps4_cutoff_A"],
     script:
         "../scripts/fig_ps4_thickness.py"
 
@@ -36,6 +39,7 @@ rule fig_alpha:
         ),
         csv=f"{RES}/{{study}}/figures/fig2.csv",
         fits=f"{RES}/{{study}}/tables/alpha_fits.csv",
+        prov=f"{RES}/{{study}}/provenance/fig2.json",
     log:
         f"logs/{SCALE}/{{study}}/fig2.log",
     conda:
@@ -61,6 +65,7 @@ rule fig_model_parity:
         ),
         csv=f"{RES}/{{study}}/figures/model_parity.csv",
         rmse=f"{RES}/{{study}}/tables/model_rmse.csv",
+        prov=f"{RES}/{{study}}/provenance/model_parity.json",
     log:
         f"logs/{SCALE}/{{study}}/model_parity.log",
     conda:
@@ -72,6 +77,53 @@ rule fig_model_parity:
         oracle=config["oracle"],
     script:
         "../scripts/fig_model_parity.py"
+
+
+rule fig_rulegraph:
+    """symmetric_cell Fig 1 analogue: the pipeline's own rule graph as its workflow schematic."""
+    input:
+        snakefile=workflow.main_snakefile,
+        index=FIGURE_INDEX_FILE,
+    output:
+        png=report(
+            f"{RES}/{{study}}/figures/fig1.png",
+            caption="../report/fig1.rst",
+            category="workflow",
+        ),
+        csv=f"{RES}/{{study}}/figures/fig1.csv",
+        prov=f"{RES}/{{study}}/provenance/fig1.json",
+    log:
+        f"logs/{SCALE}/{{study}}/fig1.log",
+    conda:
+        "../../envs/figures.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+    params:
+        config=config,
+    script:
+        "../scripts/fig_rulegraph.py"
+
+
+rule figure_index:
+    """Figure/table index (id -> rule, script, config keys) rendered for this run."""
+    input:
+        FIGURE_INDEX_FILE,
+    output:
+        f"{RES}/figure_index.md",
+    log:
+        f"logs/{SCALE}/figure_index.log",
+    conda:
+        "../../envs/analysis.yaml"
+    threads: 1
+    resources:
+        mem_mb=500,
+    params:
+        studies=config["studies"],
+        training_studies=training_studies(),
+        scale=SCALE,
+    script:
+        "../scripts/figure_index.py"
 
 
 rule provenance:

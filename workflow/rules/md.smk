@@ -14,7 +14,7 @@ rule production_md:
     benchmark:
         f"benchmarks/{SCALE}/{{study}}/production_md_T{{T}}.tsv"
     conda:
-        "../../envs/deepmd-lammps-cpu.yaml"
+        DEEPMD_ENV
     threads: S["md"]["mpi_ranks"]
     resources:
         mem_mb=8000,

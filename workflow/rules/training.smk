@@ -11,7 +11,7 @@ rule training_input:
     log:
         f"logs/{SCALE}/{{study}}/training_input.log",
     conda:
-        "../../envs/deepmd-lammps-cpu.yaml"
+        DEEPMD_ENV
     threads: 1
     resources:
         mem_mb=1000,
@@ -37,7 +37,7 @@ rule train_model:
     benchmark:
         f"benchmarks/{SCALE}/{{study}}/train_model.tsv"
     conda:
-        "../../envs/deepmd-lammps-cpu.yaml"
+        DEEPMD_ENV
     threads: 1
     resources:
         mem_mb=8000,
@@ -56,7 +56,7 @@ rule freeze_model:
     log:
         f"logs/{SCALE}/{{study}}/freeze_model.log",
     conda:
-        "../../envs/deepmd-lammps-cpu.yaml"
+        DEEPMD_ENV
     threads: 1
     resources:
         mem_mb=4000,
@@ -76,7 +76,7 @@ rule compress_model:
     benchmark:
         f"benchmarks/{SCALE}/{{study}}/compress_model.tsv"
     conda:
-        "../../envs/deepmd-lammps-cpu.yaml"
+        DEEPMD_ENV
     threads: 1
     resources:
         mem_mb=8000,
@@ -94,7 +94,7 @@ rule test_model:
     log:
         f"logs/{SCALE}/{{study}}/test_model.log",
     conda:
-        "../../envs/deepmd-lammps-cpu.yaml"
+        DEEPMD_ENV
     threads: 1
     resources:
         mem_mb=4000,

@@ -4,6 +4,7 @@ import json
 import sys
 from pathlib import Path
 
+from seiflow.provenance import write_output_provenance
 from seiflow.active_learning import active_learning_report, collect_dataset
 
 if __name__ == "__main__":
@@ -26,3 +27,4 @@ if __name__ == "__main__":
     Path(snakemake.output.summary).write_text(json.dumps(summary, indent=2))  # noqa: F821
     print(json.dumps(summary, indent=2))
     print(report.to_string())
+    write_output_provenance(snakemake, snakemake.output.prov)  # noqa: F821

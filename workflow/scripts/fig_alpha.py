@@ -4,6 +4,7 @@ import sys
 
 import pandas as pd
 
+from seiflow.provenance import write_output_provenance
 from seiflow.figures import plot_alpha_fit
 from seiflow.sei_analysis import fit_log_time
 
@@ -26,3 +27,4 @@ if __name__ == "__main__":
     table["fit_tmin_ps"] = snakemake.params.fit_tmin_ps  # noqa: F821
     table.to_csv(snakemake.output.fits, index=False)  # noqa: F821
     print(table.to_string())
+    write_output_provenance(snakemake, snakemake.output.prov)  # noqa: F821

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from seiflow.provenance import write_output_provenance
 from seiflow.figures import plot_parity
 from seiflow.model_test import parity_rmse, read_dp_test_detail
 
@@ -18,3 +19,4 @@ if __name__ == "__main__":
         snakemake.output.rmse, index=False  # noqa: F821
     )
     print(rmse)
+    write_output_provenance(snakemake, snakemake.output.prov)  # noqa: F821

@@ -15,6 +15,7 @@ import os
 import random
 import signal
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 import pandas as pd
@@ -45,12 +46,24 @@ def _kill_dispatched_jobs(remote_root: str | Path) -> list[int]:
     return killed
 
 
+_DEFAULT_RNG = np.random.default_rng
+
+
+def _seeded_default_rng(seed=None):
+    """``numpy.random.default_rng`` whose unseeded calls take a seed from ``numpy.random``'s
+    global (seeded) state, so DP-GEN's unseeded generators repeat between runs."""
+    if seed is None:
+        seed = int(np.random.randint(0, 2**31 - 1))
+    return _DEFAULT_RNG(seed)
+
+
 def run_dpgen(workdir: str | Path, seed: int, remote_root: str | Path) -> None:
     """Run (or resume) ``dpgen run param.json machine.json`` inside ``workdir``.
 
     This calls ``dpgen.generator.run.run_iter`` (what ``dpgen run`` calls) after seeding
     Python's ``random`` and NumPy's global RNG, from which DP-GEN draws per-model training
-    seeds and the candidate shuffle. DP-GEN resumes from ``record.dpgen`` by itself, and
+    seeds and the candidate shuffle; the generator DP-GEN creates without a seed (exploration
+    velocity seeds) is seeded from the same global RNG (:func:`_seeded_default_rng`). DP-GEN resumes from ``record.dpgen`` by itself, and
     dpdispatcher recovers submitted jobs (finished fp tasks are not redone). A resumed run
     therefore continues the same data set but draws later seeds from a restarted RNG.
 
@@ -85,7 +98,10 @@ def run_dpgen(workdir: str | Path, seed: int, remote_root: str | Path) -> None:
     random.seed(seed)
     np.random.seed(seed % 2**32)
     try:
-        run_iter("param.json", "machine.json")
+        # DP-GEN 0.14 creates an unseeded ``np.random.default_rng()`` in make_model_devi (the
+        # LAMMPS velocity seeds of the exploration); draw its seed from the seeded global RNG.
+        with mock.patch.object(np.random, "default_rng", _seeded_default_rng):
+            run_iter("param.json", "machine.json")
     except BaseException:
         _kill_dispatched_jobs(remote_root)
         raise

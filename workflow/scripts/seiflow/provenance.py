@@ -77,3 +77,64 @@ def provenance_record(config: dict, inputs: dict[str, list[str]], outputs: list[
         "sha256": {group: {str(p): sha256(p) for p in paths} for group, paths in
                    {**inputs, "outputs": outputs}.items()},
     }
+
+
+def _files_of(paths) -> list[str]:
+    out = []
+    for p in paths:
+        out += [str(p)] if not isinstance(p, (list, tuple)) else [str(q) for q in p]
+    return out
+
+
+def output_record(rule: str, inputs: list[str], outputs: list[str], params: dict,
+                  config: dict) -> dict:
+    """Provenance of one figure/table: what produced it from what.
+
+    Parameters
+    ----------
+    rule : str
+        Name of the Snakemake rule that wrote the outputs.
+    inputs : list of str
+        The rule's input files/folders; each gets a SHA-256 (folders: sorted relative paths +
+        bytes, see :func:`sha256`).
+    outputs : list of str
+        The figure/table files (PNG, CSV); each gets a SHA-256.
+    params : dict
+        The rule's parameters: the subset of the config the output depends on directly.
+    config : dict
+        Resolved config; only ``scale``, ``oracle`` and ``seed`` are copied (the full config is in
+        ``results/<scale>/provenance.json``).
+
+    Returns
+    -------
+    dict
+        JSON-serialisable record (rule, config subset, params, git commit, packages, checksums).
+    """
+    return {
+        "rule": rule,
+        "scale": config["scale"],
+        "reference_calculator": config["oracle"],
+        "reference_is_dft": config["oracle"] not in ("chgnet", "sevennet"),
+        "seed": config["seed"],
+        "params": params,
+        "git": git_commit(),
+        "packages": package_versions(),
+        "inputs_sha256": {p: sha256(p) for p in inputs},
+        "outputs_sha256": {p: sha256(p) for p in outputs},
+    }
+
+
+def write_output_provenance(smk, path: str | Path) -> dict:
+    """Write :func:`output_record` of a running Snakemake job (its ``snakemake`` object).
+
+    Every output except ``path`` itself and the job's log is checksummed.
+    """
+    import json
+
+    path = Path(path)
+    outputs = [o for o in _files_of(smk.output) if Path(o) != path]
+    params = {k: v for k, v in smk.params.items()}
+    record = output_record(smk.rule, _files_of(smk.input), outputs, params, dict(smk.config))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(record, indent=2, default=str))
+    return record

@@ -1,0 +1,148 @@
+"""Per-rule conda envs, the pip lock they must agree with, and the cluster profiles."""
+
+import re
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+PIN = re.compile(r"^([A-Za-z0-9_.\-]+)(\[[^\]]*\])?\s*(==|=)\s*([0-9][^\s=#]*)\s*$")
+
+
+def _lock(root):
+    out = {}
+    for line in (root / "requirements.lock").read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if "==" in line:
+            name, ver = line.split("==")
+            out[name.strip().lower().replace("_", "-")] = ver.strip()
+    return out
+
+
+def _env_pins(env):
+    """(name, version, source) of every dependency; raises on an unpinned one."""
+    pins = []
+    for dep in env["dependencies"]:
+        if isinstance(dep, dict):
+            for pip_dep in dep["pip"]:
+                m = PIN.match(pip_dep)
+                assert m and m.group(3) == "==", f"unpinned pip dependency {pip_dep!r}"
+                pins.append((m.group(1), m.group(4), "pip"))
+        elif dep == "pip":
+            continue
+        else:
+            m = PIN.match(dep)
+            assert m and m.group(3) == "=", f"unpinned conda dependency {dep!r}"
+            pins.append((m.group(1), m.group(4), "conda"))
+    return pins
+
+
+def _env_files(root):
+    files = sorted((root / "envs").glob("*.yaml"))
+    assert files
+    return files
+
+
+def test_every_env_parses_is_conda_forge_and_pinned(root):
+    for f in _env_files(root):
+        env = yaml.safe_load(f.read_text())
+        assert env["channels"] == ["conda-forge"], f.name
+        pins = _env_pins(env)
+        assert ("python", "3.11", "conda") in pins, f"{f.name}: python=3.11 expected"
+
+
+def test_envs_agree_with_pip_lock(root):
+    lock = _lock(root)
+    checked = 0
+    for f in _env_files(root):
+        for name, ver, _ in _env_pins(yaml.safe_load(f.read_text())):
+            key = name.lower().replace("_", "-")
+            if key in lock:
+                assert lock[key] == ver, f"{f.name}: {name}={ver} but requirements.lock has {lock[key]}"
+                checked += 1
+    assert checked > 20  # numpy, ase, pymatgen, torch, deepmd-kit, ... are shared
+
+
+def test_rule_families_have_envs(root):
+    names = {f.stem for f in _env_files(root)}
+    assert {"structures", "oracle", "dpgen", "deepmd-lammps-cpu", "deepmd-lammps-gpu",
+            "analysis", "figures"} <= names
+
+
+def _rule_blocks(root):
+    for smk in sorted((root / "workflow" / "rules").glob("*.smk")):
+        text = smk.read_text()
+        for m in re.finditer(r"^rule (\w+):\n((?:[ \t]+.*\n|\n)*)", text, re.M):
+            yield smk.name, m.group(1), m.group(2)
+
+
+def test_every_rule_has_conda_log_threads_resources(root):
+    n = 0
+    for smk, rule, body in _rule_blocks(root):
+        for key in ("conda:", "log:", "threads:", "resources:"):
+            assert f"    {key}" in body, f"{smk}: rule {rule} has no {key}"
+        env = re.search(r"conda:\n\s+(.+)", body).group(1).strip()
+        if env != "DEEPMD_ENV":
+            path = (root / "workflow" / "rules" / env.strip('"')).resolve()
+            assert path.is_file(), f"{smk}: rule {rule} names missing env {env}"
+        n += 1
+    assert n >= 15
+
+
+def test_deepmd_env_switch_names_existing_files(root, config):
+    for device in ("cpu", "gpu"):
+        assert (root / "envs" / f"deepmd-lammps-{device}.yaml").is_file()
+    assert config["deepmd_device"] == "cpu"  # local default; profiles/slurm switches to gpu
+
+
+def test_slurm_profile_requests(root):
+    prof = yaml.safe_load((root / "profiles" / "slurm" / "config.yaml").read_text())
+    assert prof["executor"] == "slurm"
+    assert prof["retries"] >= 1
+    res = prof["set-resources"]
+    for rule in ("train_model", "production_md", "compress_model", "test_model"):
+        assert res[rule]["gpu"] >= 1, rule
+    for rule in ("initial_data", "sei_analysis", "exploration_structures"):
+        assert "gpu" not in res[rule], rule
+    for rule, r in res.items():
+        assert "attempt" in str(r["mem_mb"]), f"{rule}: memory does not grow on retry"
+    assert "attempt" in str(prof["default-resources"]["mem_mb"])
+    for key in ("slurm_account", "slurm_partition"):  # left to the user, documented
+        assert key not in prof["default-resources"]
+    cluster = yaml.safe_load((root / "profiles" / "slurm" / "cluster.yaml").read_text())
+    assert cluster == {"deepmd_device": "gpu"}
+
+
+def _job_resources(stdout):
+    """rule name -> resources line of each job printed by a dry run with -p."""
+    out = {}
+    for block in stdout.split("\nrule ")[1:]:
+        name = block.split(":", 1)[0].strip()
+        m = re.search(r"resources: (.*)", block)
+        if m:
+            out.setdefault(name, m.group(1))
+    return out
+
+
+def test_paper_scale_dry_run_with_slurm_profile(root):
+    """Paper scale resolves, lists every study's figures, and GPU rules ask for GPUs.
+
+    (The DAG time is measured by bench/dag_time.sh, not asserted here.)"""
+    res = subprocess.run(
+        [sys.executable, "-m", "snakemake", "-n", "--config", "scale=paper",
+         "--workflow-profile", "profiles/slurm", "--sdm", "env-modules"],
+        cwd=root, capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr[-3000:]
+    out = res.stdout + res.stderr
+    cfg = yaml.safe_load((root / "config" / "config.yaml").read_text())
+    index = yaml.safe_load((root / "workflow" / "figure_index.yaml").read_text())
+    for study in cfg["studies"]:
+        for fig_id, entry in index["studies"].get(study, {}).items():
+            for o in entry["outputs"]:
+                assert f"results/paper/{study}/{o}" in out, f"{study}/{fig_id}: {o} not in DAG"
+    resources = _job_resources(out)
+    for rule in ("train_model", "production_md"):
+        assert re.search(r"\bgpu=1\b", resources[rule]), resources[rule]
+    assert "gpu=" not in resources["initial_data"]
+    assert "cluster.yaml" in out  # GPU config overrides loaded by the profile
