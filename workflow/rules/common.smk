@@ -2,7 +2,12 @@
 
 from pathlib import Path
 
+import sys
+
 import yaml
+
+sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
+from seiflow.structures import check_interface_config
 
 from snakemake.utils import validate
 
@@ -67,6 +72,7 @@ def _check_config_semantics(cfg):
 
 
 _check_config_semantics(config)
+check_interface_config(config)
 
 
 def model_study(study):
@@ -77,6 +83,11 @@ def model_study(study):
 def training_studies():
     """Studies that run their own active learning and training."""
     return sorted({model_study(s) for s in config["studies"]})
+
+
+def md_lpsc_repeats(study):
+    """LPSC repeats of the production cell of ``study`` (per-study override, else default)."""
+    return S["md"]["lpsc_repeats_by_study"].get(study, S["md"]["lpsc_repeats"])
 
 
 def md_temperatures():

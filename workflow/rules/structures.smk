@@ -19,6 +19,8 @@ rule exploration_structures:
         initial_data=S["initial_data"],
         lpsc_repeats=S["exploration_interface"]["lpsc_repeats"],
         ratio=lambda wc: config["study"][wc.study]["li_to_lpsc_ratio"],
+        lpsc_facet=lambda wc: config["study"][wc.study]["lpsc_facet"],
+        coating_layers=lambda wc: config["study"][wc.study]["coating_layers"],
         seed=config["seed"],
     script:
         "../scripts/build_structures.py"
@@ -41,8 +43,10 @@ rule md_structure:
         mem_mb=4000,
     params:
         structures=config["structures"],
-        lpsc_repeats=S["md"]["lpsc_repeats"],
+        lpsc_repeats=lambda wc: md_lpsc_repeats(wc.study),
         ratio=lambda wc: config["study"][wc.study]["li_to_lpsc_ratio"],
+        lpsc_facet=lambda wc: config["study"][wc.study]["lpsc_facet"],
+        coating_layers=lambda wc: config["study"][wc.study]["coating_layers"],
         type_map=config["type_map"],
         seed=lambda wc: config["seed"] + 1,
     script:

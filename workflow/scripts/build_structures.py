@@ -15,8 +15,12 @@ from seiflow.structures import (
 )
 
 
-def build_systems(structures, initial_data, lpsc_repeats, ratio, seed, outdir):
-    """Write one validated POSCAR per configured system into ``outdir``."""
+def build_systems(structures, initial_data, lpsc_repeats, ratio, seed, outdir, lpsc_facet="100",
+                  coating_layers=0):
+    """Write one validated POSCAR per configured system into ``outdir``.
+
+    ``lpsc_facet`` / ``coating_layers`` (study settings) shape the ``interface`` system.
+    """
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     res = structures["resource_dir"]
@@ -25,7 +29,9 @@ def build_systems(structures, initial_data, lpsc_repeats, ratio, seed, outdir):
     for name in initial_data["systems"]:
         expected = None
         if name == "interface":
-            atoms, info = interface_from_config(structures, lpsc_repeats, ratio, seed)
+            atoms, info = interface_from_config(structures, lpsc_repeats, ratio, seed,
+                                                lpsc_facet=lpsc_facet,
+                                                coating_layers=coating_layers)
             summary[name] = info
         elif name == "Li":
             atoms = bcc_li(structures["li_lattice_A"]).repeat(initial_data["supercells"]["Li"])
@@ -55,4 +61,5 @@ if __name__ == "__main__":
     sys.stdout = sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
     p = snakemake.params  # noqa: F821
     build_systems(p.structures, p.initial_data, p.lpsc_repeats, p.ratio, p.seed,
-                  snakemake.output[0])  # noqa: F821
+                  snakemake.output[0], lpsc_facet=p.get("lpsc_facet", "100"),  # noqa: F821
+                  coating_layers=p.get("coating_layers", 0))

@@ -9,9 +9,10 @@ from seiflow.structures import interface_from_config
 
 
 def write_md_structure(structures, lpsc_repeats, ratio, type_map, seed, out_data, out_info,
-                       out_poscar):
-    """Build, validate and write the symmetric Li|LPSC|Li cell (atom_style atomic)."""
-    atoms, info = interface_from_config(structures, lpsc_repeats, ratio, seed)
+                       out_poscar, lpsc_facet="100", coating_layers=0):
+    """Build, validate and write the symmetric Li|[Li2S|]LPSC|[Li2S|]Li cell (atom_style atomic)."""
+    atoms, info = interface_from_config(structures, lpsc_repeats, ratio, seed,
+                                        lpsc_facet=lpsc_facet, coating_layers=coating_layers)
     ase.io.write(out_data, atoms, format="lammps-data", specorder=list(type_map),
                  atom_style="atomic", masses=True)
     ase.io.write(out_poscar, atoms, format="vasp", direct=True, sort=False)
@@ -25,4 +26,5 @@ if __name__ == "__main__":
     p = snakemake.params  # noqa: F821
     o = snakemake.output  # noqa: F821
     write_md_structure(p.structures, p.lpsc_repeats, p.ratio, p.type_map, p.seed, o.data,
-                       o.info, o.poscar)
+                       o.info, o.poscar, lpsc_facet=p.get("lpsc_facet", "100"),
+                       coating_layers=p.get("coating_layers", 0))

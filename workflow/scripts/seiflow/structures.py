@@ -17,9 +17,11 @@ Conventions
   supercell following Ding et al. (paper 001, Methods: "24 Li+ were randomly
   removed from the 48h sites ... 50% disorder of Cl-/S2- was also randomly
   generated").
-* Interface cells are Li(110) | LPSC(100) | Li(110), stacked along z, periodic
-  in x, y and z; the two Li slabs are one Li block joined through the z
-  boundary.  Atom tags: 0 = electrolyte (LPSC), 1 = Li metal.
+* Interface cells are Li(110) | LPSC(hkl) | Li(110), hkl = 100 (paper 001) or
+  110 (paper 004), stacked along z, periodic in x, y and z; the two Li slabs
+  are one Li block joined through the z boundary.  Optionally n Li2S layers
+  coat the electrolyte on both sides (paper 001, Fig. 6).  Atom tags:
+  0 = electrolyte (LPSC), 1 = Li metal, 2 = coating (Li2S).
 """
 
 from __future__ import annotations
@@ -45,6 +47,13 @@ __all__ = [
     "build_symmetric_interface",
     "validate_structure",
     "expected_interface_composition",
+    "expected_interface_tag_composition",
+    "interface_from_config",
+    "check_interface_config",
+    "coating_match",
+    "li2s_coating_block",
+    "LPSC_FACETS",
+    "INTERFACE_TAGS",
     "rattled_frames",
 ]
 
@@ -58,6 +67,13 @@ BULK_PHASES: dict[str, int] = {
     "Li2S": 225,  # Fm-3m (antifluorite)
     "Li3P": 194,  # P6_3/mmc (Na3As type)
     "LiCl": 225,  # Fm-3m (rock salt)
+    "Na": 229,  # Im-3m (bcc)
+    "Li2O": 225,  # Fm-3m (antifluorite)
+    "Na2O": 225,  # Fm-3m (antifluorite)
+    "Na2S": 225,  # Fm-3m (antifluorite)
+    "Na3P": 194,  # P6_3/mmc (Na3As type)
+    "Li3N": 191,  # P6/mmm (alpha-Li3N)
+    "SiS2": 72,  # Ibam (edge-sharing SiS4 chains)
 }
 
 _ALIASES = {
@@ -69,6 +85,15 @@ _ALIASES = {
     "li2s": "Li2S",
     "li3p": "Li3P",
     "licl": "LiCl",
+    "na": "Na",
+    "bcc_na": "Na",
+    "na_bcc": "Na",
+    "li2o": "Li2O",
+    "na2o": "Na2O",
+    "na2s": "Na2S",
+    "na3p": "Na3P",
+    "li3n": "Li3N",
+    "sis2": "SiS2",
 }
 
 # P-S bond cutoff (Å) used to tell PS4 sulfur (16e) from free sulfide (4c);
@@ -131,7 +156,10 @@ def load_bulk(name: str, resource_dir: str | Path | None = None):
     ----------
     name
         ``"Li6PS5Cl"`` (alias ``"LPSC"``), ``"Li"`` (bcc; aliases ``"bcc_Li"``,
-        ``"Li_bcc"``), ``"Li2S"``, ``"Li3P"`` or ``"LiCl"``.
+        ``"Li_bcc"``), ``"Li2S"``, ``"Li3P"``, ``"LiCl"``, ``"Na"`` (bcc; aliases
+        ``"bcc_Na"``, ``"Na_bcc"``), ``"Li2O"``, ``"Na2O"``, ``"Na2S"``, ``"Na3P"``,
+        ``"Li3N"`` or ``"SiS2"`` (any keys of :data:`BULK_PHASES`; aliases are
+        case-insensitive).
     resource_dir
         Folder holding ``<name>.cif``; defaults to
         ``workflow/resources/structures`` of this repository.
@@ -371,8 +399,39 @@ def disordered_lpsc_supercell(
 
 
 # --------------------------------------------------------------------------- #
-# Li(110) | LPSC(100) | Li(110) interface
+# Li(110) | [Li2S(hkl) |] LPSC(hkl) | [Li2S(hkl) |] Li(110) interface
 # --------------------------------------------------------------------------- #
+#: LPSC facets offered at the Li interface -> rows x, y, z of the orthogonal oriented cell,
+#: in units of the cubic lattice parameter a (cubic frame, right-handed, z = surface normal).
+#: Both cells hold one cubic-cell volume (4 formula units, 52 atoms), so ``lpsc_repeats``
+#: means the same number of atoms for every facet.  "110": x = a[001], y = a[1-10],
+#: z = a/2[110] (the face-centring translation along the normal; Chaney et al., paper 004:
+#: LPSC(110) on Li(110)).
+LPSC_FACETS: dict[str, tuple[tuple[float, float, float], ...]] = {
+    "100": ((1.0, 0.0, 0.0), (0.0, 1.0, 0.0), (0.0, 0.0, 1.0)),
+    "110": ((0.0, 0.0, 1.0), (1.0, -1.0, 0.0), (0.5, 0.5, 0.0)),
+}
+
+#: Li2S coating cell for each LPSC facet: cube-on-cube with the electrolyte (Li2S(hkl) ||
+#: LPSC(hkl), Li2S[001] || LPSC[001]).  One coating layer is one repeat of this cell along
+#: z: Li2S(100) one cubic cell (a, 4 Li2S per a x a, the "unit cell layer" of Ding et al.,
+#: paper 001, Fig. 6); Li2S(110) a/2[110] (a/sqrt(2): two neutral (110) planes, 2 Li2S per
+#: a x a/sqrt(2)).
+_COATING_CELLS: dict[str, tuple[tuple[float, float, float], ...]] = {
+    "100": ((1.0, 0.0, 0.0), (0.0, 1.0, 0.0), (0.0, 0.0, 1.0)),
+    "110": ((0.0, 0.0, 1.0), (0.5, -0.5, 0.0), (0.5, 0.5, 0.0)),
+}
+
+#: Atom tags of interface cells.
+INTERFACE_TAGS: dict[int, str] = {0: "electrolyte", 1: "Li metal", 2: "coating"}
+
+#: Formal ionic charges (e) used to recognise a polar coating block (Tasker type 3).
+_FORMAL_CHARGE = {"Li": 1.0, "S": -2.0}
+
+#: Label of coating atoms in ``atoms.arrays["lpsc_site"]``.
+COATING_SITE_LABEL = "Li2S"
+
+
 def _best_repeats(length: float, period: float) -> tuple[int, float]:
     """Integer n >= 1 minimising |(length - n period) / (n period)|; returns (n, %)."""
     guess = length / period
@@ -382,6 +441,69 @@ def _best_repeats(length: float, period: float) -> tuple[int, float]:
         if best is None or abs(mis) < abs(best[1]) or (abs(mis) == abs(best[1]) and n < best[0]):
             best = (n, mis)
     return best
+
+
+def _direction_label(v: Sequence[float]) -> str:
+    """Miller label of a lattice direction: (0.5, 0.5, 0) -> '[1 1 0]', (1, -1, 0) -> '[1 -1 0]'."""
+    w = np.rint(np.asarray(v, dtype=float) * 2.0).astype(int)
+    g = int(np.gcd.reduce(np.abs(w[w != 0])))
+    return "[" + " ".join(str(int(x) // g) for x in w) + "]"
+
+
+def _check_facet(facet: Any) -> str:
+    """Normalise an LPSC facet ("100", "110"; ints accepted) or raise ValueError."""
+    key = str(facet) if isinstance(facet, (str, int)) and not isinstance(facet, bool) else None
+    if key not in LPSC_FACETS:
+        raise ValueError(f"lpsc_facet must be one of {sorted(LPSC_FACETS)}, got {facet!r}")
+    return key
+
+
+def _check_coating_layers(n: Any) -> int:
+    """Number of coating layers per side: an integer >= 0, else ValueError."""
+    if (isinstance(n, bool) or not isinstance(n, (int, np.integer, float))
+            or not np.isfinite(n) or int(n) != n or n < 0):
+        raise ValueError(f"coating_layers must be an integer >= 0, got {n!r}")
+    return int(n)
+
+
+def _oriented_cubic_cell(structure, rows):
+    """Orthogonal cell of a cubic pymatgen Structure with x, y, z along given lattice vectors.
+
+    ``rows`` are three mutually orthogonal, right-handed lattice vectors in units of the
+    cubic lattice parameter (cubic frame); they may be centring translations (e.g.
+    a/2[110] of an F lattice).  pymatgen finds the primitive cell
+    (``get_primitive_structure``) and makes the supercell with the integer matrix that maps
+    it onto ``rows`` (``make_supercell``); the result is then expressed in an axis-aligned
+    orthorhombic lattice with the same fractional coordinates (a rigid rotation).  Partial
+    occupancies are kept.  Identity rows return a copy.
+
+    Raises
+    ------
+    ValueError
+        ``structure`` is not cubic, or ``rows`` are not orthogonal and right-handed.
+    StructureValidationError
+        ``rows`` are not lattice vectors of the structure.
+    """
+    from pymatgen.core import Lattice, Structure
+
+    lat = structure.lattice
+    if not (np.allclose(lat.abc, lat.a, rtol=1e-6) and np.allclose(lat.angles, 90.0, atol=1e-4)):
+        raise ValueError(f"expected a cubic cell, got lattice {lat.abc} / {lat.angles}")
+    vecs = np.asarray(rows, dtype=float) * lat.a
+    gram = vecs @ vecs.T
+    if not np.allclose(gram - np.diag(np.diag(gram)), 0.0, atol=1e-8) or np.linalg.det(vecs) <= 0:
+        raise ValueError(f"oriented cell rows must be orthogonal and right-handed, got {rows!r}")
+    if np.allclose(np.asarray(rows, dtype=float), np.eye(3)):
+        return structure.copy()
+    prim = structure.get_primitive_structure()
+    m_float = vecs @ np.linalg.inv(prim.lattice.matrix)
+    m_int = np.rint(m_float)
+    if not np.allclose(m_float, m_int, atol=1e-6):
+        raise StructureValidationError(f"{rows!r} are not lattice vectors of {structure.formula}")
+    sup = prim.make_supercell(m_int.astype(int), in_place=False)
+    frac = np.mod(np.round(np.array(sup.frac_coords), 10), 1.0)
+    return Structure(Lattice.orthorhombic(*np.linalg.norm(vecs, axis=1)),
+                     [site.species for site in sup], frac)
 
 
 def _li110_block(a: float, vx, vy, reps: tuple[int, int], n_layers: int) -> Atoms:
@@ -411,35 +533,250 @@ def _li110_block(a: float, vx, vy, reps: tuple[int, int], n_layers: int) -> Atom
     return block
 
 
-def _largest_gap_cut(z_frac: np.ndarray) -> float:
-    """Fractional z in the middle of the widest periodic gap between values."""
-    z = np.sort(np.mod(z_frac, 1.0))
-    gaps = np.diff(np.concatenate([z, [z[0] + 1.0]]))
-    k = int(np.argmax(gaps))
-    return float(np.mod(z[k] + gaps[k] / 2.0, 1.0))
+def _match_li110(lx: float, ly: float, a: float) -> dict[str, Any]:
+    """Li(110) in-plane cell and repeats with the smallest largest |mismatch| to lx x ly (Å)."""
+    best = None
+    for name_x, vx, name_y, vy in _LI_ORIENTATIONS:
+        px, py = a * np.linalg.norm(vx), a * np.linalg.norm(vy)
+        nx_li, mx = _best_repeats(lx, px)
+        ny_li, my = _best_repeats(ly, py)
+        score = max(abs(mx), abs(my))
+        if best is None or score < best["score"] - 1e-12:
+            best = dict(score=score, name_x=name_x, vx=vx, name_y=name_y, vy=vy,
+                        px=px, py=py, nx=nx_li, ny=ny_li, mx=mx, my=my)
+    return best
 
 
 def _lpsc_slab(lpsc: Atoms) -> tuple[Atoms, float]:
     """Shift a periodic LPSC supercell along z so no PS4 unit is cut by the cell face.
 
-    The cut is placed in the widest z-gap between non-Li atoms (between an S
-    16e layer and a 4c anion layer for the cubic cell); the slab keeps full
-    stoichiometry.  Returns the shifted atoms (z in [0, c)) and the cut in
-    fractional z of the input.
+    Candidate cuts are the middles of the periodic z-gaps between non-Li atoms, tried from
+    the widest down; the first one that no P-S bond (< 2.6 Å) crosses is used.  For the
+    (100) cell this is the widest gap (between an S 16e layer and a 4c anion layer); for
+    the (110) cell the widest gaps cut every PS4 (the apex S sit 1.67 Å above/below each
+    P plane) and the cut falls between the apex S of neighbouring P planes.  The slab keeps
+    full stoichiometry.  Returns the shifted atoms (z in [0, c)) and the cut in fractional
+    z of the input.
+
+    Raises
+    ------
+    StructureValidationError
+        Every candidate cut breaks a PS4 tetrahedron.
     """
     slab = lpsc.copy()
     frac = slab.get_scaled_positions(wrap=True)
-    heavy = np.array([s != "Li" for s in slab.get_chemical_symbols()])
-    cut = _largest_gap_cut(frac[heavy, 2])
-    frac[:, 2] = np.mod(frac[:, 2] - cut, 1.0)
-    slab.set_scaled_positions(frac)
-    # Every P-S bond must stay inside the slab (no PS4 across the z face).
-    i, j, shifts = neighbor_list("ijS", slab, _PS_BOND_CUTOFF)
     sym = np.array(slab.get_chemical_symbols())
+    heavy = sym != "Li"
+    z = np.sort(np.mod(frac[heavy, 2], 1.0))
+    gaps = np.diff(np.concatenate([z, [z[0] + 1.0]]))
+    # P-S bonds: fractional z of P and of the bonded S (unwrapped, through the boundary)
+    i, j, dvec = neighbor_list("ijD", slab, _PS_BOND_CUTOFF)
     ps = (sym[i] == "P") & (sym[j] == "S")
-    if np.any(shifts[ps, 2] != 0):
-        raise StructureValidationError("could not find a z cut that keeps all PS4 tetrahedra intact")
-    return slab, cut
+    z_p = frac[i[ps], 2]
+    z_s = z_p + dvec[ps, 2] / slab.cell[2, 2]
+    lo, hi = np.minimum(z_p, z_s), np.maximum(z_p, z_s)
+    for k in np.argsort(-gaps, kind="stable"):
+        if gaps[k] <= 1e-6:
+            break
+        cut = float(np.mod(z[k] + gaps[k] / 2.0, 1.0))
+        if not np.any(np.floor(hi - cut) != np.floor(lo - cut)):  # no bond crosses cut + n
+            frac[:, 2] = np.mod(frac[:, 2] - cut, 1.0)
+            slab.set_scaled_positions(frac)
+            return slab, cut
+    raise StructureValidationError("could not find a z cut that keeps all PS4 tetrahedra intact")
+
+
+def _lpsc_cell(lpsc_atoms_cell, facet: str, reps: tuple[int, int, int], s_cl_disorder: float,
+               seed: int) -> tuple[Atoms, float | None]:
+    """Disordered, stoichiometric LPSC supercell oriented for ``facet`` (z = normal)."""
+    if isinstance(lpsc_atoms_cell, Atoms):
+        if facet != "100":
+            raise ValueError(
+                f"an explicit ase.Atoms LPSC cell is only accepted for lpsc_facet='100'; "
+                f"pass the pymatgen reference (load_bulk('Li6PS5Cl')) for {facet!r}"
+            )
+        return lpsc_atoms_cell.repeat(reps), lpsc_atoms_cell.info.get("s_cl_disorder")
+    ref = lpsc_atoms_cell if facet == "100" else _oriented_cubic_cell(
+        lpsc_atoms_cell, LPSC_FACETS[facet])
+    lpsc = disordered_lpsc_supercell(ref, reps, s_cl_disorder, seed)
+    return lpsc, lpsc.info["s_cl_disorder"]
+
+
+def _formal_dipole_e_A(atoms: Atoms) -> float:
+    """Formal-charge dipole along z, sum_i q_i z_i (e Å); KeyError for an unknown element."""
+    q = np.array([_FORMAL_CHARGE[s] for s in atoms.get_chemical_symbols()])
+    return float(q @ atoms.positions[:, 2])
+
+
+def _tasker2_block(block: Atoms, tol_A: float = 1e-3) -> tuple[Atoms, bool]:
+    """Make a polar (Tasker type 3) slab non-polar by moving half of its top plane to the bottom.
+
+    Tasker, J. Phys. C 12, 4977 (1979): a stack of charged planes (antifluorite (100):
+    ... S2- | 2 Li+ | S2- ...) has a dipole; moving every second ion of the outermost plane
+    (checkerboard of the square in-plane net) to the opposite face by one block period
+    gives a neutral stack with zero dipole and equivalent faces (type 2).  Non-polar input
+    (formal dipole ~ 0, e.g. Li2S(110)) is returned unchanged.
+
+    Returns (block, moved?).
+
+    Raises
+    ------
+    RuntimeError
+        The top plane is not an even square net commensurate with the cell, or the
+        corrected block still has a dipole.
+    """
+    n = len(block)
+    if abs(_formal_dipole_e_A(block)) < 1e-6 * max(n, 1):
+        return block, False
+    out = block.copy()
+    z = out.positions[:, 2]
+    top = np.flatnonzero(z > z.max() - tol_A)
+    xy = out.positions[top, :2]
+    lx, ly = out.cell[0, 0], out.cell[1, 1]
+    d = xy[:, None, :] - xy[None, :, :]
+    d[..., 0] -= lx * np.rint(d[..., 0] / lx)
+    d[..., 1] -= ly * np.rint(d[..., 1] / ly)
+    r = np.hypot(d[..., 0], d[..., 1])
+    r[np.eye(len(top), dtype=bool)] = np.inf
+    s = float(r.min()) if len(top) > 1 else np.inf
+    if not np.isfinite(s) or not all(
+        abs(L / s - round(L / s)) < 1e-6 and round(L / s) % 2 == 0 for L in (lx, ly)
+    ):
+        raise RuntimeError("top plane of the coating is not an even square net; cannot "
+                           "apply the Tasker-2 correction")
+    parity = (np.rint((xy[:, 0] - xy[0, 0]) / s) + np.rint((xy[:, 1] - xy[0, 1]) / s)) % 2
+    move = top[parity == 0]
+    if 2 * len(move) != len(top):
+        raise RuntimeError("could not split the top plane of the coating in two halves")
+    out.positions[move, 2] -= out.cell[2, 2]
+    if abs(_formal_dipole_e_A(out)) > 1e-6 * n:
+        raise RuntimeError("Tasker-2 corrected coating block still has a dipole")
+    return out, True
+
+
+def coating_match(lx_A: float, ly_A: float, coating_a_A: float,
+                  lpsc_facet: str = "100") -> dict[str, Any]:
+    """In-plane repeats of the Li2S coating cell on an LPSC cell of lx_A x ly_A.
+
+    The coating cell is cube-on-cube with the LPSC (see ``_COATING_CELLS``): periods
+    (a, a) for (100), (a, a/sqrt(2)) for (110), with ``a = coating_a_A``.  Per direction the
+    integer repeat minimising |mismatch| is chosen (:func:`_best_repeats`); the coating is
+    then strained to the LPSC cell.
+
+    Returns
+    -------
+    dict with ``coating_repeats`` [mx, my], ``coating_periods`` (Å), ``coating_layer_thickness``
+    (Å, one layer along z), ``coating_formula_units_per_layer`` (Li2S units in one layer of
+    the mx x my cell), ``coating_mismatch_x_percent`` / ``_y_percent``
+    (``(L_lpsc - m p) / (m p) * 100``: positive = coating stretched), ``coating_facet`` and
+    ``coating_direction_x/_y/_z``.
+
+    Raises
+    ------
+    ValueError
+        Non-positive lengths or lattice parameter, unknown facet.
+    """
+    facet = _check_facet(lpsc_facet)
+    for name, v in (("lx_A", lx_A), ("ly_A", ly_A), ("coating_a_A", coating_a_A)):
+        if not (np.isfinite(v) and v > 0):
+            raise ValueError(f"{name} must be positive, got {v!r}")
+    rows = np.asarray(_COATING_CELLS[facet], dtype=float)
+    px, py, pz = (float(v) for v in np.linalg.norm(rows, axis=1) * coating_a_A)
+    mx, mis_x = _best_repeats(float(lx_A), px)
+    my, mis_y = _best_repeats(float(ly_A), py)
+    fu_per_cell = round(4 * abs(np.linalg.det(rows)))  # 4 Li2S per cubic-cell volume
+    return {
+        "coating_facet": facet,
+        "coating_direction_x": _direction_label(rows[0]),
+        "coating_direction_y": _direction_label(rows[1]),
+        "coating_direction_z": _direction_label(rows[2]),
+        "coating_repeats": [int(mx), int(my)],
+        "coating_periods": [px, py],
+        "coating_layer_thickness": pz,
+        "coating_formula_units_per_layer": int(fu_per_cell * mx * my),
+        "coating_mismatch_x_percent": float(mis_x),
+        "coating_mismatch_y_percent": float(mis_y),
+    }
+
+
+def li2s_coating_block(coating_structure, lx_A: float, ly_A: float, n_layers: int,
+                       lpsc_facet: str = "100") -> tuple[Atoms, dict[str, Any]]:
+    """Non-polar Li2S slab of ``n_layers`` layers strained onto an LPSC cell of lx_A x ly_A.
+
+    Ding et al. (paper 001, Fig. 6) insert "two unit cell layers" of Li2S between Li and
+    Li6PS5Cl.  The cube-on-cube coating cell of :func:`coating_match` is made with pymatgen
+    (:func:`_oriented_cubic_cell`), repeated ``n_layers`` times along z, made non-polar
+    (:func:`_tasker2_block`: Li2S(100) ends on half-occupied Li planes on both faces,
+    Li2S(110) is non-polar as cut) on the smallest in-plane cell, repeated in plane and
+    strained laterally to lx_A x ly_A (z spacing unchanged).
+
+    Parameters
+    ----------
+    coating_structure
+        pymatgen ``Structure`` of antifluorite Li2S (``load_bulk("Li2S")``).
+    lx_A, ly_A
+        Target in-plane cell lengths (Å).
+    n_layers
+        Layers (>= 1); one layer = one coating-cell repeat along z (``coating_match``).
+    lpsc_facet
+        "100" or "110".
+
+    Returns
+    -------
+    (atoms, info)
+        ``atoms``: Li2S block, z from 0 to its thickness, cell (lx_A, ly_A, period);
+        ``info``: :func:`coating_match` keys plus ``coating_phase``, ``coating_lattice_a``
+        (Å), ``coating_layers``, ``n_coating_formula_units_per_side``,
+        ``coating_thickness`` (Å, outermost atom to outermost atom) and
+        ``coating_tasker2_corrected``.
+
+    Raises
+    ------
+    ValueError
+        ``n_layers`` < 1, bad lengths/facet, or a coating structure that is not ordered
+        cubic Li2S.
+    """
+    from pymatgen.io.ase import AseAtomsAdaptor
+
+    n_layers = _check_coating_layers(n_layers)
+    if n_layers < 1:
+        raise ValueError(f"n_layers must be >= 1, got {n_layers}")
+    if (coating_structure.composition.reduced_formula != "Li2S"
+            or not coating_structure.is_ordered):
+        raise ValueError("coating_structure must be ordered Li2S, got "
+                         f"{coating_structure.composition.reduced_formula}")
+    a_c = float(coating_structure.lattice.a)
+    info = coating_match(lx_A, ly_A, a_c, lpsc_facet)
+    cell = _oriented_cubic_cell(coating_structure, _COATING_CELLS[info["coating_facet"]])
+    unit = AseAtomsAdaptor.get_atoms(cell.make_supercell((1, 1, n_layers), in_place=False))
+    unit, moved = _tasker2_block(unit)
+    block = unit.repeat((*info["coating_repeats"], 1))
+    block.set_cell([lx_A, ly_A, block.cell[2, 2]], scale_atoms=True)  # lateral strain only
+    block.positions[:, 2] -= block.positions[:, 2].min()
+    n_fu = len(block) // 3
+    stoichiometric = Counter(block.get_chemical_symbols()) == {"Li": 2 * n_fu, "S": n_fu}
+    if not stoichiometric or n_fu != info["coating_formula_units_per_layer"] * n_layers:
+        raise RuntimeError(f"coating block is not {n_layers} stoichiometric Li2S layers")
+    block.info.clear()
+    info.update({
+        "coating_phase": "Li2S",
+        "coating_lattice_a": a_c,
+        "coating_layers": int(n_layers),
+        "n_coating_formula_units_per_side": int(n_fu),
+        "coating_thickness": float(np.ptp(block.positions[:, 2])),
+        "coating_tasker2_corrected": bool(moved),
+    })
+    return block, info
+
+
+_NO_COATING_INFO: dict[str, Any] = {
+    "coating_phase": None, "coating_layers": 0, "n_coating_formula_units_per_side": 0,
+    "coating_facet": None, "coating_direction_x": None, "coating_direction_y": None,
+    "coating_direction_z": None, "coating_repeats": None, "coating_periods": None,
+    "coating_layer_thickness": None, "coating_formula_units_per_layer": None,
+    "coating_mismatch_x_percent": None, "coating_mismatch_y_percent": None,
+    "coating_lattice_a": None, "coating_thickness": None, "coating_tasker2_corrected": None,
+}
 
 
 def build_symmetric_interface(
@@ -451,16 +788,25 @@ def build_symmetric_interface(
     seed: int = 0,
     s_cl_disorder: float = 0.5,
     n_li_layers: int | None = None,
+    lpsc_facet: str = "100",
+    coating_layers: int = 0,
+    coating_structure=None,
 ) -> tuple[Atoms, dict[str, Any]]:
-    """Symmetric Li(110) | Li6PS5Cl(100) | Li(110) cell stacked along z.
+    """Symmetric Li(110) | [Li2S |] Li6PS5Cl(hkl) | [Li2S |] Li(110) cell stacked along z.
 
-    Geometry.  The electrolyte is ``nx x ny x nz`` cubic LPSC cells with its
-    c axis along z (the (100) surface), centred at fractional z = 0.5; Li metal
-    lies above and below it and, because the cell is periodic in z, the two Li
-    slabs are one contiguous Li block joined through the z boundary (half of
-    the Li layers on each side).  The LPSC slab is cut between an S(16e) layer
-    and a 4c anion layer so that no PS4 tetrahedron is broken; the two LPSC
-    terminations therefore differ (composition stays exactly Li6PS5Cl).
+    Geometry.  The electrolyte is ``nx x ny x nz`` LPSC cells with the facet
+    normal along z, centred at fractional z = 0.5; Li metal lies above and
+    below it and, because the cell is periodic in z, the two Li slabs are one
+    contiguous Li block joined through the z boundary (half of the Li layers
+    on each side).  ``lpsc_facet`` "100" (default; Ding et al., paper 001):
+    cubic cells, x = [100], y = [010], z = [001]; "110" (Chaney et al.,
+    paper 004: Li(110)/LPSC(110)): oriented cells x = a[001], y = a[1-10],
+    z = a/2[110] (lengths a, a sqrt(2), a/sqrt(2); 4 formula units each, like
+    the cubic cell).  The LPSC slab is cut where no PS4 tetrahedron is broken
+    (:func:`_lpsc_slab`); the composition stays exactly Li6PS5Cl.  (100): the
+    two terminations differ (S 16e layer / 4c anion layer); (110): both faces
+    end on PS4 apex S, and the P/anion framework is the same in both halves
+    (Li 48h occupation and S/Cl disorder are random).
 
     Li(110) slab (built with :func:`ase.build.make_supercell` from the bcc
     primitive cell): in-plane directions Li[1-11] (period a*sqrt(3)/2) and
@@ -474,6 +820,15 @@ def build_symmetric_interface(
     cell (the electrolyte keeps its lattice); the Li interlayer spacing is not
     changed.
 
+    Coating (``coating_layers`` = n > 0; Ding et al., paper 001, Fig. 6: two
+    unit-cell layers of Li2S between Li and Li6PS5Cl): n Li2S layers on each
+    side, Li | Li2S | LPSC | Li2S | Li, cube-on-cube with the LPSC
+    (:func:`li2s_coating_block`: Li2S(100) cubic cells on LPSC(100), Li2S(110)
+    a x a/sqrt(2) x a/sqrt(2) cells on LPSC(110)), non-polar, strained
+    laterally to the LPSC cell; its mismatch is reported like the metal's.
+    Every interface (LPSC|Li2S, Li2S|Li or LPSC|Li) has the z gap
+    ``interface_gap``.
+
     Mismatch (in %):  ``(L_lpsc - L_li) / L_li * 100`` with ``L_lpsc`` the LPSC
     cell length along the axis and ``L_li`` the *unstrained* Li length
     (repeats x period); positive means the Li is stretched.  The paper's
@@ -482,40 +837,54 @@ def build_symmetric_interface(
 
     Number of Li layers: the even number ``L`` (L/2 per side) for which
     ``n_li_metal / n_formula_units`` is closest to ``li_to_lpsc_ratio``
-    (ties -> fewer layers), unless ``n_li_layers`` is given.
+    (ties -> fewer layers), unless ``n_li_layers`` is given.  Coating Li is
+    not metal Li and does not count.
 
     Parameters
     ----------
     lpsc_atoms_cell
         Either the pymatgen ``Structure`` reference from
         ``load_bulk("Li6PS5Cl")`` (then the disordered supercell is made with
-        :func:`disordered_lpsc_supercell` over all ``lpsc_repeats`` cells using
-        ``seed`` and ``s_cl_disorder``), or an explicit orthorhombic
-        ``ase.Atoms`` LPSC cell of Li6PS5Cl composition that is tiled
-        ``lpsc_repeats`` times as given (``seed``/``s_cl_disorder`` unused).
+        :func:`disordered_lpsc_supercell` over all ``lpsc_repeats`` cells of
+        the facet's oriented cell using ``seed`` and ``s_cl_disorder``), or
+        (``lpsc_facet="100"`` only) an explicit orthorhombic ``ase.Atoms``
+        LPSC cell of Li6PS5Cl composition that is tiled ``lpsc_repeats``
+        times as given (``seed``/``s_cl_disorder`` unused).
     li_lattice_a
         bcc Li lattice parameter (Å) of the *unstrained* metal.
     lpsc_repeats
-        (nx, ny, nz) LPSC cubic cells; (6, 3, 10) is the paper's 21,120-atom
-        cell (6 nm x 3 nm in plane).
+        (nx, ny, nz) LPSC cells of the facet; (6, 3, 10) of (100) is paper
+        001's 21,120-atom cell (6 nm x 3 nm in plane); (3, 3, 8) and (6, 6, 8)
+        of (110) hold the 288 and 1152 formula units of paper 004's models I
+        and II.
     li_to_lpsc_ratio
         Target number of Li metal atoms per LPSC formula unit (16 in the
         paper's 21,120-atom cell, 8 for the stoichiometric
-        Li6PS5Cl + 8 Li -> 5 Li2S + Li3P + LiCl).
+        Li6PS5Cl + 8 Li -> 5 Li2S + Li3P + LiCl; 4212 / 288 = 14.625 in
+        paper 004).
     interface_gap
-        z distance (Å) between the outermost LPSC atom and the first Li layer,
-        on both sides.
+        z distance (Å) between the outermost atoms of neighbouring blocks at
+        every interface.
     seed, s_cl_disorder
         Passed to :func:`disordered_lpsc_supercell`.
     n_li_layers
         Optional explicit even number of Li(110) layers (total of both sides).
+    lpsc_facet
+        "100" (default) or "110".
+    coating_layers
+        Li2S layers per side (>= 0, default 0 = no coating).
+    coating_structure
+        pymatgen ``Structure`` of Li2S for the coating; ``None`` ->
+        ``load_bulk("Li2S")`` from the default resource folder (only read if
+        ``coating_layers > 0``).
 
     Returns
     -------
     (atoms, info)
-        ``atoms``: periodic ``ase.Atoms``, orthorhombic cell, tags 0 = LPSC and
-        1 = Li metal; ``atoms.arrays["lpsc_site"]`` gives each electrolyte
-        atom's Wyckoff site and 'bcc' for Li metal.
+        ``atoms``: periodic ``ase.Atoms``, orthorhombic cell, tags 0 = LPSC,
+        1 = Li metal, 2 = coating (:data:`INTERFACE_TAGS`);
+        ``atoms.arrays["lpsc_site"]`` gives each electrolyte atom's Wyckoff
+        site, 'bcc' for Li metal and 'Li2S' for the coating.
         ``info``: JSON-serialisable dict with ``n_atoms``,
         ``n_formula_units_lpsc``, ``n_li_metal``, ``li_to_lpsc_ratio``
         (realised), ``li_to_lpsc_ratio_target``, ``mismatch_x_percent``,
@@ -524,15 +893,21 @@ def build_symmetric_interface(
         ``li_direction_x`` / ``_y`` / ``_z``, ``li_repeats`` [nx_li, ny_li],
         ``li_periods`` (Å), ``n_li_layers``, ``n_li_layers_per_side``,
         ``li_atoms_per_layer``, ``li_interlayer_spacing`` (Å),
-        ``li_lattice_a``, ``lpsc_repeats``, ``lpsc_cell_lengths`` (Å),
-        ``lpsc_slab_thickness`` (Å), ``cell_lengths`` (Å), ``interface_gap``,
-        ``seed``, ``s_cl_disorder``, ``composition``.
+        ``li_lattice_a``, ``lpsc_facet``, ``lpsc_direction_x`` / ``_y`` /
+        ``_z``, ``lpsc_repeats``, ``lpsc_cell_lengths`` (Å, whole LPSC
+        supercell), ``lpsc_slab_thickness`` (Å), ``interface_area_A2``,
+        ``cell_lengths`` (Å), ``interface_gap``, ``seed``, ``s_cl_disorder``,
+        ``n_coating_formula_units`` (both sides), the coating keys of
+        :func:`li2s_coating_block` (``None`` without coating) and
+        ``composition``.
 
     Raises
     ------
     ValueError
         Non-positive lattice parameter, gap or ratio, odd/invalid
-        ``n_li_layers``, non-orthorhombic or non-Li6PS5Cl LPSC input.
+        ``n_li_layers``, unknown ``lpsc_facet``, negative or non-integer
+        ``coating_layers``, non-orthorhombic or non-Li6PS5Cl LPSC input, an
+        ``ase.Atoms`` LPSC input with a facet other than "100".
     StructureValidationError
         The assembled cell fails :func:`validate_structure` (e.g. the gap is
         so small that atoms overlap).
@@ -548,14 +923,11 @@ def build_symmetric_interface(
         raise ValueError(f"li_to_lpsc_ratio must be positive, got {li_to_lpsc_ratio!r}")
     if n_li_layers is not None and (int(n_li_layers) < 2 or int(n_li_layers) % 2):
         raise ValueError(f"n_li_layers must be an even integer >= 2, got {n_li_layers!r}")
+    facet = _check_facet(lpsc_facet)
+    n_coat_layers = _check_coating_layers(coating_layers)
 
     # --- electrolyte --------------------------------------------------------
-    if isinstance(lpsc_atoms_cell, Atoms):
-        lpsc = lpsc_atoms_cell.repeat(reps)
-        realised_disorder = lpsc_atoms_cell.info.get("s_cl_disorder")
-    else:
-        lpsc = disordered_lpsc_supercell(lpsc_atoms_cell, reps, s_cl_disorder, seed)
-        realised_disorder = lpsc.info["s_cl_disorder"]
+    lpsc, realised_disorder = _lpsc_cell(lpsc_atoms_cell, facet, reps, s_cl_disorder, seed)
     cell = lpsc.cell.array
     if not np.allclose(cell - np.diag(np.diag(cell)), 0.0, atol=1e-6):
         raise ValueError("the LPSC cell must be orthorhombic with c along z")
@@ -568,15 +940,7 @@ def build_symmetric_interface(
 
     # --- Li(110) lateral match ---------------------------------------------
     a = float(li_lattice_a)
-    best = None
-    for name_x, vx, name_y, vy in _LI_ORIENTATIONS:
-        px, py = a * np.linalg.norm(vx), a * np.linalg.norm(vy)
-        nx_li, mx = _best_repeats(lx, px)
-        ny_li, my = _best_repeats(ly, py)
-        score = max(abs(mx), abs(my))
-        if best is None or score < best["score"] - 1e-12:
-            best = dict(score=score, name_x=name_x, vx=vx, name_y=name_y, vy=vy,
-                        px=px, py=py, nx=nx_li, ny=ny_li, mx=mx, my=my)
+    best = _match_li110(lx, ly, a)
     # atoms per layer: rectangle area / area per atom of bcc(110) (a^2 sqrt(2) / 2), i.e.
     # 3 for a*sqrt(6) x a*sqrt(3)/2 and 2 for a x a*sqrt(2)
     per_cell = round(best["px"] * best["py"] / (a * a * math.sqrt(2.0) / 2.0))
@@ -595,28 +959,53 @@ def build_symmetric_interface(
     d = a / math.sqrt(2.0)
     li.set_cell([lx, ly, li.cell[2, 2]], scale_atoms=True)  # lateral strain only
 
-    # --- stack: LPSC [0, t], gap, Li block, gap (through the z boundary) ----
+    # --- optional Li2S coating ----------------------------------------------
+    if n_coat_layers > 0:
+        if coating_structure is None:
+            coating_structure = load_bulk("Li2S")
+        coat, coat_info = li2s_coating_block(coating_structure, lx, ly, n_coat_layers, facet)
+        t_coat = coat_info["coating_thickness"]
+    else:
+        coat, coat_info, t_coat = None, dict(_NO_COATING_INFO), 0.0
+
+    # --- stack: LPSC [0, t], gap, [coating, gap,] Li block, gap, [coating, gap] ---
     z = slab.positions[:, 2]
     thickness = float(z.max() - z.min())
     slab.positions[:, 2] -= z.min()
-    c_total = thickness + 2.0 * interface_gap + (n_layers - 1) * d
-    li.positions[:, 2] += thickness + interface_gap
     slab.set_tags(0)
     li.set_tags(1)
-    li.new_array("lpsc_site", np.full(len(li), "bcc", dtype="<U3"))  # not an LPSC site
-    slab.set_cell([lx, ly, c_total])
-    li.set_cell([lx, ly, c_total])
-    atoms = slab + li
-    atoms.pbc = True
+    z_li = thickness + interface_gap + (t_coat + interface_gap if coat is not None else 0.0)
+    li.positions[:, 2] += z_li
+    parts = [slab, li]
+    labels = [np.asarray(slab.arrays["lpsc_site"]), np.full(len(li), "bcc")]
+    z_top = z_li + (n_layers - 1) * d  # last Li layer
+    if coat is not None:
+        coat.set_tags(2)
+        upper, lower = coat.copy(), coat.copy()
+        upper.positions[:, 2] += thickness + interface_gap  # on the LPSC top face
+        lower.positions[:, 2] += z_top + interface_gap  # above the Li; below LPSC once wrapped
+        z_top += interface_gap + t_coat
+        parts += [lower, upper]
+        labels += [np.full(len(coat), COATING_SITE_LABEL)] * 2
+    c_total = z_top + interface_gap
+    atoms = Atoms(pbc=True, cell=[lx, ly, c_total])
+    for part in parts:
+        part.set_cell([lx, ly, c_total])
+        part.arrays.pop("lpsc_site", None)
+        atoms += part
+    atoms.arrays["lpsc_site"] = np.concatenate(labels).astype(str)
     atoms.positions[:, 2] += 0.5 * c_total - 0.5 * thickness  # LPSC centre at z = c/2
     atoms.wrap()
     atoms.info.clear()
 
+    rows = np.asarray(LPSC_FACETS[facet])
     n_li = len(li)
+    n_coat_fu = 2 * int(coat_info["n_coating_formula_units_per_side"])
     info: dict[str, Any] = {
         "n_atoms": len(atoms),
         "n_formula_units_lpsc": int(n_fu),
         "n_li_metal": int(n_li),
+        "n_coating_formula_units": n_coat_fu,
         "li_to_lpsc_ratio": n_li / n_fu,
         "li_to_lpsc_ratio_target": float(li_to_lpsc_ratio),
         "mismatch_x_percent": float(best["mx"]),
@@ -637,26 +1026,35 @@ def build_symmetric_interface(
         "li_atoms_per_layer": int(per_layer),
         "li_interlayer_spacing": float(d),
         "li_lattice_a": a,
+        "lpsc_facet": facet,
+        "lpsc_direction_x": _direction_label(rows[0]),
+        "lpsc_direction_y": _direction_label(rows[1]),
+        "lpsc_direction_z": _direction_label(rows[2]),
         "lpsc_repeats": list(reps),
         "lpsc_cell_lengths": [lx, ly, lz],
         "lpsc_slab_thickness": thickness,
+        "interface_area_A2": lx * ly,
         "cell_lengths": [float(v) for v in atoms.cell.lengths()],
         "interface_gap": float(interface_gap),
         "seed": int(seed),
         "s_cl_disorder": None if realised_disorder is None else float(realised_disorder),
+        **coat_info,
     }
     info["composition"] = expected_interface_composition(info)
     validate_structure(atoms, min_distance=min(1.5, interface_gap),
-                       expected_composition=info["composition"])
+                       expected_composition=info["composition"],
+                       expected_tag_composition=expected_interface_tag_composition(info))
     return atoms, info
 
 
 def expected_interface_composition(info: Mapping[str, Any]) -> dict[str, int]:
     """Element counts of an interface cell from its ``info`` dict.
 
-    ``Li = 6 n_fu + n_li_metal``, ``P = n_fu``, ``S = 5 n_fu``, ``Cl = n_fu``
-    with ``n_fu = info["n_formula_units_lpsc"]`` and
-    ``n_li_metal = info["n_li_metal"]``.
+    ``Li = 6 n_fu + n_li_metal + 2 n_coat``, ``P = n_fu``,
+    ``S = 5 n_fu + n_coat``, ``Cl = n_fu`` with
+    ``n_fu = info["n_formula_units_lpsc"]``, ``n_li_metal = info["n_li_metal"]``
+    and ``n_coat = info.get("n_coating_formula_units", 0)`` (Li2S units, both
+    sides; absent in cells built before the coating existed).
 
     Raises
     ------
@@ -665,11 +1063,37 @@ def expected_interface_composition(info: Mapping[str, Any]) -> dict[str, int]:
     ValueError
         Negative counts.
     """
+    parts = expected_interface_tag_composition(info)
+    total: Counter = Counter()
+    for comp in parts.values():
+        total.update(comp)
+    return {el: int(total.get(el, 0)) for el in ("Li", "P", "S", "Cl")}
+
+
+def expected_interface_tag_composition(info: Mapping[str, Any]) -> dict[int, dict[str, int]]:
+    """Element counts per atom tag (:data:`INTERFACE_TAGS`) of an interface cell.
+
+    Tag 0 (electrolyte) ``{Li: 6 n_fu, P: n_fu, S: 5 n_fu, Cl: n_fu}``, tag 1 (Li metal)
+    ``{Li: n_li_metal}``, tag 2 (coating) ``{Li: 2 n_coat, S: n_coat}`` (only when
+    ``n_coat = info.get("n_coating_formula_units", 0)`` > 0).
+
+    Raises
+    ------
+    KeyError
+        ``n_formula_units_lpsc`` or ``n_li_metal`` missing.
+    ValueError
+        Negative counts.
+    """
     n_fu = int(info["n_formula_units_lpsc"])
     n_li = int(info["n_li_metal"])
-    if n_fu < 0 or n_li < 0:
-        raise ValueError(f"negative counts in info: n_fu={n_fu}, n_li_metal={n_li}")
-    return {"Li": 6 * n_fu + n_li, "P": n_fu, "S": 5 * n_fu, "Cl": n_fu}
+    n_coat = int(info.get("n_coating_formula_units", 0) or 0)
+    if n_fu < 0 or n_li < 0 or n_coat < 0:
+        raise ValueError(f"negative counts in info: n_fu={n_fu}, n_li_metal={n_li}, "
+                         f"n_coating_formula_units={n_coat}")
+    parts = {0: {"Li": 6 * n_fu, "P": n_fu, "S": 5 * n_fu, "Cl": n_fu}, 1: {"Li": n_li}}
+    if n_coat:
+        parts[2] = {"Li": 2 * n_coat, "S": n_coat}
+    return parts
 
 
 # --------------------------------------------------------------------------- #
@@ -679,21 +1103,27 @@ def validate_structure(
     atoms: Atoms,
     min_distance: float = 1.5,
     expected_composition: Mapping[str, int] | None = None,
+    expected_tag_composition: Mapping[int, Mapping[str, int]] | None = None,
 ) -> None:
     """Reject structures that cannot be simulated.
 
     Checks, in order: at least one atom; all positions finite; if any
     direction is periodic, a right-handed cell with volume > 0; element counts
     equal ``expected_composition`` (element -> count; elements absent from
-    either side count as 0); no pair of atoms (periodic images included, via
-    :func:`ase.neighborlist.neighbor_list`) closer than ``min_distance`` Å.
+    either side count as 0); element counts of the atoms of every tag equal
+    ``expected_tag_composition`` (tag -> element -> count; a tag present in
+    the structure but absent from the mapping, or vice versa, is an error;
+    interface cells: :data:`INTERFACE_TAGS`); no pair of atoms (periodic
+    images included, via :func:`ase.neighborlist.neighbor_list`) closer than
+    ``min_distance`` Å.
 
     Raises
     ------
     StructureValidationError
         With a message naming the problem: e.g. ``atoms 0 (Li) and 1 (Li) are
-        0.500 Å apart (< 1.5 Å)`` for the closest offending pair, or
-        ``composition mismatch: Li expected 10, found 9``.
+        0.500 Å apart (< 1.5 Å)`` for the closest offending pair,
+        ``composition mismatch: Li expected 10, found 9`` or
+        ``tag 2 (coating) composition mismatch: S expected 8, found 7``.
     """
     n = len(atoms)
     if n == 0:
@@ -712,15 +1142,29 @@ def validate_structure(
             raise StructureValidationError(
                 f"cell volume must be positive for a periodic structure, got {vol:.6g} Å^3"
             )
-    if expected_composition is not None:
-        found = Counter(atoms.get_chemical_symbols())
-        diffs = [
-            f"{el} expected {int(expected_composition.get(el, 0))}, found {found.get(el, 0)}"
-            for el in sorted(set(found) | set(expected_composition))
-            if int(expected_composition.get(el, 0)) != found.get(el, 0)
+
+    def _diff(expected: Mapping[str, int], found: Counter) -> list[str]:
+        return [
+            f"{el} expected {int(expected.get(el, 0))}, found {found.get(el, 0)}"
+            for el in sorted(set(found) | set(expected))
+            if int(expected.get(el, 0)) != found.get(el, 0)
         ]
+
+    symbols = np.array(atoms.get_chemical_symbols())
+    if expected_composition is not None:
+        diffs = _diff(expected_composition, Counter(symbols.tolist()))
         if diffs:
             raise StructureValidationError("composition mismatch: " + "; ".join(diffs))
+    if expected_tag_composition is not None:
+        tags = atoms.get_tags()
+        expected_tags = {int(t) for t in expected_tag_composition}
+        for tag in sorted(set(np.unique(tags).tolist()) | expected_tags):
+            diffs = _diff(expected_tag_composition.get(tag, {}),
+                          Counter(symbols[tags == tag].tolist()))
+            if diffs:
+                raise StructureValidationError(
+                    f"tag {tag} ({INTERFACE_TAGS.get(tag, 'unknown')}) composition mismatch: "
+                    + "; ".join(diffs))
     if min_distance > 0 and n > 0:
         i, j, dist = neighbor_list("ijd", atoms, float(min_distance))
         if len(dist):
@@ -739,6 +1183,8 @@ def interface_from_config(
     lpsc_repeats: Sequence[int],
     li_to_lpsc_ratio: float,
     seed: int,
+    lpsc_facet: str = "100",
+    coating_layers: int = 0,
 ) -> tuple[Atoms, dict[str, Any]]:
     """Build and validate the symmetric interface described by the ``structures`` config block.
 
@@ -748,11 +1194,17 @@ def interface_from_config(
         ``resource_dir``, ``li_lattice_A`` (Å), ``interface_gap_A`` (Å), ``s_cl_disorder``,
         ``min_distance_A`` (Å) -- see config/README.md.
     lpsc_repeats : sequence of 3 int
-        LPSC unit cells along x, y, z.
+        LPSC cells (of the facet's oriented cell) along x, y, z.
     li_to_lpsc_ratio : float
         Target Li metal atoms per Li6PS5Cl formula unit.
     seed : int
         Seed of the S/Cl disorder and 48h Li occupation.
+    lpsc_facet : {"100", "110"}
+        LPSC facet facing the Li (``study.<name>.lpsc_facet``; paper 001: "100",
+        paper 004: "110").
+    coating_layers : int
+        Li2S layers per side between Li and LPSC (``study.<name>.coating_layers``; paper 001
+        Fig. 6: 2); Li2S is read from ``<resource_dir>/Li2S.cif``.
 
     Returns
     -------
@@ -761,10 +1213,15 @@ def interface_from_config(
 
     Raises
     ------
+    ValueError
+        Unknown facet, negative coating layers (see :func:`build_symmetric_interface`).
     StructureValidationError
-        Atoms closer than ``min_distance_A`` or a composition that is not the expected one.
+        Atoms closer than ``min_distance_A`` or a composition (total or per tag) that is not
+        the expected one.
     """
     lpsc = load_bulk("Li6PS5Cl", structures["resource_dir"])
+    coating = (load_bulk("Li2S", structures["resource_dir"])
+               if _check_coating_layers(coating_layers) > 0 else None)
     atoms, info = build_symmetric_interface(
         lpsc,
         structures["li_lattice_A"],
@@ -773,10 +1230,56 @@ def interface_from_config(
         interface_gap=structures["interface_gap_A"],
         seed=seed,
         s_cl_disorder=structures["s_cl_disorder"],
+        lpsc_facet=lpsc_facet,
+        coating_layers=coating_layers,
+        coating_structure=coating,
     )
     validate_structure(atoms, min_distance=structures["min_distance_A"],
-                       expected_composition=expected_interface_composition(info))
+                       expected_composition=expected_interface_composition(info),
+                       expected_tag_composition=expected_interface_tag_composition(info))
     return atoms, info
+
+
+def check_interface_config(config: Mapping[str, Any]) -> None:
+    """Cross-key checks of the interface settings of a whole workflow config.
+
+    Rejects: a ``study.<name>.lpsc_facet`` not in :data:`LPSC_FACETS`; a
+    ``study.<name>.coating_layers`` that is not an integer >= 0; a study with
+    ``coating_layers > 0`` in a config whose ``scales.<scale>.initial_data.systems`` lacks
+    ``Li2S`` (its model would never see bulk Li2S); keys of
+    ``scales.<scale>.md.lpsc_repeats_by_study`` that are not studies of ``config["study"]``,
+    or values that are not three integers >= 1.
+
+    Raises
+    ------
+    ValueError
+        Naming the offending key.
+    """
+    studies = config.get("study", {}) or {}
+    coated = []
+    for name, st in studies.items():
+        st = st or {}
+        try:
+            _check_facet(st.get("lpsc_facet", "100"))
+            if _check_coating_layers(st.get("coating_layers", 0)) > 0:
+                coated.append(name)
+        except ValueError as err:
+            raise ValueError(f"study.{name}: {err}") from None
+    for scale, block in (config.get("scales", {}) or {}).items():
+        systems = ((block or {}).get("initial_data", {}) or {}).get("systems", [])
+        if coated and "Li2S" not in systems:
+            raise ValueError(
+                f"scales.{scale}.initial_data.systems must include Li2S: studies {coated} "
+                "have a Li2S coating (coating_layers > 0)")
+        by_study = ((block or {}).get("md", {}) or {}).get("lpsc_repeats_by_study", {}) or {}
+        for name, reps in by_study.items():
+            if name not in studies:
+                raise ValueError(f"scales.{scale}.md.lpsc_repeats_by_study.{name}: unknown "
+                                 f"study (known: {sorted(studies)})")
+            if (not isinstance(reps, (list, tuple)) or len(reps) != 3
+                    or any(isinstance(r, bool) or not isinstance(r, int) or r < 1 for r in reps)):
+                raise ValueError(f"scales.{scale}.md.lpsc_repeats_by_study.{name} must be "
+                                 f"three integers >= 1, got {reps!r}")
 
 
 # --------------------------------------------------------------------------- #
