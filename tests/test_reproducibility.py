@@ -157,3 +157,17 @@ def test_parse_rulegraph():
         parse_rulegraph(DOT.replace("1 -> 0", "1 -> 7"))
     with pytest.raises(ValueError, match="cycle"):
         parse_rulegraph(DOT.replace("1 -> 0", "1 -> 2"))
+
+
+def test_json_compared_up_to_the_run_folder(tmp_path):
+    runs = {}
+    for name in ("a", "b"):
+        res = tmp_path / name / "results" / "test"
+        res.mkdir(parents=True)
+        root = str((tmp_path / name).resolve())
+        (res / "machine.json").write_text(f'{{"remote_root": "{root}/results/test/x", "n": 1}}')
+        runs[name] = res
+    diffs, n = compare_trees(runs["a"], runs["b"])
+    assert n == 1 and [d.status for d in diffs] == ["within_tolerance"]
+    (runs["b"] / "machine.json").write_text('{"remote_root": "/elsewhere", "n": 1}')
+    assert [d.status for d in compare_trees(runs["a"], runs["b"])[0]] == ["differs"]

@@ -7,7 +7,9 @@ second run with the first (:func:`compare_trees`). Differences are listed by fil
 What is compared
 ----------------
 * Every ``*.csv`` under the results folder (figures' data, tables, analyses) and every ``*.json``
-  except the provenance records (they hold timestamps and checksums by design).
+  except the provenance records (they hold timestamps and checksums by design). JSON files are
+  compared by content with the run's own folder path replaced by a token (DP-GEN's machine
+  file holds absolute work folders).
 * Bit identity first (SHA-256). Where bytes differ, a CSV is compared column by column:
   non-numeric columns must be equal; numeric columns must satisfy
   ``|new - ref| <= atol + rtol * |ref|`` (``numpy.isclose``), NaN equal to NaN.
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import re
 import shutil
 import subprocess
@@ -157,9 +160,21 @@ def compare_trees(ref_dir: str | Path, new_dir: str | Path, rtol: float = 1e-6,
             problem = compare_tables(pd.read_csv(ref[rel]), pd.read_csv(new[rel]), rtol, atol)
             diffs.append(Difference(rel, "differs", problem) if problem
                          else Difference(rel, "within_tolerance", f"rtol={rtol}, atol={atol}"))
+        elif _json_without_run_root(ref[rel], ref_dir) != _json_without_run_root(new[rel], new_dir):
+            diffs.append(Difference(rel, "differs", "JSON content differs"))
         else:
-            diffs.append(Difference(rel, "differs", "JSON bytes differ"))
+            diffs.append(Difference(rel, "within_tolerance", "same up to the run folder's path"))
     return diffs, len(set(ref) | set(new))
+
+
+def _json_without_run_root(path: Path, results_dir: Path):
+    """JSON content with the run's own folder (``results_dir/../..``) replaced by a token.
+
+    DP-GEN's machine file names absolute work folders of the run; two runs in different
+    folders are the same run when nothing else differs.
+    """
+    root = str(results_dir.resolve().parent.parent)
+    return json.loads(path.read_text().replace(root, "<run>"))
 
 
 def _tracked_copy(repo: Path, dest: Path) -> None:
