@@ -16,6 +16,9 @@ include: "workflow/rules/training.smk"
 include: "workflow/rules/md.smk"
 include: "workflow/rules/analysis.smk"
 include: "workflow/rules/figures.smk"
+include: "workflow/rules/bulk.smk"
+include: "workflow/rules/terminations.smk"
+include: "workflow/rules/glass.smk"
 
 
 rule all:

@@ -86,6 +86,9 @@ def _entries(index):
     for study, figs in index["studies"].items():
         for fig_id, e in figs.items():
             yield study, fig_id, e
+    for shared, figs in index["shared"].items():
+        for fig_id, e in figs.items():
+            yield shared, fig_id, e
     for fig_id, e in index["models"].items():
         yield "models", fig_id, e
 
@@ -111,14 +114,17 @@ def test_figure_index_names_existing_rules_scripts_captions_and_keys(root, confi
 
 
 def test_figure_outputs_follow_catalogue_layout(root):
-    for study, fig_id, e in _entries(_index(root)):
+    entries = list(_entries(_index(root)))
+    outputs_of = {}
+    for study, _, e in entries:
+        outputs_of.setdefault(study, set()).update(e["outputs"])
+    for study, fig_id, e in entries:
         for out in e["outputs"]:
             folder, name = out.split("/")
             if folder == "figures":
                 assert name.rsplit(".", 1)[0] == fig_id and name.endswith((".png", ".csv"))
-        pngs = [o for o in e["outputs"] if o.endswith(".png")]
-        for png in pngs:  # a figure's CSV sits next to it
-            assert png[:-4] + ".csv" in e["outputs"], f"{study}/{fig_id}: no CSV beside {png}"
+        for png in (o for o in e["outputs"] if o.endswith(".png")):  # its CSV sits beside it
+            assert png[:-4] + ".csv" in outputs_of[study], f"{study}/{fig_id}: no CSV for {png}"
 
 
 def test_resolve_config_key_errors(config):

@@ -7,7 +7,9 @@ import sys
 import yaml
 
 sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
+from seiflow.glass import check_glass_config
 from seiflow.structures import check_interface_config
+from seiflow.terminations import check_terminations_config
 
 from snakemake.utils import validate
 
@@ -21,6 +23,12 @@ SCRIPTS = str(Path(workflow.basedir) / "workflow" / "scripts")
 DEEPMD_ENV = f"../../envs/deepmd-lammps-{config['deepmd_device']}.yaml"
 
 
+#: Studies of the Li|LPSC|Li production-MD chain (study.<name> blocks, DP-GEN + DeePMD model).
+#: The glass / terminations stages build structures and oracle tables; their own active
+#: learning and MD are issue 3/4 work.
+INTERFACE_MD_STUDIES = ("symmetric_cell", "two_step")
+
+
 def _check_config_semantics(cfg):
     """Cross-key checks the JSON schema cannot express; fail before any job starts."""
     if len(cfg["descriptor"]["sel"]) != len(cfg["type_map"]):
@@ -28,7 +36,7 @@ def _check_config_semantics(cfg):
             f"descriptor.sel has {len(cfg['descriptor']['sel'])} entries but type_map has "
             f"{len(cfg['type_map'])} elements"
         )
-    for study in cfg["studies"]:
+    for study in set(cfg["studies"]) & set(INTERFACE_MD_STUDIES):
         if study not in cfg["study"]:
             raise ValueError(
                 f"study {study!r} is listed in 'studies' but has no 'study' block"
@@ -73,6 +81,10 @@ def _check_config_semantics(cfg):
 
 _check_config_semantics(config)
 check_interface_config(config)
+check_terminations_config(config)
+check_glass_config(
+    config["glass"], config["scales"], config["structures"]["li_lattice_A"]
+)
 
 
 def model_study(study):
@@ -80,9 +92,14 @@ def model_study(study):
     return config["study"][study].get("model_from", study)
 
 
+def md_studies():
+    """Configured studies that run the interface production-MD chain."""
+    return [s for s in config["studies"] if s in INTERFACE_MD_STUDIES]
+
+
 def training_studies():
     """Studies that run their own active learning and training."""
-    return sorted({model_study(s) for s in config["studies"]})
+    return sorted({model_study(s) for s in md_studies()})
 
 
 def md_lpsc_repeats(study):
@@ -125,7 +142,16 @@ def all_targets():
     targets = [f"{RES}/provenance.json", f"{RES}/figure_index.md"]
     for study in config["studies"]:
         for fig_id, entry in FIGURE_INDEX["studies"].get(study, {}).items():
-            targets += index_outputs(study, entry) + [provenance_file(study, fig_id)]
+            targets += index_outputs(study, entry)
+            targets.append(provenance_file(study, entry.get("provenance", fig_id)))
+    for study, entries in FIGURE_INDEX["shared"].items():
+        for fig_id, entry in entries.items():
+            targets += index_outputs(study, entry)
+            targets.append(provenance_file(study, entry.get("provenance", fig_id)))
+    if "glass" in config["studies"]:
+        targets += expand(
+            f"{RES}/glass/structures/slab_{{c}}.json", c=config["glass"]["compositions"]
+        )
     for study in training_studies():
         for fig_id, entry in FIGURE_INDEX["models"].items():
             targets += index_outputs(study, entry) + [provenance_file(study, fig_id)]

@@ -131,7 +131,7 @@ rule provenance:
     input:
         figures=[t for t in all_targets() if not t.endswith("provenance.json")],
         structures=expand(
-            f"{RES}/{{study}}/structures/md_interface.vasp", study=config["studies"]
+            f"{RES}/{{study}}/structures/md_interface.vasp", study=md_studies()
         ),
         models=expand(
             f"{RES}/{{study}}/model/{{m}}",

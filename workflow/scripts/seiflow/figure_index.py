@@ -27,13 +27,17 @@ def resolve_config_key(config: dict, key: str, scale: str):
 
 
 def index_rows(index: dict, studies: list[str], training_studies: list[str]) -> list[dict]:
-    """One row per figure/table of the configured studies (and of each model-training study).
+    """One row per figure/table of the configured studies, the shared stages (``bulk``) and
+    each model-training study.
 
     Returns dicts with keys ``study, id, paper, kind, rule, script, outputs, config``.
     """
     rows = []
     for study in studies:
         for fig_id, e in index["studies"].get(study, {}).items():
+            rows.append({"study": study, "id": fig_id, **e})
+    for study, entries in index.get("shared", {}).items():
+        for fig_id, e in entries.items():
             rows.append({"study": study, "id": fig_id, **e})
     for study in training_studies:
         for fig_id, e in index["models"].items():

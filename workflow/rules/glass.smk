@@ -1,0 +1,133 @@
+# Study `glass` (paper 000, Zhou, Luo, An): melt-quenched Li2S-SiS2-P2S5 glasses (LiSiS,
+# LiSiPS, LiPS), per-sample checks, and the Li(100) | glass slabs of the production MD.
+#
+# glass_sample: random packing at the configured density -> FIRE minimisation -> Langevin NVT
+#   melt at T_melt -> linear quench to T_final -> isotropic MTK NPT relaxation (ASE MD), with
+#   the oracle (CHGNet locally). N samples per composition, each with its own seeds derived
+#   from config["seed"] (seiflow.glass.sample_seeds). The trajectory is kept in a restart/
+#   folder that is not a Snakemake output, so a killed job resumes from its last frame.
+# glass_slab: sample `slab_sample` of each composition on bcc Li(100), top and bottom
+#   freeze_A (paper 000: 7 A) frozen and flagged in the per-atom "frozen" array.
+# glass_samples_table: composition, seeds, atoms, density, tetrahedral P / Si shares
+#   -> tables/glass_samples.csv, and the partial RDFs -> figures/glass_rdf.png (+ .csv).
+#
+# Active learning (bootstrap of the glass study's DP-GEN run, wired by the active-learning
+# stage): the oracle-quenched samples seed the exploration. Their frames.extxyz (every
+# traj_every steps of melt, quench and relaxation, oracle-labelled) go into the initial
+# training data, and the relaxed glass.extxyz of every composition/sample are the starting
+# configurations of the DP-GEN model_devi tasks: NVT and NPT runs over 300-1000 K (paper 000:
+# 64 iterations, 300-1000 K), i.e. re-melting at the top of the range and quenching through
+# it, so the explored states are the liquid, the supercooled liquid and the glass at every
+# temperature the melt-quench protocol crosses. Once the DP model is trained, the same
+# melt_quench function (any ASE calculator) regenerates the paper-scale samples with it.
+
+
+rule glass_sample:
+    """One melt-quenched glass sample and its checks (density, tetrahedra, partial RDFs)."""
+    output:
+        glass=f"{RES}/glass/samples/{{composition}}/s{{sample}}/glass.extxyz",
+        frames=f"{RES}/glass/samples/{{composition}}/s{{sample}}/frames.extxyz",
+        thermo=f"{RES}/glass/samples/{{composition}}/s{{sample}}/thermo.csv",
+        summary=f"{RES}/glass/samples/{{composition}}/s{{sample}}/summary.json",
+        rdf=f"{RES}/glass/samples/{{composition}}/s{{sample}}/rdf.csv",
+    log:
+        f"logs/{SCALE}/glass/glass_sample_{{composition}}_s{{sample}}.log",
+    benchmark:
+        f"benchmarks/{SCALE}/glass/glass_sample_{{composition}}_s{{sample}}.tsv"
+    wildcard_constraints:
+        composition="|".join(config["glass"]["compositions"]),
+        sample=r"\d+",
+    conda:
+        "../../envs/oracle.yaml"
+    threads: config["oracle_threads"]
+    resources:
+        mem_mb=4000,
+    params:
+        glass={
+            k: config["glass"][k]
+            for k in [
+                "min_distance_A",
+                "minimise_fmax_eV_A",
+                "T_final_K",
+                "pressure_bar",
+                "tetrahedral_cutoffs_A",
+            ]
+        },
+        protocol={
+            k: v
+            for k, v in S["glass"].items()
+            if k not in ("n_li_layers", "n_samples")
+        },
+        composition=lambda wc: config["glass"]["compositions"][wc.composition],
+        density=lambda wc: config["glass"]["density_g_cm3"][wc.composition],
+        seed=config["seed"],
+        oracle=config["oracle"],
+        min_distance_A=config["structures"]["min_distance_A"],
+        restart_dir=lambda wc: f"{RES}/glass/samples/{wc.composition}/s{wc.sample}/restart",
+    script:
+        "../scripts/glass_sample.py"
+
+
+rule glass_slab:
+    """Li(100) | glass cell of one composition, frozen top and bottom layers flagged."""
+    input:
+        glass=f"{RES}/glass/samples/{{composition}}/s{config['glass']['slab_sample']}/glass.extxyz",
+    output:
+        extxyz=f"{RES}/glass/structures/slab_{{composition}}.extxyz",
+        poscar=f"{RES}/glass/structures/slab_{{composition}}.vasp",
+        data=f"{RES}/glass/structures/slab_{{composition}}.lmp",
+        info=f"{RES}/glass/structures/slab_{{composition}}.json",
+    log:
+        f"logs/{SCALE}/glass/glass_slab_{{composition}}.log",
+    wildcard_constraints:
+        composition="|".join(config["glass"]["compositions"]),
+    conda:
+        "../../envs/structures.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+    params:
+        li_lattice_A=config["structures"]["li_lattice_A"],
+        n_li_layers=S["glass"]["n_li_layers"],
+        gap_A=config["glass"]["slab_gap_A"],
+        freeze_A=config["glass"]["freeze_A"],
+        freeze_z_only=config["glass"]["freeze_z_only"],
+        min_distance_A=config["structures"]["min_distance_A"],
+        type_map=config["glass"]["type_map"],
+    script:
+        "../scripts/glass_slab.py"
+
+
+rule glass_samples_table:
+    """Per-sample table (density, tetrahedral shares) and partial-RDF figure of the glasses."""
+    input:
+        summaries=expand(
+            f"{RES}/glass/samples/{{composition}}/s{{sample}}/summary.json",
+            composition=list(config["glass"]["compositions"]),
+            sample=range(S["glass"]["n_samples"]),
+        ),
+        rdfs=expand(
+            f"{RES}/glass/samples/{{composition}}/s{{sample}}/rdf.csv",
+            composition=list(config["glass"]["compositions"]),
+            sample=range(S["glass"]["n_samples"]),
+        ),
+    output:
+        table=f"{RES}/glass/tables/glass_samples.csv",
+        png=report(
+            f"{RES}/glass/figures/glass_rdf.png",
+            caption="../report/glass_rdf.rst",
+            category="glass",
+        ),
+        csv=f"{RES}/glass/figures/glass_rdf.csv",
+        prov=f"{RES}/glass/provenance/glass_samples.json",
+    log:
+        f"logs/{SCALE}/glass/glass_samples_table.log",
+    conda:
+        "../../envs/figures.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+    params:
+        tetrahedral_cutoffs_A=config["glass"]["tetrahedral_cutoffs_A"],
+    script:
+        "../scripts/glass_samples_table.py"
