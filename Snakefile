@@ -19,6 +19,7 @@ include: "workflow/rules/figures.smk"
 include: "workflow/rules/bulk.smk"
 include: "workflow/rules/terminations.smk"
 include: "workflow/rules/glass.smk"
+include: "workflow/rules/decomposition.smk"
 
 
 rule all:

@@ -1,0 +1,198 @@
+# decomposition_interfaces (paper 002, issue 7): Tasker slabs and surface energies of the
+# decomposition products and Li/Na metal (Fig. 1 Wulff shapes), coherent-interface lattice
+# match (Table S3) and interface energetics E_f, sigma, W_adh (Eqs. 2-5, Fig. 2).
+#
+# Config keys (see config/README.md):
+#   config["decomposition"]: symprec_A, termination_ftol_A, optimizer, bulk_energy_tol_eV_atom,
+#       mismatch_definition, zsl {max_length_tol, max_angle_tol, max_area_ratio_tol},
+#       interface_gap_A, interface_cell_relax
+#   S["decomposition"]: phases, max_miller_index, miller_indices, min_slab_A, min_vacuum_A,
+#       fmax_eV_A, relax_steps, max_area_A2, binary_thickness_A, metal_thickness_A, pairings
+# Inputs from the bulk stage (bulk.smk): results/<scale>/bulk/relaxed/<phase>.{extxyz,json}.
+
+# workflow/scripts is on sys.path (common.smk)
+from seiflow.interfaces import check_decomposition_config, pairing_id
+
+check_decomposition_config(config)
+
+DEC = f"{RES}/decomposition_interfaces"
+DEC_CFG = config["decomposition"]
+DEC_S = S["decomposition"]
+DEC_PAIRINGS = {pairing_id(p): p for p in DEC_S["pairings"]}
+
+
+# Every figure/table of the study (PNG + CSV each): the lead adds these to all_targets().
+DEC_TARGETS = [
+    f"{DEC}/figures/fig1.png",
+    f"{DEC}/figures/fig1.csv",
+    f"{DEC}/tables/tabS3.csv",
+    f"{DEC}/tables/tabS3.png",
+    f"{DEC}/figures/fig2.png",
+    f"{DEC}/figures/fig2.csv",
+]
+# seiflow.surfaces.compute_phase_surfaces settings
+DEC_SURFACE_SETTINGS = {
+    "symprec": DEC_CFG["symprec_A"],
+    "max_miller_index": DEC_S["max_miller_index"],
+    "miller_indices": DEC_S["miller_indices"],
+    "min_slab_A": DEC_S["min_slab_A"],
+    "min_vacuum_A": DEC_S["min_vacuum_A"],
+    "ftol_A": DEC_CFG["termination_ftol_A"],
+    "fmax_eV_A": DEC_S["fmax_eV_A"],
+    "relax_steps": DEC_S["relax_steps"],
+    "optimizer": DEC_CFG["optimizer"],
+    "bulk_energy_tol_eV_atom": DEC_CFG["bulk_energy_tol_eV_atom"],
+}
+# seiflow.interfaces.lattice_match_rows / relax_interface_energetics settings
+DEC_INTERFACE_SETTINGS = {
+    "symprec_A": DEC_CFG["symprec_A"],
+    "metal_thickness_A": DEC_S["metal_thickness_A"],
+    "binary_thickness_A": DEC_S["binary_thickness_A"],
+    "max_area_A2": DEC_S["max_area_A2"],
+    "zsl": DEC_CFG["zsl"],
+    "mismatch_definition": DEC_CFG["mismatch_definition"],
+    "gap_A": DEC_CFG["interface_gap_A"],
+    "cell_relax": DEC_CFG["interface_cell_relax"],
+    "fmax_eV_A": DEC_S["fmax_eV_A"],
+    "relax_steps": DEC_S["relax_steps"],
+    "optimizer": DEC_CFG["optimizer"],
+}
+# phases used by the pairings, in config order
+DEC_PAIRING_PHASES = list(
+    dict.fromkeys(ph for p in DEC_S["pairings"] for ph in (p["metal"], p["binary"]))
+)
+
+
+rule decomposition_surfaces:
+    """Tasker slabs of one phase, gamma from fixed-cell oracle relaxations (Eq. 1) and its
+    Wulff construction."""
+    input:
+        extxyz=f"{RES}/bulk/relaxed/{{phase}}.extxyz",
+        json=f"{RES}/bulk/relaxed/{{phase}}.json",
+    output:
+        json=f"{DEC}/surfaces/{{phase}}.json",
+        slabs=f"{DEC}/surfaces/{{phase}}_slabs.extxyz",
+    log:
+        f"logs/{SCALE}/decomposition_interfaces/surfaces_{{phase}}.log",
+    benchmark:
+        f"benchmarks/{SCALE}/decomposition_interfaces/surfaces_{{phase}}.tsv"
+    wildcard_constraints:
+        phase="|".join(DEC_S["phases"]),
+    conda:
+        "../../envs/oracle.yaml"
+    threads: config["oracle_threads"]
+    resources:
+        mem_mb=4000,
+    params:
+        oracle=config["oracle"],
+        settings=DEC_SURFACE_SETTINGS,
+    script:
+        "../scripts/decomposition_surfaces.py"
+
+
+rule fig_wulff:
+    """decomposition_interfaces Fig. 1: Wulff shapes with gamma and area fraction per facet."""
+    input:
+        expand(f"{DEC}/surfaces/{{phase}}.json", phase=DEC_S["phases"]),
+    output:
+        png=report(
+            f"{DEC}/figures/fig1.png",
+            caption="../report/decomposition_fig1.rst",
+            category="decomposition_interfaces",
+        ),
+        csv=f"{DEC}/figures/fig1.csv",
+        prov=f"{DEC}/provenance/fig1.json",
+    log:
+        f"logs/{SCALE}/decomposition_interfaces/fig1.log",
+    conda:
+        "../../envs/figures.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+    params:
+        phases=DEC_S["phases"],
+    script:
+        "../scripts/fig_wulff.py"
+
+
+rule decomposition_lattice_match:
+    """decomposition_interfaces Table S3: lowest-mismatch coincidence cell (ZSL) of every
+    pairing, with the max area and the mismatch definition as columns."""
+    input:
+        extxyz=expand(f"{RES}/bulk/relaxed/{{phase}}.extxyz", phase=DEC_PAIRING_PHASES),
+    output:
+        csv=f"{DEC}/tables/tabS3.csv",
+        png=f"{DEC}/tables/tabS3.png",
+        prov=f"{DEC}/provenance/tabS3.json",
+    log:
+        f"logs/{SCALE}/decomposition_interfaces/tabS3.log",
+    benchmark:
+        f"benchmarks/{SCALE}/decomposition_interfaces/tabS3.tsv"
+    conda:
+        "../../envs/structures.yaml"
+    threads: 1
+    resources:
+        mem_mb=4000,
+    params:
+        phases=DEC_PAIRING_PHASES,
+        pairings=DEC_S["pairings"],
+        symprec_A=DEC_CFG["symprec_A"],
+        settings=DEC_INTERFACE_SETTINGS,
+    script:
+        "../scripts/decomposition_lattice_match.py"
+
+
+rule adhesion_interface:
+    """One metal | binary interface: build (ZSL cell, Tasker slabs), relax with the oracle,
+    z-constrained bulks, E_f / sigma / W_adh (Eqs. 2-5)."""
+    input:
+        metal_extxyz=lambda wc: f"{RES}/bulk/relaxed/{DEC_PAIRINGS[wc.pairing]['metal']}.extxyz",
+        metal_json=lambda wc: f"{RES}/bulk/relaxed/{DEC_PAIRINGS[wc.pairing]['metal']}.json",
+        metal_surfaces=lambda wc: f"{DEC}/surfaces/{DEC_PAIRINGS[wc.pairing]['metal']}.json",
+        binary_extxyz=lambda wc: f"{RES}/bulk/relaxed/{DEC_PAIRINGS[wc.pairing]['binary']}.extxyz",
+        binary_json=lambda wc: f"{RES}/bulk/relaxed/{DEC_PAIRINGS[wc.pairing]['binary']}.json",
+        binary_surfaces=lambda wc: f"{DEC}/surfaces/{DEC_PAIRINGS[wc.pairing]['binary']}.json",
+    output:
+        json=f"{DEC}/interfaces/{{pairing}}.json",
+        extxyz=f"{DEC}/interfaces/{{pairing}}.extxyz",
+    log:
+        f"logs/{SCALE}/decomposition_interfaces/interface_{{pairing}}.log",
+    benchmark:
+        f"benchmarks/{SCALE}/decomposition_interfaces/interface_{{pairing}}.tsv"
+    wildcard_constraints:
+        pairing="|".join(DEC_PAIRINGS) or "no-pairing",
+    conda:
+        "../../envs/oracle.yaml"
+    threads: config["oracle_threads"]
+    resources:
+        mem_mb=6000,
+    params:
+        oracle=config["oracle"],
+        pairing=lambda wc: DEC_PAIRINGS[wc.pairing],
+        settings=DEC_INTERFACE_SETTINGS,
+    script:
+        "../scripts/adhesion_interface.py"
+
+
+rule fig_adhesion:
+    """decomposition_interfaces Fig. 2: E_f, sigma and W_adh of every interface (Li and Na
+    panels); pairings that could not be modelled are listed in the CSV."""
+    input:
+        expand(f"{DEC}/interfaces/{{pairing}}.json", pairing=list(DEC_PAIRINGS)),
+    output:
+        png=report(
+            f"{DEC}/figures/fig2.png",
+            caption="../report/decomposition_fig2.rst",
+            category="decomposition_interfaces",
+        ),
+        csv=f"{DEC}/figures/fig2.csv",
+        prov=f"{DEC}/provenance/fig2.json",
+    log:
+        f"logs/{SCALE}/decomposition_interfaces/fig2.log",
+    conda:
+        "../../envs/figures.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+    script:
+        "../scripts/fig_adhesion.py"
