@@ -7,6 +7,7 @@ import sys
 import yaml
 
 sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
+from seiflow.bulk import check_bulk_config
 from seiflow.glass import check_glass_config
 from seiflow.structures import check_interface_config
 from seiflow.terminations import check_terminations_config
@@ -80,6 +81,7 @@ def _check_config_semantics(cfg):
 
 
 _check_config_semantics(config)
+check_bulk_config(config)
 check_interface_config(config)
 check_terminations_config(config)
 check_glass_config(

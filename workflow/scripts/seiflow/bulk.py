@@ -944,8 +944,8 @@ def render_table(df: pd.DataFrame, png_path, float_format: str = "{:.3f}") -> No
 
     if df.empty:
         raise ValueError("render_table: empty table")
-    cells = [[float_format.format(v) if isinstance(v, (float, np.floating)) and np.isfinite(v)
-              else ("" if isinstance(v, (float, np.floating)) else _short(str(v), 40))
+    cells = [["" if pd.isna(v) else float_format.format(v)
+              if isinstance(v, (float, np.floating)) else _short(str(v), 40)
               for v in row] for row in df.itertuples(index=False)]
     fig, ax = plt.subplots(figsize=(1.3 * len(df.columns), 0.35 * (len(df) + 2)))
     ax.axis("off")
