@@ -525,13 +525,14 @@ def test_check_interface_config(config):
     good["study"]["two_step"].update(lpsc_facet="110", coating_layers=0)
     good["study"]["symmetric_cell"]["coating_layers"] = 2
     for block in good["scales"].values():
-        block["md"]["lpsc_repeats_by_study"] = {"two_step": [1, 1, 2]}
+        block["md"]["md_by_study"] = {"two_step": {"lpsc_repeats": [1, 1, 2]}}
     check_interface_config(good)
     cases = [
         (("study", "two_step", "lpsc_facet"), "111", "lpsc_facet"),
         (("study", "two_step", "coating_layers"), -1, "coating_layers"),
-        (("scales", "test", "md", "lpsc_repeats_by_study"), {"nope": [1, 1, 1]}, "unknown study"),
-        (("scales", "test", "md", "lpsc_repeats_by_study"), {"two_step": [1, 0, 1]}, "three"),
+        (("scales", "test", "md", "md_by_study"), {"nope": {}}, "unknown study"),
+        (("scales", "test", "md", "md_by_study"), {"two_step": {"lpsc_repeats": [1, 0, 1]}},
+         "three"),
         (("scales", "demo", "initial_data", "systems"), ["Li", "interface"], "Li2S"),
     ]
     for path, value, msg in cases:

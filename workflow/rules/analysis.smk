@@ -17,7 +17,7 @@ rule sei_analysis:
         mem_mb=4000,
     params:
         analysis=config["analysis"],
-        md=S["md"],
+        md=lambda wc: md_settings(wc.study),
         type_map=config["type_map"],
     script:
         "../scripts/sei_analysis.py"

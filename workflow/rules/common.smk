@@ -30,6 +30,27 @@ DEEPMD_ENV = f"../../envs/deepmd-lammps-{config['deepmd_device']}.yaml"
 INTERFACE_MD_STUDIES = ("symmetric_cell", "two_step")
 
 
+def md_settings(study, block=None):
+    """Production-MD settings of ``study``: ``scales.<scale>.md`` with the study's
+    ``md_by_study`` overrides applied."""
+    block = S["md"] if block is None else block
+    merged = {k: v for k, v in block.items() if k != "md_by_study"}
+    merged.update(block["md_by_study"].get(study, {}))
+    return merged
+
+
+def _check_md_block(md, where):
+    """Segment / dump bookkeeping of one set of production-MD settings."""
+    if md["segment_steps"] > md["npt_steps"]:
+        raise ValueError(f"{where}: segment_steps exceeds npt_steps")
+    if md["npt_steps"] % md["segment_steps"]:
+        raise ValueError(f"{where}: npt_steps must be a multiple of segment_steps")
+    if md["nvt_steps"] % md["dump_every"]:
+        raise ValueError(f"{where}: nvt_steps must be a multiple of dump_every")
+    if md["segment_steps"] % md["dump_every"]:
+        raise ValueError(f"{where}: segment_steps must be a multiple of dump_every")
+
+
 def _check_config_semantics(cfg):
     """Cross-key checks the JSON schema cannot express; fail before any job starts."""
     if len(cfg["descriptor"]["sel"]) != len(cfg["type_map"]):
@@ -50,21 +71,9 @@ def _check_config_semantics(cfg):
                 f"study {study!r}: model_from={src!r} must name a study that trains its own model"
             )
     for name, block in cfg["scales"].items():
-        md = block["md"]
-        if md["segment_steps"] > md["npt_steps"]:
-            raise ValueError(f"scales.{name}.md: segment_steps exceeds npt_steps")
-        if md["npt_steps"] % md["segment_steps"]:
-            raise ValueError(
-                f"scales.{name}.md: npt_steps must be a multiple of segment_steps"
-            )
-        if md["nvt_steps"] % md["dump_every"]:
-            raise ValueError(
-                f"scales.{name}.md: nvt_steps must be a multiple of dump_every"
-            )
-        if md["segment_steps"] % md["dump_every"]:
-            raise ValueError(
-                f"scales.{name}.md: segment_steps must be a multiple of dump_every"
-            )
+        for study in [None] + list(block["md"]["md_by_study"]):
+            where = f"scales.{name}.md" + (f".md_by_study.{study}" if study else "")
+            _check_md_block(md_settings(study, block["md"]), where)
         missing = set(block["exploration_systems"]) - set(
             block["initial_data"]["systems"]
         )
@@ -105,16 +114,13 @@ def training_studies():
 
 
 def md_lpsc_repeats(study):
-    """LPSC repeats of the production cell of ``study`` (per-study override, else default)."""
-    return S["md"]["lpsc_repeats_by_study"].get(study, S["md"]["lpsc_repeats"])
+    """LPSC repeats of the production cell of ``study``."""
+    return md_settings(study)["lpsc_repeats"]
 
 
-def md_temperatures():
-    return S["md"]["temperatures_K"]
-
-
-def n_segments():
-    return S["md"]["npt_steps"] // S["md"]["segment_steps"]
+def md_temperatures(study):
+    """Production temperatures (K) of ``study``."""
+    return md_settings(study)["temperatures_K"]
 
 
 FIGURE_INDEX_FILE = Path(workflow.basedir) / "workflow" / "figure_index.yaml"

@@ -4,7 +4,9 @@
 rule fig_ps4_thickness:
     """symmetric_cell Fig 2d: intact PS4 and SEI thickness vs time (paper 001)."""
     input:
-        expand(f"{RES}/{{{{study}}}}/analysis/sei_T{{T}}.csv", T=md_temperatures()),
+        lambda wc: expand(
+            f"{RES}/{wc.study}/analysis/sei_T{{T}}.csv", T=md_temperatures(wc.study)
+        ),
     output:
         png=report(
             f"{RES}/{{study}}/figures/fig2d.png",
@@ -30,7 +32,9 @@ rule fig_alpha:
     """two_step Fig 2: reduced-electrolyte fraction alpha vs time with a + b ln t fits
     (paper 004)."""
     input:
-        expand(f"{RES}/{{{{study}}}}/analysis/sei_T{{T}}.csv", T=md_temperatures()),
+        lambda wc: expand(
+            f"{RES}/{wc.study}/analysis/sei_T{{T}}.csv", T=md_temperatures(wc.study)
+        ),
     output:
         png=report(
             f"{RES}/{{study}}/figures/fig2.png",

@@ -19,7 +19,7 @@ rule production_md:
     resources:
         mem_mb=8000,
     params:
-        md=S["md"],
+        md=lambda wc: md_settings(wc.study),
         type_map=config["type_map"],
         seed=lambda wc: config["seed"] + int(wc.T),
     script:

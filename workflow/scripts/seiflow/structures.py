@@ -1247,7 +1247,7 @@ def check_interface_config(config: Mapping[str, Any]) -> None:
     ``study.<name>.coating_layers`` that is not an integer >= 0; a study with
     ``coating_layers > 0`` in a config whose ``scales.<scale>.initial_data.systems`` lacks
     ``Li2S`` (its model would never see bulk Li2S); keys of
-    ``scales.<scale>.md.lpsc_repeats_by_study`` that are not studies of ``config["study"]``,
+    ``scales.<scale>.md.md_by_study`` that are not studies of ``config["study"]``,
     or values that are not three integers >= 1.
 
     Raises
@@ -1271,14 +1271,15 @@ def check_interface_config(config: Mapping[str, Any]) -> None:
             raise ValueError(
                 f"scales.{scale}.initial_data.systems must include Li2S: studies {coated} "
                 "have a Li2S coating (coating_layers > 0)")
-        by_study = ((block or {}).get("md", {}) or {}).get("lpsc_repeats_by_study", {}) or {}
-        for name, reps in by_study.items():
+        by_study = ((block or {}).get("md", {}) or {}).get("md_by_study", {}) or {}
+        for name, override in by_study.items():
             if name not in studies:
-                raise ValueError(f"scales.{scale}.md.lpsc_repeats_by_study.{name}: unknown "
+                raise ValueError(f"scales.{scale}.md.md_by_study.{name}: unknown "
                                  f"study (known: {sorted(studies)})")
+            reps = (override or {}).get("lpsc_repeats", [1, 1, 1])
             if (not isinstance(reps, (list, tuple)) or len(reps) != 3
                     or any(isinstance(r, bool) or not isinstance(r, int) or r < 1 for r in reps)):
-                raise ValueError(f"scales.{scale}.md.lpsc_repeats_by_study.{name} must be "
+                raise ValueError(f"scales.{scale}.md.md_by_study.{name}.lpsc_repeats must be "
                                  f"three integers >= 1, got {reps!r}")
 
 
