@@ -111,3 +111,35 @@ def test_snakemake_report_has_every_figure(run_dir):
     html = (run_dir / "report.html").read_text(errors="replace")
     for name in ("fig1.png", "fig2d.png", "fig2.png", "model_parity.png"):
         assert name in html, name
+
+
+def test_structure_and_oracle_tables_of_the_other_studies(run_dir):
+    """Bulk lattices, terminations (paper 003), glass samples (000), decomposition (002)."""
+    out = run_dir / "results" / "test"
+    lattice = pd.read_csv(out / "bulk" / "tables" / "lattice.csv")
+    assert {"Li", "Li2S", "Li3P", "LiCl"} <= set(lattice["phase"])
+    assert np.isfinite(lattice["relaxed"]).all() and (lattice["error_percent"].abs() < 10).all()
+    tab1 = pd.read_csv(out / "terminations" / "tables" / "tab1.csv")
+    assert {"ordered", "disordered"} <= set(tab1["anion_order"])
+    tab2 = pd.read_csv(out / "terminations" / "tables" / "tab2.csv")
+    assert len(tab2) > 0 and tab2["symmetric"].all()
+    assert np.isfinite(tab2["gamma_J_m2"]).all()
+    assert (tab2["rank"].diff().dropna() > 0).all()  # ranked by gamma
+    assert tab2["gamma_J_m2"].is_monotonic_increasing
+    # n_i bookkeeping: Li6PS5Cl units + Li3P + Li2S + LiCl excess reproduce the P count
+    n_p = tab2["composition"].str.extract(r"P(\d+)")[0].astype(float)
+    assert np.allclose(tab2["n_fu_Li6PS5Cl"] + tab2["n_Li3P"], n_p)
+    assert (out / "terminations" / "tables" / "tab4.csv").stat().st_size > 0
+    glass = pd.read_csv(out / "glass" / "tables" / "glass_samples.csv")
+    assert set(glass["composition"]) == {"LiSiS", "LiSiPS", "LiPS"}
+    assert (glass["density_g_cm3"] > 0.5).all() and (glass["charge"] == 0).all()
+    for comp in ("LiSiS", "LiSiPS", "LiPS"):
+        assert json.loads((out / "glass" / "structures" / f"slab_{comp}.json").read_text())
+    dec = out / "decomposition_interfaces"
+    wulff = pd.read_csv(dec / "figures" / "fig1.csv")
+    ok = wulff.dropna(subset=["gamma_J_m2"])
+    assert len(ok) > 0 and (ok["gamma_J_m2"] > 0).all()
+    tabs3 = pd.read_csv(dec / "tables" / "tabS3.csv")
+    assert {"max_area_A2", "mismatch_definition", "status"} <= set(tabs3.columns)
+    fig2 = pd.read_csv(dec / "figures" / "fig2.csv")
+    assert {"E_f_J_m2", "sigma_J_m2"} <= set(fig2["quantity"])
