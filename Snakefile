@@ -18,6 +18,7 @@ include: "workflow/rules/analysis.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/bulk.smk"
 include: "workflow/rules/terminations.smk"
+include: "workflow/rules/termination_interfaces.smk"
 include: "workflow/rules/glass.smk"
 include: "workflow/rules/decomposition.smk"
 

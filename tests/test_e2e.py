@@ -143,3 +143,15 @@ def test_structure_and_oracle_tables_of_the_other_studies(run_dir):
     assert {"max_area_A2", "mismatch_definition", "status"} <= set(tabs3.columns)
     fig2 = pd.read_csv(dec / "figures" / "fig2.csv")
     assert {"E_f_J_m2", "sigma_J_m2"} <= set(fig2["quantity"])
+
+
+def test_termination_interface_tables(run_dir):
+    """Li | lowest-gamma termination interfaces (paper 003 Tables 3-4, Figs 6-7a)."""
+    out = run_dir / "results" / "test" / "terminations"
+    tab3 = pd.read_csv(out / "tables" / "tab3.csv")
+    assert len(tab3) >= 1
+    tab4 = pd.read_csv(out / "tables" / "tab4_interfaces.csv")
+    assert len(tab4) >= 1
+    rdf = pd.read_csv(out / "figures" / "fig7a.csv")
+    assert len(rdf) > 0 and (rdf.select_dtypes("number") >= 0).all().all()
+    assert (out / "figures" / "fig6.png").stat().st_size > 0

@@ -10,6 +10,7 @@ sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
 from seiflow.bulk import check_bulk_config
 from seiflow.glass import check_glass_config
 from seiflow.structures import check_interface_config
+from seiflow.termination_interfaces import check_termination_interfaces_config
 from seiflow.terminations import check_terminations_config
 
 from snakemake.utils import validate
@@ -93,6 +94,7 @@ _check_config_semantics(config)
 check_bulk_config(config)
 check_interface_config(config)
 check_terminations_config(config)
+check_termination_interfaces_config(config)
 check_glass_config(
     config["glass"], config["scales"], config["structures"]["li_lattice_A"]
 )
