@@ -22,6 +22,12 @@ def test_shipped_config_is_valid(config, root):
         (lambda c: c["scales"]["test"]["dpgen"].update(numb_models=1), "numb_models"),
         (lambda c: c["structures"].update(s_cl_disorder=1.5), "s_cl_disorder"),
         (lambda c: c["scales"]["demo"]["md"].pop("timestep_fs"), "timestep_fs"),
+        # issue 7 stages: unknown phase, Miller (0,0,0), negative density
+        (lambda c: c["scales"]["demo"]["bulk"]["phases"].append("Unobtainium"), "Unobtainium"),
+        (lambda c: c["scales"]["test"]["decomposition"].update(miller_indices=[[0, 0, 0]]),
+         "miller_indices"),
+        (lambda c: c["glass"]["density_g_cm3"].update(LiPS=-1.9), "-1.9"),
+        (lambda c: c.update(studies=["symmetric_cell", "no_such_study"]), "no_such_study"),
     ],
 )
 def test_schema_rejects_bad_values(config, root, mutate, message):
@@ -39,6 +45,28 @@ def test_dry_run_rejects_inconsistent_config_before_any_job(root, tmp_path):
     )
     assert res.returncode != 0
     assert "descriptor.sel" in res.stdout + res.stderr
+
+
+@pytest.mark.parametrize(
+    "override, message",
+    [
+        ("glass:\n  compositions:\n    LiPS: {Li2S: 75, SiS2: 0, P2S5: 20}\n", "must sum to 100"),
+        ("scales:\n  test:\n    terminations:\n      miller_indices: [[2, 0, 0]]\n", "max_index"),
+    ],
+)
+def test_dry_run_rejects_bad_stage_config_before_any_job(root, tmp_path, override, message):
+    """Cross-key errors of the structure stages (glass mol % not summing to 100, a Miller
+    index above max_index) stop snakemake while it parses the workflow: no job runs."""
+    extra = tmp_path / "bad.yaml"
+    extra.write_text(override)
+    res = subprocess.run(
+        ["snakemake", "-n", "--configfile", "config/config.yaml", str(extra),
+         "--config", "scale=test"],
+        cwd=root, capture_output=True, text=True, timeout=120,
+    )
+    assert res.returncode != 0
+    out = res.stdout + res.stderr
+    assert message in out and "Job stats" not in out, out[-2000:]
 
 
 @pytest.mark.parametrize("scale", ["test", "demo", "paper"])
