@@ -11,7 +11,7 @@ from seiflow.provenance import write_output_provenance
 if __name__ == "__main__":
     sys.stdout = sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
     i, o = snakemake.input, snakemake.output  # noqa: F821
-    per_seed, table = pd.read_csv(i.seeds), pd.read_csv(i.tab1)
+    per_seed, table = pd.read_csv(i.seeds), pd.read_csv(i.tab1, dtype={"n_cells": "Int64"})
     plot_lpsc_lattice(per_seed, table, o.png, o.csv)
     render_table(table, o.tab1_png)
     write_output_provenance(snakemake, o.prov)  # noqa: F821
