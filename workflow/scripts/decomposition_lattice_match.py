@@ -6,7 +6,8 @@ import sys
 import ase.io
 import pandas as pd
 
-from seiflow.interfaces import lattice_match_rows, render_table_png
+from seiflow.figures import render_table_png
+from seiflow.interfaces import lattice_match_rows
 from seiflow.provenance import write_output_provenance
 from seiflow.surfaces import symmetrized_bulk
 
@@ -20,7 +21,7 @@ if __name__ == "__main__":
              for ph, f in zip(p.phases, snakemake.input.extxyz)}  # noqa: F821
     table = pd.DataFrame(lattice_match_rows(p.pairings, bulks, dict(p.settings)))
     table.to_csv(snakemake.output.csv, index=False)  # noqa: F821
-    render_table_png(table, snakemake.output.png, SHOWN,  # noqa: F821
+    render_table_png(table, snakemake.output.png, SHOWN, float_format="{:.2f}",  # noqa: F821
                      title=f"Table S3, mismatch = {table['mismatch_definition'].iloc[0]}")
     print(table.to_string())
     write_output_provenance(snakemake, snakemake.output.prov)  # noqa: F821

@@ -5,7 +5,8 @@ import sys
 
 import pandas as pd
 
-from seiflow.bulk import plot_lpsc_lattice, render_table
+from seiflow.bulk import plot_lpsc_lattice
+from seiflow.figures import render_table_png
 from seiflow.provenance import write_output_provenance
 
 if __name__ == "__main__":
@@ -13,5 +14,5 @@ if __name__ == "__main__":
     i, o = snakemake.input, snakemake.output  # noqa: F821
     per_seed, table = pd.read_csv(i.seeds), pd.read_csv(i.tab1, dtype={"n_cells": "Int64"})
     plot_lpsc_lattice(per_seed, table, o.png, o.csv)
-    render_table(table, o.tab1_png)
+    render_table_png(table, o.tab1_png, max_text=40)
     write_output_provenance(snakemake, o.prov)  # noqa: F821

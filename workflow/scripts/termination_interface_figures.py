@@ -5,7 +5,7 @@ import sys
 
 import ase.io
 
-from seiflow.bulk import render_table
+from seiflow.figures import render_table_png
 from seiflow.provenance import write_output_provenance
 from seiflow.termination_interfaces import (
     plot_fig6,
@@ -22,9 +22,9 @@ if __name__ == "__main__":
     recs = data["interfaces"]
     tab3 = tab3_frame(recs)
     tab3.to_csv(out.tab3, index=False)
-    render_table(tab3, out.tab3_png)
+    render_table_png(tab3, out.tab3_png)
     tab4_interfaces_frame(recs).to_csv(out.tab4, index=False)
-    plot_fig6(recs, out.fig6, out.fig6_csv)
+    plot_fig6(recs, out.fig6, out.fig6_csv, data["oracle"])
     frames = ase.io.read(snakemake.input.frames, index=":", format="extxyz")  # noqa: F821
     first = frames[0].info["termination_id"]
     state = "neutral" if any(f.info["state"] == "neutral" for f in frames) else "charged"

@@ -63,7 +63,6 @@ __all__ = [
     "lowest_energy",
     "keep_lowest_energy",
     "plot_lpsc_lattice",
-    "render_table",
     "check_bulk_config",
 ]
 
@@ -927,35 +926,6 @@ def plot_lpsc_lattice(
 
 def _short(source: str, n: int = 60) -> str:
     return source if len(source) <= n else source[: n - 1] + "…"
-
-
-def render_table(df: pd.DataFrame, png_path, float_format: str = "{:.3f}") -> None:
-    """Render a table (e.g. tab1) as a PNG with matplotlib's ``table`` (dpi 200).
-
-    Raises
-    ------
-    ValueError
-        Empty table.
-    """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    if df.empty:
-        raise ValueError("render_table: empty table")
-    cells = [["" if pd.isna(v) else float_format.format(v)
-              if isinstance(v, (float, np.floating)) else _short(str(v), 40)
-              for v in row] for row in df.itertuples(index=False)]
-    fig, ax = plt.subplots(figsize=(1.3 * len(df.columns), 0.35 * (len(df) + 2)))
-    ax.axis("off")
-    tab = ax.table(cellText=cells, colLabels=list(df.columns), loc="center")
-    tab.auto_set_font_size(False)
-    tab.set_fontsize(6)
-    tab.auto_set_column_width(list(range(len(df.columns))))
-    Path(png_path).parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(png_path, dpi=200, bbox_inches="tight")
-    plt.close(fig)
 
 
 # --------------------------------------------------------------------------- #

@@ -37,6 +37,7 @@ from seiflow.surfaces import (
     miller_tag,
     relax_atoms,
     slab_record,
+    slab_to_atoms,
     tasker_slabs,
 )
 
@@ -62,7 +63,6 @@ __all__ = [
     "facet_gamma",
     "check_decomposition_config",
     "plot_interface_energetics",
-    "render_table_png",
 ]
 
 #: Mismatch definitions (config ``decomposition.mismatch_definition``).  u_i: the i-th
@@ -576,7 +576,6 @@ def build_interface(metal_slab, binary_slab, match, gap_A: float) -> tuple[Atoms
         Non-positive gap or a match that does not belong to these slabs.
     """
     from pymatgen.core.interface import Interface
-    from pymatgen.io.ase import AseAtomsAdaptor
 
     if not (np.isfinite(gap_A) and gap_A > 0):
         raise InterfaceError(f"gap_A must be positive, got {gap_A!r}")
@@ -591,15 +590,7 @@ def build_interface(metal_slab, binary_slab, match, gap_A: float) -> tuple[Atoms
         iface = Interface.from_slabs(substrate_slab=sub, film_slab=film, gap=float(gap_A),
                                      vacuum_over_film=float(gap_A))
     labels = list(iface.site_properties["interface_label"])
-    from pymatgen.core import Structure
-
-    plain = Structure(iface.lattice, [sp.symbol for sp in iface.species], iface.frac_coords)
-    atoms = AseAtomsAdaptor.get_atoms(plain)
-    for key in list(atoms.arrays):
-        if key not in ("numbers", "positions"):
-            del atoms.arrays[key]
-    atoms.info.clear()
-    atoms.pbc = True
+    atoms = slab_to_atoms(iface)
     atoms.set_tags([1 if lab == "film" else 0 for lab in labels])
     cell = atoms.cell.array
     info = {
@@ -642,7 +633,6 @@ def z_constrained_bulk(slab, transform, inplane_vectors) -> Atoms:
         Bad vectors or a transform that is not in-plane.
     """
     from pymatgen.core import Lattice, Structure
-    from pymatgen.io.ase import AseAtomsAdaptor
 
     t = np.asarray(transform, dtype=int)
     if t.shape != (3, 3) or t[2, 2] != 1 or t[2, :2].any() or t[:2, 2].any():
@@ -666,13 +656,7 @@ def z_constrained_bulk(slab, transform, inplane_vectors) -> Atoms:
     c_new = alpha * a_new + beta * b_new + np.array([0.0, 0.0, h])
     strained = Structure(Lattice([a_new, b_new, c_new]), [sp.symbol for sp in ouc.species],
                          frac % 1.0)
-    atoms = AseAtomsAdaptor.get_atoms(strained)
-    for key in list(atoms.arrays):
-        if key not in ("numbers", "positions"):
-            del atoms.arrays[key]
-    atoms.info.clear()
-    atoms.pbc = True
-    return atoms
+    return slab_to_atoms(strained)
 
 
 # --------------------------------------------------------------------------- #
@@ -1092,44 +1076,3 @@ def plot_interface_energetics(
     sns.despine(fig=fig)
     fig.tight_layout(rect=(0.0, 0.0, 1.0, 0.9))
     _save(fig, data, png_path, csv_path)
-
-
-def render_table_png(table, png_path: str | PathLike, columns: Sequence[str] | None = None,
-                     title: str | None = None) -> None:
-    """Render a table (pandas ``DataFrame``) as a PNG with matplotlib (dpi 200).
-
-    ``columns``: subset/order to show (default all); floats are shown with 2 decimals.
-
-    Raises
-    ------
-    InterfaceError
-        Empty table or unknown column.
-    """
-    from pathlib import Path
-
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    if table is None or len(table) == 0:
-        raise InterfaceError("render_table_png: empty table")
-    cols = list(columns) if columns is not None else list(table.columns)
-    unknown = [c for c in cols if c not in table.columns]
-    if unknown:
-        raise InterfaceError(f"render_table_png: unknown columns {unknown}")
-    cells = [[f"{v:.2f}" if isinstance(v, float) else str(v) for v in row]
-             for row in table[cols].itertuples(index=False)]
-    fig, ax = plt.subplots(figsize=(min(2.0 + 1.25 * len(cols), 22), 0.6 + 0.3 * len(cells)))
-    ax.axis("off")
-    tab = ax.table(cellText=cells, colLabels=cols, loc="center", cellLoc="center")
-    tab.auto_set_font_size(False)
-    tab.set_fontsize(7)
-    tab.auto_set_column_width(list(range(len(cols))))
-    if title:
-        import textwrap
-
-        ax.set_title("\n".join(textwrap.wrap(title, 110)), fontsize=7)
-    Path(png_path).parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(png_path, dpi=200, bbox_inches="tight")
-    plt.close(fig)

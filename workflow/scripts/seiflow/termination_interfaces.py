@@ -494,6 +494,16 @@ _TAB3 = ["rank", "interface", "termination", "state", "mismatch_percent", "area_
          "gamma_inter_eV_nm2", "gamma_inter_min_eV_nm2"]
 
 
+def _records_frame(records: Sequence[Mapping[str, Any]], func: str):
+    """DataFrame of interface records; ValueError naming ``func`` when there are none."""
+    import pandas as pd
+
+    df = pd.DataFrame(list(records))
+    if df.empty:
+        raise ValueError(f"{func}: no records")
+    return df
+
+
 def tab3_frame(records: Sequence[Mapping[str, Any]]):
     """Table 3 (E_str per slab, eV/nm^2) with mismatch, for the neutral interfaces if any.
 
@@ -502,11 +512,7 @@ def tab3_frame(records: Sequence[Mapping[str, Any]]):
     ValueError
         No records.
     """
-    import pandas as pd
-
-    df = pd.DataFrame(list(records))
-    if df.empty:
-        raise ValueError("tab3_frame: no records")
+    df = _records_frame(records, "tab3_frame")
     sel = df[df.state == "neutral"] if (df.state == "neutral").any() else df
     return sel[_TAB3].sort_values("rank").reset_index(drop=True)
 
@@ -519,11 +525,7 @@ def tab4_interfaces_frame(records: Sequence[Mapping[str, Any]]):
     ValueError
         No records.
     """
-    import pandas as pd
-
-    df = pd.DataFrame(list(records))
-    if df.empty:
-        raise ValueError("tab4_interfaces_frame: no records")
+    df = _records_frame(records, "tab4_interfaces_frame")
     wide = df.pivot_table(index=["rank", "interface", "termination"], columns="state",
                           values="gamma_inter_eV_nm2", aggfunc="first").reset_index()
     for c in ("charged", "neutral"):
@@ -535,7 +537,7 @@ def tab4_interfaces_frame(records: Sequence[Mapping[str, Any]]):
     return wide.sort_values("rank").reset_index(drop=True)
 
 
-def plot_fig6(records, png_path, csv_path) -> None:
+def plot_fig6(records, png_path, csv_path, oracle: str) -> None:
     """Fig 6 stand-in: gamma_inter and gamma_inter^min per interface, charged vs neutral.
 
     Raises
@@ -544,14 +546,11 @@ def plot_fig6(records, png_path, csv_path) -> None:
         No records.
     """
     import matplotlib.pyplot as plt
-    import pandas as pd
     import seaborn as sns
 
     from .figures import _save, _style
 
-    df = pd.DataFrame(list(records))
-    if df.empty:
-        raise ValueError("plot_fig6: no records")
+    df = _records_frame(records, "plot_fig6")
     data = df[["rank", "interface", "termination", "state", "gamma_inter_eV_nm2",
                "gamma_inter_min_eV_nm2", "mismatch_percent"]].copy()
     long = data.melt(id_vars=["interface", "state"],
@@ -564,7 +563,7 @@ def plot_fig6(records, png_path, csv_path) -> None:
     ax.axhline(0, color="k", lw=0.8)
     ax.set_ylabel(r"$\gamma_{inter}$ (eV nm$^{-2}$)")
     ax.set_xlabel("Li-metal / Li6PS5Cl interface")
-    ax.set_title("paper 003 Fig 6: interface formation energies (CHGNet)")
+    ax.set_title(f"paper 003 Fig 6: interface formation energies ({oracle})")
     _save(fig, data, png_path, csv_path)
 
 

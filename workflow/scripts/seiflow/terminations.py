@@ -59,6 +59,7 @@ import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from fractions import Fraction
+from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 import numpy as np
@@ -489,6 +490,23 @@ def _flip_of(atoms: Atoms):
     return m, p
 
 
+def _image_distances_A(atoms: Atoms, flip_cart=None, center_A=None) -> np.ndarray:
+    """(N, N) distances (Å, in-plane periodic) from the image M (r_i - p) + p of atom i to
+    atom j, ``inf`` where i and j are different species. ``flip_cart``/``center_A`` default
+    to the values stored in ``atoms.info``."""
+    from ase.geometry import get_distances
+
+    if flip_cart is None or center_A is None:
+        flip_cart, center_A = _flip_of(atoms)
+    m = np.asarray(flip_cart, float)
+    p = np.asarray(center_A, float)
+    pos = atoms.get_positions()
+    imgs = (pos - p) @ m.T + p
+    _, dist = get_distances(imgs, pos, cell=atoms.cell, pbc=[True, True, False])
+    sym = np.array(atoms.get_chemical_symbols())
+    return np.where(sym[None, :] == sym[:, None], dist, np.inf)
+
+
 def image_partners(atoms: Atoms, flip_cart=None, center_A=None, tol_A: float = 0.3) -> np.ndarray:
     """Index of the atom each atom is mapped onto by r -> M (r - p) + p.
 
@@ -506,20 +524,9 @@ def image_partners(atoms: Atoms, flip_cart=None, center_A=None, tol_A: float = 0
         Partner index per atom, or -1 where no atom of the same species lies within
         ``tol_A`` of the image.
     """
-    from ase.geometry import get_distances
-
-    if flip_cart is None or center_A is None:
-        flip_cart, center_A = _flip_of(atoms)
-    m = np.asarray(flip_cart, float)
-    p = np.asarray(center_A, float)
-    pos = atoms.get_positions()
-    imgs = (pos - p) @ m.T + p
-    pbc = [True, True, False]
-    _, dist = get_distances(imgs, pos, cell=atoms.cell, pbc=pbc)
-    sym = np.array(atoms.get_chemical_symbols())
-    dist = np.where(sym[None, :] == sym[:, None], dist, np.inf)
+    dist = _image_distances_A(atoms, flip_cart, center_A)
     j = np.argmin(dist, axis=1)
-    return np.where(dist[np.arange(len(pos)), j] <= tol_A, j, -1)
+    return np.where(dist[np.arange(len(atoms)), j] <= tol_A, j, -1)
 
 
 def symmetry_deviation_A(atoms: Atoms, flip_cart=None, center_A=None) -> float:
@@ -529,18 +536,7 @@ def symmetry_deviation_A(atoms: Atoms, flip_cart=None, center_A=None) -> float:
     independent of spglib); ``inf`` if some species has no atom at all near the image.
     ``flip_cart``/``center_A`` default to the values stored in ``atoms.info``.
     """
-    from ase.geometry import get_distances
-
-    if flip_cart is None or center_A is None:
-        flip_cart, center_A = _flip_of(atoms)
-    m = np.asarray(flip_cart, float)
-    p = np.asarray(center_A, float)
-    pos = atoms.get_positions()
-    imgs = (pos - p) @ m.T + p
-    _, dist = get_distances(imgs, pos, cell=atoms.cell, pbc=[True, True, False])
-    sym = np.array(atoms.get_chemical_symbols())
-    dist = np.where(sym[None, :] == sym[:, None], dist, np.inf)
-    return float(dist.min(axis=1).max())
+    return float(_image_distances_A(atoms, flip_cart, center_A).min(axis=1).max())
 
 
 def slab_is_symmetric(atoms: Atoms, symprec: float = 0.1) -> bool:
@@ -1576,36 +1572,16 @@ def tab4_frame(records: Sequence[Mapping[str, Any]]):
 
 
 def render_table(df, png_path, csv_path, columns: Sequence[str], title: str = "") -> None:
-    """Write ``df`` to ``csv_path`` and a rendered image of ``columns`` to ``png_path``.
-
-    Uses the project style (``seiflow.figures._style``/``_save``); floats shown with 3
-    significant decimals.
+    """Write ``df`` to ``csv_path`` and a rendered image of ``columns`` to ``png_path``
+    (:func:`seiflow.figures.render_table_png`, floats with 3 decimals).
 
     Raises
     ------
     ValueError
-        A requested column is missing.
+        A requested column is missing, or the table is empty.
     """
-    import matplotlib.pyplot as plt
+    from .figures import render_table_png
 
-    from .figures import _save, _style
-
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise ValueError(f"render_table: missing column(s) {missing}")
-    _style()
-    shown = df[list(columns)].copy()
-    for c in shown.columns:
-        if shown[c].dtype.kind == "f":
-            shown[c] = shown[c].map(lambda v: "" if v != v else f"{v:.3f}")
-    n_rows = len(shown)
-    fig, ax = plt.subplots(figsize=(0.9 * len(columns) + 1, 0.25 * n_rows + 0.6))
-    ax.axis("off")
-    tbl = ax.table(cellText=shown.astype(str).values, colLabels=list(columns), loc="center",
-                   cellLoc="center")
-    tbl.auto_set_font_size(False)
-    tbl.set_fontsize(7)
-    tbl.auto_set_column_width(list(range(len(columns))))
-    if title:
-        ax.set_title(title, fontsize=9)
-    _save(fig, df, png_path, csv_path)
+    render_table_png(df, png_path, columns, title=title or None)
+    Path(csv_path).parent.mkdir(parents=True, exist_ok=True)
+    df.to_csv(csv_path, index=False)
