@@ -105,6 +105,10 @@ rule fig_rulegraph:
         mem_mb=2000,
     params:
         config=config,
+        # stage of each rule = the rule file defining it (evaluated once all files are read)
+        stage_of_rule=lambda wc: {
+            r.name: Path(r.snakefile).stem for r in workflow.rules
+        },
     script:
         "../scripts/fig_rulegraph.py"
 

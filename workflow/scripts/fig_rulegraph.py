@@ -16,6 +16,7 @@ if __name__ == "__main__":
         cfg.write_text(yaml.safe_dump(dict(snakemake.params.config)))  # noqa: F821
         dot = rulegraph_dot(snakemake.input.snakefile, cfg, Path.cwd())  # noqa: F821
     graph = parse_rulegraph(dot)
-    edges = plot_rulegraph(graph, snakemake.output.png, snakemake.output.csv)  # noqa: F821
+    edges = plot_rulegraph(graph, snakemake.output.png, snakemake.output.csv,  # noqa: F821
+                           snakemake.params.stage_of_rule)  # noqa: F821
     print(f"{graph.number_of_nodes()} rules, {graph.number_of_edges()} edges")
     write_output_provenance(snakemake, snakemake.output.prov)  # noqa: F821

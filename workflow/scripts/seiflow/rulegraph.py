@@ -10,27 +10,16 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import networkx as nx
 import pandas as pd
 
-__all__ = ["parse_rulegraph", "rulegraph_dot", "plot_rulegraph", "STAGE_OF_RULE",
-           "BOOKKEEPING_RULES"]
+__all__ = ["parse_rulegraph", "rulegraph_dot", "plot_rulegraph", "BOOKKEEPING_RULES"]
 
 _NODE = re.compile(r'^\s*(\d+)\s*\[label\s*=\s*"([^"]+)"')
 _EDGE = re.compile(r"^\s*(\d+)\s*->\s*(\d+)")
-
-#: Stage (rule file) of each rule family, used to colour the nodes; unknown rules are "other".
-STAGE_OF_RULE = {
-    "exploration_structures": "structures", "md_structure": "structures",
-    "initial_data": "active learning", "dpgen_inputs": "active learning",
-    "dpgen_run": "active learning", "collect_dataset": "active learning",
-    "training_input": "training", "train_model": "training", "freeze_model": "training",
-    "compress_model": "training", "test_model": "training",
-    "production_md": "MD", "sei_analysis": "analysis",
-}
-
 
 def parse_rulegraph(dot: str) -> nx.DiGraph:
     """Rule graph from ``snakemake --rulegraph`` DOT text.
@@ -82,11 +71,12 @@ def rulegraph_dot(snakefile: str | Path, configfile: str | Path, workdir: str | 
 BOOKKEEPING_RULES = ("all", "provenance", "figure_index", "fig_rulegraph")
 
 
-def plot_rulegraph(g: nx.DiGraph, png_path, csv_path,
+def plot_rulegraph(g: nx.DiGraph, png_path, csv_path, stage_of_rule: Mapping[str, str],
                    exclude: tuple[str, ...] = BOOKKEEPING_RULES) -> pd.DataFrame:
     """Draw the rule graph top (inputs) to bottom (figures) and write its edge list.
 
-    Rules named in ``exclude`` (bookkeeping: ``all``, provenance, the index, this figure) are
+    ``stage_of_rule`` maps each rule to its stage (the rule file it is defined in, e.g.
+    ``training``), which colours the nodes. Rules named in ``exclude`` (bookkeeping: ``all``, provenance, the index, this figure) are
     left out of the drawing and the CSV.
 
     Returns the edge table (columns ``upstream_rule``, ``downstream_rule``, ``layer_upstream``,
@@ -103,13 +93,13 @@ def plot_rulegraph(g: nx.DiGraph, png_path, csv_path,
     nx.set_node_attributes(g, layers, "layer")
     pos = nx.multipartite_layout(g, subset_key="layer", align="horizontal")
     pos = {n: (p[0], -layers[n]) for n, p in pos.items()}  # sources on top
-    stages = sorted({STAGE_OF_RULE.get(n, "figures/tables") for n in g})
+    stages = sorted({stage_of_rule.get(n, "other") for n in g})
     colours = dict(zip(stages, sns.color_palette("Set2", len(stages))))
     fig, ax = plt.subplots(figsize=(9, 0.75 * (max(layers.values()) + 2)))
     nx.draw_networkx_edges(g, pos, ax=ax, edge_color="0.6", arrows=True, arrowsize=10,
                            node_size=2500)
     for stage in stages:
-        nodes = [n for n in g if STAGE_OF_RULE.get(n, "figures/tables") == stage]
+        nodes = [n for n in g if stage_of_rule.get(n, "other") == stage]
         nx.draw_networkx_labels(
             g.subgraph(nodes), pos, ax=ax, font_size=7,
             bbox={"boxstyle": "round", "fc": colours[stage], "ec": "0.3"})
@@ -119,7 +109,7 @@ def plot_rulegraph(g: nx.DiGraph, png_path, csv_path,
     ax.set_title("Rule graph (snakemake --rulegraph): data flow from top to bottom")
     edges = pd.DataFrame(
         [{"upstream_rule": a, "downstream_rule": b, "layer_upstream": layers[a],
-          "stage_upstream": STAGE_OF_RULE.get(a, "figures/tables")} for a, b in g.edges],
+          "stage_upstream": stage_of_rule.get(a, "other")} for a, b in g.edges],
         columns=["upstream_rule", "downstream_rule", "layer_upstream", "stage_upstream"],
     ).sort_values(["layer_upstream", "upstream_rule", "downstream_rule"], ignore_index=True)
     _save(fig, edges, png_path, csv_path)
