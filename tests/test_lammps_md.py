@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 from seiflow.lammps_md import (
     completed_step,
     equilibration_input,
@@ -24,7 +26,7 @@ def test_equilibration_input_protocol():
     assert text.strip().endswith("write_restart restart.0")
     dumped = equilibration_input("c.lmp", "m.pth", TYPES, 300.0, 0.001, 100, 1, "r.100",
                                  dump_every=50, dump_file="dump.0.lammpstrj.part")
-    assert "dump traj all custom 50 dump.0.lammpstrj.part id type element x y z" in dumped
+    assert "dump traj all custom 50 dump.0.lammpstrj.part id type element x y z c_pe" in dumped
     assert dumped.index("dump traj") < dumped.index("run 100")
 
 
@@ -33,7 +35,7 @@ def test_npt_segment_nose_hoover_damping_and_dump():
                              "dump.500.lammpstrj.part", "restart.1000.tmp")
     assert text.startswith("read_restart restart.500")
     assert "fix prod all npt temp 300.0 300.0 0.1 aniso 1.0 1.0 1.0" in text  # pdamp 1 ps
-    assert "dump traj all custom 50 dump.500.lammpstrj.part id type element x y z" in text
+    assert "dump traj all custom 50 dump.500.lammpstrj.part id type element x y z c_pe" in text
     assert "dump_modify traj element Li P S Cl sort id" in text
     assert "write_restart restart.1000.tmp" in text
 
@@ -54,3 +56,38 @@ def test_parse_loop_time():
     (rec,) = parse_loop_time(log)
     assert rec["atom_steps_per_s"] == 1000 * 500 / 2.5
     assert rec["mpi_ranks"] == 2
+
+
+def test_parse_thermo_reads_every_block_and_skips_warnings():
+    from seiflow.lammps_md import parse_thermo
+
+    log = """LAMMPS (2 Aug 2023)
+   Step          Time           Temp          PotEng         Volume
+         0   0              300           -10.5           100.0
+WARNING: something odd
+       100   0.1            310           -10.7           101.5
+Loop time of 1.0 on 1 procs for 100 steps with 2 atoms
+   Step          Time           Temp          PotEng         Volume
+       100   0.1            310           -10.7           101.5
+       200   0.2            305           -10.9           102.0
+Loop time of 1.0 on 1 procs for 100 steps with 2 atoms
+"""
+    df = parse_thermo(log)
+    assert list(df.columns) == ["Step", "Time", "Temp", "PotEng", "Volume"]
+    assert df["Step"].tolist() == [0, 100, 100, 200]
+    assert df["Volume"].iloc[-1] == 102.0
+    assert parse_thermo("no thermo here").empty
+
+
+def test_thermo_table_joins_segments_once_per_step(tmp_path):
+    from seiflow.lammps_md import thermo_table
+
+    head = "Step Time PotEng Volume\n"
+    (tmp_path / "equilibration.log").write_text(head + "0 0 -1 10\n100 0.1 -2 10\nLoop time x\n")
+    (tmp_path / "segment.300.log").write_text(head + "200 0.2 -3 11\n300 0.3 -4 12\nLoop time\n")
+    (tmp_path / "segment.200.log").write_text(head + "100 0.1 -2 10\n200 0.2 -3 11\nLoop time\n")
+    df = thermo_table(tmp_path)
+    assert df["Step"].tolist() == [0, 100, 200, 300]
+    assert df["Volume"].tolist() == [10, 10, 11, 12]
+    with pytest.raises(ValueError, match="no LAMMPS thermo"):
+        thermo_table(tmp_path / "missing")

@@ -131,3 +131,30 @@ def test_config_check():
     cfg["termination_interfaces"]["metal_millers"] = [[2, 0, 0]]
     with pytest.raises(ValueError, match="reduced"):
         check_termination_interfaces_config(cfg)
+
+
+def test_md_cell_from_interface_centres_the_electrolyte_and_repeats():
+    from ase import Atoms
+
+    from seiflow.termination_interfaces import TerminationInterfaceError, md_cell_from_interface
+
+    # LPSC-like slab (P, S; tag 0) wrapped across z = 0, Li (tag 1) in the middle
+    cell = [6.0, 6.0, 20.0]
+    lp = Atoms("PS4", positions=[[1, 1, 19.0], [1, 1, 1.0], [3, 3, 18.5], [3, 1, 0.5], [1, 3, 2.0]],
+               cell=cell, pbc=True)
+    li = Atoms("Li4", positions=[[0, 0, 9], [3, 3, 9], [0, 3, 11], [3, 0, 11]], cell=cell, pbc=True)
+    frame = lp + li
+    frame.set_tags([0] * 5 + [1] * 4)
+    frame.info = {"termination_id": "t1", "state": "neutral", "stage": "after"}
+    records = [{"rank": 1, "state": "neutral", "termination_id": "t1", "interface": "(100)/(100)"}]
+    atoms, info = md_cell_from_interface(records, [frame], 1, "neutral", [2, 1])
+    assert len(atoms) == 18 and info["n_atoms"] == 18
+    assert info["n_formula_units_lpsc"] == 2 and info["n_li_metal"] == 8
+    assert atoms.cell.lengths() == pytest.approx([12.0, 6.0, 20.0])
+    u = atoms.get_scaled_positions()[atoms.get_tags() == 0, 2]
+    assert np.all(np.abs(u - 0.5) < 0.2)  # electrolyte now around fractional z = 0.5
+    assert np.all(np.abs(atoms.get_scaled_positions()[atoms.get_tags() == 1, 2] - 0.5) > 0.3)
+    with pytest.raises(TerminationInterfaceError, match="rank 2"):
+        md_cell_from_interface(records, [frame], 2, "neutral", [1, 1])
+    with pytest.raises(TerminationInterfaceError, match="in_plane_repeats"):
+        md_cell_from_interface(records, [frame], 1, "neutral", [0, 1])

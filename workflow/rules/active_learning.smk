@@ -52,7 +52,7 @@ rule dpgen_inputs:
         descriptor=config["descriptor"],
         oracle=config["oracle"],
         seed=config["seed"],
-        pressure_bar=S["md"]["pressure_bar"],
+        pressure_bar=S["md"]["pressures_bar"][0],
         mpi_ranks=S["md"]["mpi_ranks"],
         scripts=SCRIPTS,
     script:

@@ -4,12 +4,12 @@
 rule sei_analysis:
     """Intact PS4 count, SEI thickness and reduced fraction alpha per frame."""
     input:
-        done=f"{RES}/{{study}}/md/T{{T}}/md.done",
+        done=f"{RES}/{{study}}/md/{{run}}/md.done",
         info=f"{RES}/{{study}}/structures/md_interface.json",
     output:
-        f"{RES}/{{study}}/analysis/sei_T{{T}}.csv",
+        f"{RES}/{{study}}/analysis/sei_{{run}}.csv",
     log:
-        f"logs/{SCALE}/{{study}}/sei_analysis_T{{T}}.log",
+        f"logs/{SCALE}/{{study}}/sei_analysis_{{run}}.log",
     conda:
         "../../envs/analysis.yaml"
     threads: 1
@@ -17,7 +17,8 @@ rule sei_analysis:
         mem_mb=4000,
     params:
         analysis=config["analysis"],
-        md=lambda wc: md_settings(wc.study),
+        md=lambda wc: run_md_settings(wc.study, wc.run),
+        conditions=lambda wc: run_conditions(wc.run),
         type_map=config["type_map"],
     script:
         "../scripts/sei_analysis.py"

@@ -17,6 +17,10 @@ from snakemake.utils import validate
 
 validate(config, schema="../../config/schema.yaml")
 
+
+wildcard_constraints:
+    run=r"T\d+_p[0-9.e+]+_v\d+",
+
 SCALE = config["scale"]
 S = config["scales"][SCALE]  # the block of everything that changes with scale
 RES = f"results/{SCALE}"
@@ -25,10 +29,12 @@ SCRIPTS = str(Path(workflow.basedir) / "workflow" / "scripts")
 DEEPMD_ENV = f"../../envs/deepmd-lammps-{config['deepmd_device']}.yaml"
 
 
-#: Studies of the Li|LPSC|Li production-MD chain (study.<name> blocks, DP-GEN + DeePMD model).
-#: The glass / terminations stages build structures and oracle tables; their own active
-#: learning and MD are issue 3/4 work.
-INTERFACE_MD_STUDIES = ("symmetric_cell", "two_step")
+#: Studies of the Li | LPSC production-MD chain (study.<name> blocks, DP-GEN + DeePMD model).
+#: symmetric_cell/two_step build their cell from the Li and LPSC lattices (md_structure),
+#: terminations takes a relaxed Li | termination interface (termination_md_structure).
+#: The glass stage builds structures and oracle tables; its active learning is issue 3 work.
+INTERFACE_MD_STUDIES = ("symmetric_cell", "two_step", "terminations")
+BUILT_MD_STUDIES = ("symmetric_cell", "two_step")
 
 
 def md_settings(study, block=None):
@@ -71,6 +77,15 @@ def _check_config_semantics(cfg):
             raise ValueError(
                 f"study {study!r}: model_from={src!r} must name a study that trains its own model"
             )
+    if "terminations" in cfg["studies"]:
+        rank = cfg["study"]["terminations"]["md_interface_rank"]
+        for name, block in cfg["scales"].items():
+            n = block["termination_interfaces"]["n_interfaces"]
+            if rank > n:
+                raise ValueError(
+                    f"study.terminations.md_interface_rank={rank} but scales.{name}."
+                    f"termination_interfaces.n_interfaces={n}: that interface is never built"
+                )
     for name, block in cfg["scales"].items():
         for study in [None] + list(block["md"]["md_by_study"]):
             where = f"scales.{name}.md" + (f".md_by_study.{study}" if study else "")
@@ -120,9 +135,41 @@ def md_lpsc_repeats(study):
     return md_settings(study)["lpsc_repeats"]
 
 
-def md_temperatures(study):
-    """Production temperatures (K) of ``study``."""
-    return md_settings(study)["temperatures_K"]
+def run_id(temperature_K, pressure_bar, velocity_seed):
+    """Name of one production run: ``T<K>_p<bar>_v<seed>`` (e.g. ``T400_p1_v1``)."""
+    return f"T{int(temperature_K)}_p{float(pressure_bar):g}_v{int(velocity_seed)}"
+
+
+def md_runs(study):
+    """Run ids of every (temperature, pressure, velocity seed) of ``study``."""
+    md = md_settings(study)
+    return [
+        run_id(T, p, v)
+        for T in md["temperatures_K"]
+        for p in md["pressures_bar"]
+        for v in md["velocity_seeds"]
+    ]
+
+
+def run_conditions(run):
+    """Temperature (K), pressure (bar) and velocity seed of a run id (inverse of run_id)."""
+    T, p, v = run.split("_")
+    return {
+        "temperature_K": float(T[1:]),
+        "pressure_bar": float(p[1:]),
+        "velocity_seed": int(v[1:]),
+    }
+
+
+def run_md_settings(study, run):
+    """md_settings(study) with the NPT pressure of ``run``."""
+    return {**md_settings(study), "pressure_bar": run_conditions(run)["pressure_bar"]}
+
+
+def velocity_seed(run):
+    """LAMMPS velocity seed of ``run``: master seed + 1000 x replica seed + temperature."""
+    c = run_conditions(run)
+    return config["seed"] + 1000 * c["velocity_seed"] + int(c["temperature_K"])
 
 
 FIGURE_INDEX_FILE = Path(workflow.basedir) / "workflow" / "figure_index.yaml"

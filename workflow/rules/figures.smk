@@ -5,7 +5,7 @@ rule fig_ps4_thickness:
     """symmetric_cell Fig 2d: intact PS4 and SEI thickness vs time (paper 001)."""
     input:
         lambda wc: expand(
-            f"{RES}/{wc.study}/analysis/sei_T{{T}}.csv", T=md_temperatures(wc.study)
+            f"{RES}/{wc.study}/analysis/sei_{{run}}.csv", run=md_runs(wc.study)
         ),
     output:
         png=report(
@@ -33,7 +33,7 @@ rule fig_alpha:
     (paper 004)."""
     input:
         lambda wc: expand(
-            f"{RES}/{wc.study}/analysis/sei_T{{T}}.csv", T=md_temperatures(wc.study)
+            f"{RES}/{wc.study}/analysis/sei_{{run}}.csv", run=md_runs(wc.study)
         ),
     output:
         png=report(

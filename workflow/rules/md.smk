@@ -8,19 +8,20 @@ rule production_md:
         info=f"{RES}/{{study}}/structures/md_interface.json",
         model=lambda wc: f"{RES}/{model_study(wc.study)}/model/compressed_model.pth",
     output:
-        done=f"{RES}/{{study}}/md/T{{T}}/md.done",
+        done=f"{RES}/{{study}}/md/{{run}}/md.done",
     log:
-        f"logs/{SCALE}/{{study}}/production_md_T{{T}}.log",
+        f"logs/{SCALE}/{{study}}/production_md_{{run}}.log",
     benchmark:
-        f"benchmarks/{SCALE}/{{study}}/production_md_T{{T}}.tsv"
+        f"benchmarks/{SCALE}/{{study}}/production_md_{{run}}.tsv"
     conda:
         DEEPMD_ENV
     threads: S["md"]["mpi_ranks"]
     resources:
         mem_mb=8000,
     params:
-        md=lambda wc: md_settings(wc.study),
+        md=lambda wc: run_md_settings(wc.study, wc.run),
+        temperature_K=lambda wc: run_conditions(wc.run)["temperature_K"],
         type_map=config["type_map"],
-        seed=lambda wc: config["seed"] + int(wc.T),
+        seed=lambda wc: velocity_seed(wc.run),
     script:
         "../scripts/production_md.py"

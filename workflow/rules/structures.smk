@@ -28,6 +28,8 @@ rule exploration_structures:
 
 rule md_structure:
     """Symmetric Li(110)|Li6PS5Cl(100)|Li cell of the production MD (LAMMPS data file)."""
+    wildcard_constraints:
+        study="|".join(BUILT_MD_STUDIES),
     input:
         resources=config["structures"]["resource_dir"],
     output:

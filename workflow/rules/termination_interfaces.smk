@@ -71,3 +71,30 @@ rule termination_interface_figures:
         rdf_bin_A=config["termination_interfaces"]["rdf_bin_A"],
     script:
         "../scripts/termination_interface_figures.py"
+
+
+rule termination_md_structure:
+    """Production-MD cell of study terminations: the relaxed Li | termination interface of
+    the configured rank and state, repeated in plane, electrolyte centred (LAMMPS data)."""
+    input:
+        records=f"{RES}/terminations/interfaces/interfaces.json",
+        frames=f"{RES}/terminations/interfaces/interfaces.extxyz",
+    output:
+        data=f"{RES}/terminations/structures/md_interface.lmp",
+        info=f"{RES}/terminations/structures/md_interface.json",
+        poscar=f"{RES}/terminations/structures/md_interface.vasp",
+    log:
+        f"logs/{SCALE}/terminations/termination_md_structure.log",
+    conda:
+        "../../envs/structures.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+    params:
+        rank=config["study"].get("terminations", {}).get("md_interface_rank"),
+        state=config["study"].get("terminations", {}).get("md_interface_state"),
+        in_plane_repeats=S["termination_interfaces"]["md_in_plane_repeats"],
+        type_map=config["type_map"],
+        min_distance_A=config["structures"]["min_distance_A"],
+    script:
+        "../scripts/termination_md_structure.py"

@@ -16,7 +16,7 @@ if __name__ == "__main__":
         snakemake.input.model,  # noqa: F821
         p.type_map,
         p.md,
-        float(snakemake.wildcards.T),  # noqa: F821
+        p.temperature_K,
         p.seed,
     )
     print(json.dumps(summary, indent=2))

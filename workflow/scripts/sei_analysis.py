@@ -46,6 +46,8 @@ if __name__ == "__main__":
         ps4_cutoff=p.analysis["ps4_cutoff_A"],
         ps_cn_cutoff=p.analysis["ps_cn_cutoff_A"],
     )
-    df.insert(1, "temperature_K", float(snakemake.wildcards.T))  # noqa: F821
+    for i, (key, value) in enumerate(p.conditions.items()):
+        df.insert(1 + i, key, value)
+    df.insert(1, "run", snakemake.wildcards.run)  # noqa: F821
     df.to_csv(snakemake.output[0], index=False)  # noqa: F821
     print(df.to_string())

@@ -23,7 +23,8 @@ import seaborn as sns  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-__all__ = ["plot_ps4_and_thickness", "plot_alpha_fit", "plot_parity", "DPI"]
+__all__ = ["plot_ps4_and_thickness", "plot_alpha_fit", "plot_parity", "render_table_png",
+           "read_runs", "condition_labels", "DPI"]
 
 DPI = 200
 _LINESTYLES = ["-", "--", ":", "-."]
@@ -109,6 +110,39 @@ def _require(df: pd.DataFrame, cols, func: str) -> None:
         raise ValueError(f"{func}: missing column(s) {missing}")
 
 
+def read_runs(paths) -> pd.DataFrame:
+    """Concatenate the per-run analysis CSVs (one per production run) of a study."""
+    paths = list(paths)
+    if not paths:
+        raise ValueError("read_runs: no per-run CSV given")
+    return pd.concat([pd.read_csv(f) for f in paths], ignore_index=True)
+
+
+def condition_labels(df: pd.DataFrame) -> pd.DataFrame:
+    """Add a ``condition`` column naming the thermodynamic condition of each row.
+
+    ``"400 K"`` when all runs share one pressure, ``"400 K, 1000 bar"`` otherwise; the
+    velocity-seed replicas of a condition share its label (they are replicas, not conditions).
+
+    Parameters
+    ----------
+    df
+        Rows with ``temperature_K`` (K) and, optionally, ``pressure_bar`` (bar).
+
+    Raises
+    ------
+    ValueError
+        If ``temperature_K`` is missing.
+    """
+    _require(df, ["temperature_K"], "condition_labels")
+    out = df.copy()
+    label = out["temperature_K"].map(_fmt_T)
+    if "pressure_bar" in out.columns and out["pressure_bar"].nunique() > 1:
+        label = label + ", " + out["pressure_bar"].map(lambda p: f"{float(p):g} bar")
+    out["condition"] = label
+    return out
+
+
 def _fmt_T(t: Any) -> str:
     try:
         return f"{float(t):g} K"
@@ -131,10 +165,11 @@ def plot_ps4_and_thickness(
     df
         Columns of :func:`seiflow.sei_analysis.analyse_trajectory`
         (``time_ps``, ``n_intact_ps4``, ``sei_thickness_{mean,lower,upper}_A``)
-        plus optional ``temperature_K``.
+        plus optional ``temperature_K`` (number or condition label) and ``run``
+        (one line per run: replicas of a temperature share its line style).
     png_path, csv_path
         Outputs.  The CSV is the long-form table plotted: ``time_ps``,
-        [``temperature_K``], ``quantity`` (column name in ``df``), ``value``
+        [``temperature_K``], [``run``], ``quantity`` (column name in ``df``), ``value``
         (count or Å).
 
     Raises
@@ -146,11 +181,13 @@ def plot_ps4_and_thickness(
     _require(df, req, "plot_ps4_and_thickness")
     _style()
     has_T = "temperature_K" in df.columns
-    id_vars = ["time_ps"] + (["temperature_K"] if has_T else [])
+    has_run = "run" in df.columns
+    id_vars = ["time_ps"] + (["temperature_K"] if has_T else []) + (["run"] if has_run else [])
     long = df[id_vars + ["n_intact_ps4", *_THICKNESS_COLS]].melt(
         id_vars=id_vars, var_name="quantity", value_name="value"
     )
-    sort_cols = ["quantity"] + (["temperature_K"] if has_T else []) + ["time_ps"]
+    sort_cols = (["quantity"] + (["temperature_K"] if has_T else [])
+                 + (["run"] if has_run else []) + ["time_ps"])
     long = long.sort_values(sort_cols, kind="stable").reset_index(drop=True)
 
     pal = sns.color_palette()
@@ -162,16 +199,17 @@ def plot_ps4_and_thickness(
     for k, T in enumerate(temps):
         ls = _LINESTYLES[k % len(_LINESTYLES)]
         sub = long if T is None else long[long["temperature_K"] == T]
+        units = {"units": "run"} if has_run else {}
         sns.lineplot(
             data=sub[sub["quantity"] == "n_intact_ps4"], x="time_ps", y="value",
-            ax=ax, color=blue, linestyle=ls, lw=1.6, estimator=None, legend=False,
+            ax=ax, color=blue, linestyle=ls, lw=1.6, estimator=None, legend=False, **units,
         )
         for col in _THICKNESS_COLS:
             mean = col == "sei_thickness_mean_A"
             sns.lineplot(
                 data=sub[sub["quantity"] == col], x="time_ps", y="value", ax=ax2,
                 color=orange, linestyle=ls, lw=1.6 if mean else 0.7,
-                alpha=1.0 if mean else 0.6, estimator=None, legend=False,
+                alpha=1.0 if mean else 0.6, estimator=None, legend=False, **units,
             )
     ax.set_xlabel("time (ps)")
     ax.set_ylabel(r"intact PS$_4$ units (count)", color=blue)

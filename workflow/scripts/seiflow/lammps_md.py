@@ -21,6 +21,8 @@ import subprocess
 import time
 from pathlib import Path
 
+import pandas as pd
+
 _RESTART_RE = re.compile(r"restart\.(\d+)$")
 _LOOP_RE = re.compile(
     r"Loop time of ([0-9.eE+-]+) on (\d+) procs for (\d+) steps with (\d+) atoms"
@@ -84,8 +86,10 @@ def equilibration_input(data_file: str, model: str, type_map: list[str], tempera
 
 
 def _dump(dump_every: int, dump_file: str, type_map: list[str]) -> str:
+    # c_pe: per-atom potential energy (eV) of the DeePMD model (paper 000 Fig 2 profiles)
     return (
-        f"dump traj all custom {int(dump_every)} {dump_file} id type element x y z\n"
+        "compute pe all pe/atom\n"
+        f"dump traj all custom {int(dump_every)} {dump_file} id type element x y z c_pe\n"
         f"dump_modify traj element {' '.join(type_map)} sort id\n"
     )
 
@@ -95,8 +99,9 @@ def npt_segment_input(restart_in: str, model: str, type_map: list[str], temperat
                       dump_file: str, restart_out: str, thermo_every: int = 100) -> str:
     """LAMMPS input of one NPT segment (Nosé–Hoover, tdamp 0.1 ps, pdamp 1 ps, ``aniso``).
 
-    The dump has columns ``id type element x y z`` (Å) sorted by id; ``element`` carries the
-    symbols so analyses never guess the type order. The thermostat/barostat state travels in
+    The dump has columns ``id type element x y z c_pe`` (Å; per-atom potential energy in eV,
+    ``compute pe/atom``) sorted by id; ``element`` carries the symbols so analyses never guess
+    the type order. The thermostat/barostat state travels in
     the restart files (same fix ID in every segment).
     """
     return (
@@ -132,6 +137,50 @@ def parse_loop_time(log_text: str) -> list[dict]:
         out.append({"wall_s": wall, "mpi_ranks": procs, "steps": steps, "atoms": atoms,
                     "atom_steps_per_s": steps * atoms / wall if wall > 0 else float("nan")})
     return out
+
+
+def parse_thermo(log_text: str) -> pd.DataFrame:
+    """Thermo output of a LAMMPS log as a table.
+
+    Reads every block between a header line starting with ``Step`` and the following
+    ``Loop time`` line (``thermo_style custom step time temp pe ke etotal press vol lx ly lz``
+    prints ``Step Time Temp PotEng KinEng TotEng Press Volume Lx Ly Lz``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per thermo line, columns as printed by LAMMPS (metal units: time ps,
+        energies eV, pressure bar, volume Å^3, lengths Å). Empty if the log has no block.
+    """
+    blocks, rows, header = [], [], None
+    for line in log_text.splitlines() + ["Loop time"]:
+        fields = line.split()
+        if fields[:1] == ["Step"] or line.startswith("Loop time"):
+            if header and rows:
+                blocks.append(pd.DataFrame(rows, columns=header))
+            header, rows = (fields if fields[:1] == ["Step"] else None), []
+            continue
+        if header is None or len(fields) != len(header):
+            continue
+        try:
+            rows.append([float(x) for x in fields])
+        except ValueError:
+            continue
+    return pd.concat(blocks, ignore_index=True) if blocks else pd.DataFrame()
+
+
+def thermo_table(md_dir: str | Path) -> pd.DataFrame:
+    """Thermo output of the equilibration and every finished segment of a production run,
+    one row per step (segments share boundary steps; the later segment's row is dropped)."""
+    md_dir = Path(md_dir)
+    logs = [md_dir / "equilibration.log"] + sorted(
+        md_dir.glob("segment.*.log"), key=lambda p: int(p.name.split(".")[1]))
+    frames = [parse_thermo(p.read_text()) for p in logs if p.exists()]
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        raise ValueError(f"{md_dir}: no LAMMPS thermo output found")
+    out = pd.concat(frames, ignore_index=True)
+    return out.drop_duplicates(subset="Step", keep="first").reset_index(drop=True)
 
 
 def run_lammps(input_text: str, workdir: Path, name: str, lmp_cmd: list[str]) -> list[dict]:

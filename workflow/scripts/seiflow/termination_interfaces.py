@@ -58,6 +58,7 @@ __all__ = [
     "plot_fig6",
     "plot_fig7a",
     "rdf_frame",
+    "md_cell_from_interface",
 ]
 
 
@@ -616,3 +617,77 @@ def rdf_frame(frames: Sequence[Atoms], r_max_A: float, bin_A: float):
                                       "stage": fr.info.get("stage"),
                                       "pair": f"{a}-{b}", "r_A": r, "g": g}))
     return pd.concat(rows, ignore_index=True)
+
+
+def md_cell_from_interface(records: Sequence[Mapping[str, Any]], frames: Sequence[Atoms],
+                           rank: int, state: str, in_plane_repeats: Sequence[int]):
+    """Production-MD cell from one relaxed Li | termination interface (paper 003 Sec. 2.4).
+
+    The relaxed ("after") periodic LPSC | Li cell of the interface of the given rank and
+    state is repeated in plane and shifted along z so the electrolyte slab's centre of mass
+    sits at fractional z = 0.5 (the convention of :func:`seiflow.sei_analysis.sei_thickness`);
+    the periodic cell then holds two Li | termination interfaces, one on each side of the
+    electrolyte, like the 2220-2596-atom cells of paper 003.
+
+    Parameters
+    ----------
+    records, frames
+        Outputs of :func:`interface_study` (``interfaces.json`` records, ``interfaces.extxyz``
+        frames with ``info`` keys termination_id/state/stage and tags 0 = LPSC, 1 = metal).
+    rank
+        Rank (1 = lowest gamma_surf) of the termination in ``records``.
+    state
+        ``"charged"`` or ``"neutral"`` (charge-balanced) termination.
+    in_plane_repeats
+        Two integers >= 1: repeats along a and b.
+
+    Returns
+    -------
+    (ase.Atoms, dict)
+        The cell (tags kept) and an info dict: ``n_atoms``, ``n_formula_units_lpsc`` (number of
+        P, i.e. formula units for alpha), ``n_li_metal``, ``composition``, ``termination_id``,
+        ``interface``, ``state``, ``rank``, ``in_plane_repeats``, ``cell_lengths`` (Å),
+        ``lpsc_slab_thickness`` (Å).
+
+    Raises
+    ------
+    TerminationInterfaceError
+        If no record or no relaxed frame matches ``rank``/``state``, or the repeats are invalid.
+    """
+    reps = [int(r) for r in in_plane_repeats]
+    if len(reps) != 2 or min(reps) < 1:
+        raise TerminationInterfaceError(f"in_plane_repeats must be two integers >= 1, got {reps}")
+    match = [r for r in records if int(r["rank"]) == int(rank) and r["state"] == state]
+    if not match:
+        have = sorted({(int(r["rank"]), r["state"]) for r in records})
+        raise TerminationInterfaceError(f"no interface of rank {rank} and state {state!r}; "
+                                        f"available (rank, state): {have}")
+    rec = match[0]
+    relaxed = [f for f in frames if f.info.get("termination_id") == rec["termination_id"]
+               and f.info.get("state") == state and f.info.get("stage") == "after"]
+    if not relaxed:
+        raise TerminationInterfaceError(f"no relaxed frame of {rec['termination_id']} ({state})")
+    atoms = relaxed[0].repeat((reps[0], reps[1], 1))
+    lpsc = atoms.get_tags() == 0
+    h = atoms.cell[2, 2]
+    # circular mean of the electrolyte's fractional z (robust to wrapping at the boundary)
+    u = atoms.get_scaled_positions(wrap=True)[lpsc, 2]
+    centre = (np.angle(np.exp(2j * np.pi * u).mean()) / (2 * np.pi)) % 1.0
+    atoms.positions[:, 2] += (0.5 - centre) * h
+    atoms.wrap()
+    z_lpsc = atoms.positions[lpsc, 2]
+    symbols = atoms.get_chemical_symbols()
+    info = {
+        "n_atoms": len(atoms),
+        "n_formula_units_lpsc": int(sum(1 for s in symbols if s == "P")),
+        "n_li_metal": int((~lpsc).sum()),
+        "composition": {e: symbols.count(e) for e in dict.fromkeys(symbols)},
+        "termination_id": rec["termination_id"],
+        "interface": rec["interface"],
+        "state": state,
+        "rank": int(rank),
+        "in_plane_repeats": reps,
+        "cell_lengths": [float(x) for x in atoms.cell.lengths()],
+        "lpsc_slab_thickness": float(z_lpsc.max() - z_lpsc.min()),
+    }
+    return atoms, info
