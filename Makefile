@@ -9,7 +9,16 @@ CORES ?= all
 
 .PHONY: run test lint audit report clean-results
 
+# OVITO's renderer (snapshot figures) needs a Vulkan loader; mesa's lavapipe is a software driver
+# (no GPU). Installed with apt when missing and running as root; otherwise install it yourself.
+VULKAN_PKGS := libvulkan1 mesa-vulkan-drivers
+
 $(STAMP): requirements.lock
+	@if ! ldconfig -p | grep -q libvulkan.so.1 || ! ls /usr/share/vulkan/icd.d/lvp_icd*.json >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get install -y --no-install-recommends $(VULKAN_PKGS) >/dev/null || \
+			{ apt-get update >/dev/null && apt-get install -y --no-install-recommends $(VULKAN_PKGS) >/dev/null; }; \
+		else echo "warning: install $(VULKAN_PKGS) (OVITO snapshots need a Vulkan driver)"; fi; fi
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(VENV)/bin/python -m pip install --quiet -r requirements.lock

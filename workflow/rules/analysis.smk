@@ -22,3 +22,36 @@ rule sei_analysis:
         type_map=config["type_map"],
     script:
         "../scripts/sei_analysis.py"
+
+
+rule structure_analysis:
+    """Regions (metal/SEI/SSE), SEI composition, CN, S-8-Li and PTM crystallinity, z-profiles,
+    region RDFs and Li flux of one production run, streamed frame by frame (issue 4)."""
+    input:
+        done=f"{RES}/{{study}}/md/{{run}}/md.done",
+    output:
+        frames=f"{RES}/{{study}}/analysis/structure_{{run}}.csv",
+        profiles=f"{RES}/{{study}}/analysis/profiles_{{run}}.csv",
+        cn_profiles=f"{RES}/{{study}}/analysis/cn_profiles_{{run}}.csv",
+        rdf=f"{RES}/{{study}}/analysis/rdf_{{run}}.csv",
+        flux=f"{RES}/{{study}}/analysis/flux_{{run}}.csv",
+        snapshots=f"{RES}/{{study}}/analysis/snapshots_{{run}}.extxyz",
+    log:
+        f"logs/{SCALE}/{{study}}/structure_analysis_{{run}}.log",
+    benchmark:
+        f"benchmarks/{SCALE}/{{study}}/structure_analysis_{{run}}.tsv"
+    conda:
+        "../../envs/analysis.yaml"
+    threads: 1
+    resources:
+        mem_mb=4000,
+    params:
+        md=lambda wc: run_md_settings(wc.study, wc.run),
+        conditions=lambda wc: run_conditions(wc.run),
+        type_map=config["type_map"],
+        structure=config["analysis"]["structure"],
+        ps4_cutoff_A=config["analysis"]["ps4_cutoff_A"],
+        window_ps=S["analysis"]["window_ps"],
+        rdf_r_max_A=S["analysis"]["rdf_r_max_A"],
+    script:
+        "../scripts/structure_analysis.py"

@@ -21,6 +21,7 @@ validate(config, schema="../../config/schema.yaml")
 wildcard_constraints:
     run=r"T\d+_p[0-9.e+]+_v\d+",
 
+
 SCALE = config["scale"]
 S = config["scales"][SCALE]  # the block of everything that changes with scale
 RES = f"results/{SCALE}"
@@ -213,3 +214,70 @@ def all_targets():
         for fig_id, entry in FIGURE_INDEX["models"].items():
             targets += index_outputs(study, entry) + [provenance_file(study, fig_id)]
     return targets
+
+
+# --- SEI structure figures (sei_figures.smk) ---
+
+
+def runs_of(study, stem):
+    """Per-run analysis files ``analysis/<stem>_<run>.csv`` of every run of ``study``."""
+    return [f"{RES}/{study}/analysis/{stem}_{run}.csv" for run in md_runs(study)]
+
+
+def first_run(study):
+    """The first run of ``study`` (lowest temperature, first pressure and seed)."""
+    return md_runs(study)[0]
+
+
+#: Snapshot figures: (study, id) -> frame (0 first, -1 last), colour scheme, title.
+SNAPSHOTS = {
+    ("symmetric_cell", "fig2a"): (
+        -1,
+        "li_ptm",
+        "Li coloured by PTM (paper 001 Fig. 2a)",
+    ),
+    ("two_step", "fig1"): (
+        0,
+        "element",
+        "Li(110) | LPSC(110) model (paper 004 Fig. 1)",
+    ),
+    ("two_step", "fig3"): (-1, "phase", "crystalline / amorphous (paper 004 Fig. 3)"),
+}
+
+
+def snapshot_spec(wc):
+    """(frame, scheme, title) of snapshot figure ``wc.snap`` of ``wc.study``."""
+    try:
+        return SNAPSHOTS[(wc.study, wc.snap)]
+    except KeyError:
+        raise ValueError(
+            f"no snapshot figure {wc.study}/{wc.snap} (known: {sorted(SNAPSHOTS)})"
+        ) from None
+
+
+#: terminations (paper 003) time series: id -> (source stem, {column: (label, factor)}, title)
+TERMINATION_SERIES = {
+    "fig9": (
+        "structure",
+        {
+            "cn_S_P": ("S–P CN (3 Å)", 1.0),
+            "cn_S_Li": ("S–Li CN (3 Å)", 1.0),
+            "cn_P_Li": ("P–Li CN (3 Å)", 1.0),
+            "cn_Cl_Li": ("Cl–Li CN (3 Å)", 1.0),
+        },
+        "coordination numbers vs time (paper 003 Fig. 9)",
+    ),
+    "fig11a": (
+        "sei",
+        {"sei_thickness_mean_A": ("SEI thickness, intact-PS$_4$ method (Å)", 1.0)},
+        "SEI thickness (paper 003 Fig. 11a)",
+    ),
+    "fig11b": (
+        "structure",
+        {
+            "s8li_share": ("S with 8 Li neighbours (%)", 100.0),
+            "sei_crystalline_share": ("PTM-crystalline SEI anions (%)", 100.0),
+        },
+        "degree of crystallisation (paper 003 Fig. 11b)",
+    ),
+}

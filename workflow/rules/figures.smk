@@ -90,14 +90,14 @@ rule fig_rulegraph:
         index=FIGURE_INDEX_FILE,
     output:
         png=report(
-            f"{RES}/{{study}}/figures/fig1.png",
+            f"{RES}/symmetric_cell/figures/fig1.png",
             caption="../report/fig1.rst",
             category="workflow",
         ),
-        csv=f"{RES}/{{study}}/figures/fig1.csv",
-        prov=f"{RES}/{{study}}/provenance/fig1.json",
+        csv=f"{RES}/symmetric_cell/figures/fig1.csv",
+        prov=f"{RES}/symmetric_cell/provenance/fig1.json",
     log:
-        f"logs/{SCALE}/{{study}}/fig1.log",
+        f"logs/{SCALE}/symmetric_cell/fig1.log",
     conda:
         "../../envs/figures.yaml"
     threads: 1

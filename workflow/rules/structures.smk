@@ -28,8 +28,6 @@ rule exploration_structures:
 
 rule md_structure:
     """Symmetric Li(110)|Li6PS5Cl(100)|Li cell of the production MD (LAMMPS data file)."""
-    wildcard_constraints:
-        study="|".join(BUILT_MD_STUDIES),
     input:
         resources=config["structures"]["resource_dir"],
     output:
@@ -38,6 +36,8 @@ rule md_structure:
         poscar=f"{RES}/{{study}}/structures/md_interface.vasp",
     log:
         f"logs/{SCALE}/{{study}}/md_structure.log",
+    wildcard_constraints:
+        study="|".join(BUILT_MD_STUDIES),
     conda:
         "../../envs/structures.yaml"
     threads: 1

@@ -75,7 +75,8 @@ rule termination_interface_figures:
 
 rule termination_md_structure:
     """Production-MD cell of study terminations: the relaxed Li | termination interface of
-    the configured rank and state, repeated in plane, electrolyte centred (LAMMPS data)."""
+    the configured rank and state, repeated in plane, electrolyte centred (LAMMPS data).
+    """
     input:
         records=f"{RES}/terminations/interfaces/interfaces.json",
         frames=f"{RES}/terminations/interfaces/interfaces.extxyz",

@@ -139,6 +139,48 @@ def parse_loop_time(log_text: str) -> list[dict]:
     return out
 
 
+def dump_steps(md: dict) -> list[int]:
+    """Dumped timesteps of a production run: 0, dump_every, ..., nvt_steps + npt_steps (one
+    clock from the first contact, equilibration included)."""
+    return list(range(0, md["nvt_steps"] + md["npt_steps"] + 1, md["dump_every"]))
+
+
+def run_frames(md_dir: str | Path, type_map: list[str], md: dict):
+    """Frames of a production run in time order, streamed from its segment dumps.
+
+    Segments share their boundary frame; each timestep is yielded once.
+
+    Yields
+    ------
+    (ase.Atoms, float)
+        Frame (see :func:`seiflow.sei_analysis.iter_lammps_dump`) and its time (ps).
+
+    Raises
+    ------
+    RuntimeError
+        If the dumped timesteps differ from :func:`dump_steps` (a missing or foreign
+        segment), so times are never silently shifted.
+    """
+    from seiflow.sei_analysis import iter_lammps_dump
+
+    expected = iter(dump_steps(md))
+    last = -1
+    dt_ps = md["timestep_fs"] / 1000.0
+    for dump in segment_dumps(md_dir):
+        for atoms in iter_lammps_dump(dump, type_map=type_map):
+            step = int(atoms.info["timestep"])
+            if step <= last:
+                continue
+            want = next(expected, None)
+            if step != want:
+                raise RuntimeError(f"{dump}: frame at step {step}, expected step {want}")
+            last = step
+            yield atoms, step * dt_ps
+    missing = next(expected, None)
+    if missing is not None:
+        raise RuntimeError(f"{md_dir}: trajectory ends before step {missing}")
+
+
 def parse_thermo(log_text: str) -> pd.DataFrame:
     """Thermo output of a LAMMPS log as a table.
 
