@@ -136,13 +136,16 @@ def test_streaming_analysis_windows_flux_and_rdf():
     prof = ana.profiles()
     assert sorted(prof["window_start_ps"].unique()) == [0.0, 1.0]
     assert (prof.loc[prof["count_per_frame"] > 0, "mean_pe_eV"] == -1).all()
-    cn = ana.cn_profiles().dropna()
+    cn = ana.cn_profiles()
     assert cn["mean_cn"].max() == pytest.approx(8.0, abs=0.5)
+    n_bins = cn["bin"].nunique()
+    assert cn["z_A"].between(0, base.cell[2, 2]).all()  # mean bin centre over the frames
+    assert cn.groupby("window_start_ps")["bin"].nunique().tolist() == [n_bins, n_bins]
     rdf = ana.rdfs()
     assert set(rdf["region"]) == {"SEI", "SSE"}
     sei_lis = rdf[(rdf["region"] == "SEI") & (rdf["pair"] == "Li-S")]
     assert sei_lis.loc[sei_lis["g"].idxmax(), "r_A"] == pytest.approx(A_LI2S * np.sqrt(3) / 4, abs=0.1)
     flux = ana.flux()
-    assert set(flux["membrane"]) == {"electrode", "interface (lower)", "electrolyte",
+    assert set(flux["membrane_name"]) == {"electrode", "interface (lower)", "electrolyte",
                                      "interface (upper)"}
     assert (flux[["n_L_to_R", "n_R_to_L"]] == 0).all().all()  # nothing moves far

@@ -12,7 +12,7 @@ rule fig_snapshot:
         snapshots=lambda wc: f"{RES}/{wc.study}/analysis/snapshots_{first_run(wc.study)}.extxyz",
         frames=lambda wc: (
             f"{RES}/{wc.study}/analysis/structure_{first_run(wc.study)}.csv"
-            if snapshot_spec(wc)[1] == "li_ptm"
+            if SNAPSHOTS.get((wc.study, wc.snap), (None, None))[1] == "li_ptm"
             else []
         ),
     output:

@@ -16,10 +16,13 @@ def flux_tables(flux, window_ps):
     """Per-window flux (atoms/nm²/ns) in long form and the run-averaged Table 6 (mean ± SEM
     over windows and replicas)."""
     wins = []
+    cols = ["time_ps", "membrane", "membrane_frac", "n_L_to_R", "n_R_to_L", "area_nm2"]
     for run, f in flux.groupby("run", sort=False):
-        w = flux_per_window(f.drop(columns=["run", "condition"]), window_ps)
+        w = flux_per_window(f[cols], window_ps)
+        names = dict(zip(f["membrane"], f["membrane_name"]))
+        w["membrane"] = w["membrane"].map(names)
         w["run"], w["condition"] = run, f["condition"].iloc[0]
-        wins.append(w)
+        wins.append(w.rename(columns={"t_start_ps": "window_start_ps"}))
     w = pd.concat(wins, ignore_index=True)
     long = w.melt(id_vars=["run", "condition", "membrane", "window_start_ps"],
                   value_vars=["flux_L_to_R", "flux_R_to_L"], var_name="direction",
@@ -35,8 +38,8 @@ if __name__ == "__main__":
     sys.stdout = sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
     p = snakemake.params  # noqa: F821
     flux = condition_labels(read_runs(snakemake.input.flux))  # noqa: F821
-    keep = ["run", "condition", "time_ps", "membrane", "membrane_frac", "n_L_to_R",
-            "n_R_to_L", "area_nm2", "cell_height_A"]
+    keep = ["run", "condition", "time_ps", "membrane", "membrane_name", "membrane_frac",
+            "n_L_to_R", "n_R_to_L", "area_nm2", "cell_height_A"]
     flux = flux[keep]
     long, tab = flux_tables(flux, p.window_ps)
     plot_flux(long, snakemake.output.fig12, snakemake.output.fig12_csv)  # noqa: F821
@@ -44,7 +47,7 @@ if __name__ == "__main__":
     render_table_png(tab, snakemake.output.tab6_png, float_format="{:.3g}",  # noqa: F821
                      title=f"Table 6 analogue: Li flux (atoms nm$^{{-2}}$ ns$^{{-1}}$), "
                            f"{p.window_ps:g} ps windows, mean ± SEM")
-    cum = flux.pivot_table(index=["run", "condition", "time_ps"], columns="membrane",
+    cum = flux.pivot_table(index=["run", "condition", "time_ps"], columns="membrane_name",
                            values=["n_L_to_R", "n_R_to_L"]).reset_index()
     cum.columns = ["_".join(c).strip("_").replace(" ", "_").replace("(", "").replace(")", "")
                    for c in cum.columns]

@@ -60,7 +60,8 @@ def snapshot_figure(snapshots, which, scheme, title, png, csv, frames_csv=None):
 if __name__ == "__main__":
     sys.stdout = sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
     p = snakemake.params  # noqa: F821
+    frames_csv = snakemake.input.get("frames") or None  # noqa: F821 (empty unless li_ptm)
     snapshot_figure(snakemake.input.snapshots, p.which, p.scheme, p.title,  # noqa: F821
                     snakemake.output.png, snakemake.output.csv,  # noqa: F821
-                    snakemake.input.get("frames"))  # noqa: F821
+                    str(frames_csv) if frames_csv else None)
     write_output_provenance(snakemake, snakemake.output.prov)  # noqa: F821

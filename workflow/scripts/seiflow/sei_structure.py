@@ -330,6 +330,8 @@ class StructureAnalysis:
         self.last: Atoms | None = None
         #: region-frames left out of the RDFs because the cell was narrower than 2 r_max
         self.rdf_frames_skipped = 0
+        #: (pair, frame) combinations left out of the CN profiles for the same reason
+        self.cn_profile_pairs_skipped = 0
 
     def _window(self, t: float) -> int:
         return int(np.floor(t / self.s.window_ps + 1e-9))
@@ -354,16 +356,21 @@ class StructureAnalysis:
         if self.s.profile_cn_cutoffs_A:
             if self._cn_nbins is None:
                 self._cn_nbins = max(1, int(round(frame.cell[2, 2] / self.s.profile_bin_A)))
+            half_width = 0.5 * min(frame.cell.lengths())
             pairs = {k: v for k, v in self.s.profile_cn_cutoffs_A.items()
-                     if (_symbols(frame) == k[0]).any()}
+                     if (_symbols(frame) == k[0]).any() and v < half_width}
+            # freud needs cutoff < half the cell width: NPT can shrink small (demo) cells
+            self.cn_profile_pairs_skipped += len(
+                [v for v in self.s.profile_cn_cutoffs_A.values() if v >= half_width])
             if pairs:
                 df = cn_profile(frame, pairs, self.s.profile_bin_A, n_bins=self._cn_nbins)
                 for r in df.itertuples(index=False):
                     acc = self._cn_sums.setdefault((w, r.bin, r.center, r.neighbor),
-                                                   [0.0, 0.0, 0.0])
+                                                   [0.0, 0.0, 0.0, 0])
                     acc[0] += r.sum_cn
                     acc[1] += r.n_center
                     acc[2] += r.z_A
+                    acc[3] += 1
 
         if t >= self.t_end_ps - self.s.window_ps - 1e-9:
             region = arrays["region"]
@@ -418,8 +425,9 @@ class StructureAnalysis:
         """Coordination-number profiles per time window: ``window_start_ps``, ``z_A`` (mean
         bin centre), ``center``, ``neighbor``, ``mean_cn``, ``n_center`` (summed over frames)."""
         rows = [{"window_start_ps": w * self.s.window_ps, "bin": b, "center": c,
-                 "neighbor": n, "z_A": s[2] / max(s[1], 1e-12) if s[1] else np.nan,
-                 "mean_cn": s[0] / s[1] if s[1] else np.nan, "n_center": s[1]}
+                 "neighbor": n, "z_A": s[2] / s[3],
+                 "mean_cn": s[0] / s[1] if s[1] else np.nan, "n_center": s[1],
+                 "pair_frames_skipped": self.cn_profile_pairs_skipped}
                 for (w, b, c, n), s in sorted(self._cn_sums.items())]
         return pd.DataFrame(rows)
 
@@ -442,12 +450,13 @@ class StructureAnalysis:
 
     def flux(self) -> pd.DataFrame:
         """Cumulative Li crossings per membrane (see
-        :class:`seiflow.flux.MembraneFluxAccumulator`) with a ``membrane`` name column."""
+        :class:`seiflow.flux.MembraneFluxAccumulator`; ``membrane`` is its index) with the
+        membrane's name in ``membrane_name``."""
         if self._flux is None:
             return pd.DataFrame()
         df = self._flux.result()
-        names = {round(v % 1.0, 9): k for k, v in self._membranes.items()}
-        df["membrane"] = df["membrane_frac"].map(lambda f: names.get(round(f % 1.0, 9), f))
+        names = list(self._membranes)
+        df["membrane_name"] = df["membrane"].map(lambda m: names[int(m)])
         return df
 
 
