@@ -53,6 +53,8 @@ rule fig_alpha:
         mem_mb=2000,
     params:
         fit_tmin_ps=S["analysis"]["fit_tmin_ps"],
+        n_boot=config["analysis"]["n_bootstrap"],
+        seed=config["seed"],
     script:
         "../scripts/fig_alpha.py"
 

@@ -25,3 +25,28 @@ rule production_md:
         seed=lambda wc: velocity_seed(wc.run),
     script:
         "../scripts/production_md.py"
+
+
+rule li_melting:
+    """Melting check of a study's model: NPT heating of bulk bcc Li (paper 001 Fig. S5)."""
+    input:
+        model=lambda wc: f"{RES}/{model_study(wc.study)}/model/compressed_model.pth",
+    output:
+        csv=f"{RES}/{{study}}/analysis/li_melting.csv",
+    log:
+        f"logs/{SCALE}/{{study}}/li_melting.log",
+    benchmark:
+        f"benchmarks/{SCALE}/{{study}}/li_melting.tsv"
+    conda:
+        DEEPMD_ENV
+    threads: 1
+    resources:
+        mem_mb=4000,
+    params:
+        settings=S["li_melting"],
+        type_map=config["type_map"],
+        a_A=config["structures"]["li_lattice_A"],
+        seed=config["seed"],
+        rmsd_cutoff=config["analysis"]["structure"]["ptm_rmsd_cutoff"],
+    script:
+        "../scripts/li_melting.py"

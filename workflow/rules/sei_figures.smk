@@ -247,3 +247,28 @@ rule fig_flux:
         window_ps=S["analysis"]["window_ps"],
     script:
         "../scripts/fig_flux.py"
+
+
+rule fig_li_melting:
+    """symmetric_cell Fig. S5: BCC share of heated bulk Li vs temperature."""
+    input:
+        csv=f"{RES}/{{study}}/analysis/li_melting.csv",
+    output:
+        png=report(
+            f"{RES}/{{study}}/figures/figS5.png",
+            caption="../report/figS5.rst",
+            category="SEI structure",
+        ),
+        csv=f"{RES}/{{study}}/figures/figS5.csv",
+        prov=f"{RES}/{{study}}/provenance/figS5.json",
+    log:
+        f"logs/{SCALE}/{{study}}/figS5.log",
+    wildcard_constraints:
+        study="symmetric_cell",
+    conda:
+        "../../envs/analysis.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+    script:
+        "../scripts/fig_li_melting.py"

@@ -2,27 +2,40 @@
 
 import sys
 
+import numpy as np
 import pandas as pd
 
 from seiflow.provenance import write_output_provenance
 from seiflow.figures import condition_labels, plot_alpha_fit, read_runs
+from seiflow.growth import block_bootstrap
 from seiflow.sei_analysis import fit_log_time
 
 
-def alpha_fits(df, tmin_ps):
+def _log_fit_fn(t, y):
+    f = fit_log_time(t, y)
+    return {"a": f["a"], "b": f["b"]}, f["a"] + f["b"] * np.log(t)
+
+
+def alpha_fits(df, tmin_ps, n_boot=200, seed=0):
     """Fit alpha = a + b ln t per condition label on t >= tmin_ps (ps); the velocity-seed
-    replicas of a condition are fitted together."""
+    replicas of a condition are fitted together (in time order). Adds the moving-block
+    bootstrap std of a and b (``a_boot_std``, ``b_boot_std``) to the covariance errors."""
     fits = {}
     for label, sub in df.groupby("condition", sort=False):
-        sub = sub[sub["time_ps"] >= tmin_ps]
-        fits[label] = fit_log_time(sub["time_ps"].to_numpy(), sub["alpha"].to_numpy())
+        sub = sub[sub["time_ps"] >= tmin_ps].sort_values("time_ps", kind="stable")
+        t, y = sub["time_ps"].to_numpy(), sub["alpha"].to_numpy()
+        fits[label] = fit_log_time(t, y)
+        boot = block_bootstrap(t, y, _log_fit_fn, n_boot=n_boot, seed=seed)
+        std = dict(zip(boot["param"], boot["boot_std"]))
+        fits[label].update(a_boot_std=std.get("a"), b_boot_std=std.get("b"))
     return fits
 
 
 if __name__ == "__main__":
     sys.stdout = sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
     df = condition_labels(read_runs(snakemake.input))  # noqa: F821
-    fits = alpha_fits(df, snakemake.params.fit_tmin_ps)  # noqa: F821
+    fits = alpha_fits(df, snakemake.params.fit_tmin_ps, snakemake.params.n_boot,  # noqa: F821
+                      snakemake.params.seed)  # noqa: F821
     plot_alpha_fit(df.assign(temperature_K=df["condition"]), fits, snakemake.output.png,  # noqa: F821
                    snakemake.output.csv)  # noqa: F821
     first = df.groupby("condition", sort=False).first()

@@ -94,6 +94,26 @@ def _dump(dump_every: int, dump_file: str, type_map: list[str]) -> str:
     )
 
 
+def bulk_npt_input(data_file: str, model: str, type_map: list[str], temperature_K: float,
+                   pressure_bar: float, timestep_ps: float, n_steps: int, dump_every: int,
+                   dump_file: str, seed: int, thermo_every: int = 100) -> str:
+    """LAMMPS input of a bulk NPT run from a crystal (isotropic Nosé–Hoover, tdamp 0.1 ps,
+    pdamp 1 ps), dumped every ``dump_every`` steps (columns of :func:`npt_segment_input`).
+    Used for the melting check of a model (paper 001 Fig. S5)."""
+    seed = int(seed) % (2**31 - 1) or 1
+    return (
+        "units metal\natom_style atomic\nboundary p p p\n"
+        f"read_data {data_file}\n"
+        + _header(model, type_map, timestep_ps)
+        + f"thermo {thermo_every}\n"
+        f"velocity all create {temperature_K} {seed} dist gaussian mom yes rot no\n"
+        f"fix md all npt temp {temperature_K} {temperature_K} 0.1 "
+        f"iso {pressure_bar} {pressure_bar} 1.0\n"
+        + _dump(dump_every, dump_file, type_map)
+        + f"run {int(n_steps)}\n"
+    )
+
+
 def npt_segment_input(restart_in: str, model: str, type_map: list[str], temperature_K: float,
                       pressure_bar: float, timestep_ps: float, n_steps: int, dump_every: int,
                       dump_file: str, restart_out: str, thermo_every: int = 100) -> str:

@@ -238,7 +238,9 @@ def analyse_structure_frame(atoms: Atoms, settings: StructureSettings) -> tuple[
     units = np.zeros(len(atoms), dtype=bool)
     p_intact = np.flatnonzero(sym == "P")[intact]
     if p_intact.size:
-        i, j = neighbor_list("ij", atoms, settings.ps4_cutoff_A)
+        ps = np.flatnonzero(np.isin(sym, ("P", "S")))  # search the P+S sub-lattice only
+        i, j = neighbor_list("ij", atoms[ps], settings.ps4_cutoff_A)
+        i, j = ps[i], ps[j]
         sel = np.isin(i, p_intact) & (sym[j] == "S")
         units[p_intact] = True
         units[j[sel]] = True
