@@ -28,6 +28,10 @@ def test_shipped_config_is_valid(config, root):
          "miller_indices"),
         (lambda c: c["glass"]["density_g_cm3"].update(LiPS=-1.9), "-1.9"),
         (lambda c: c.update(studies=["symmetric_cell", "no_such_study"]), "no_such_study"),
+        (lambda c: c["scales"]["test"]["md"]["md_by_study"]["symmetric_cell"]["variants"].update(
+            bad={"lpsc_repeats": [1, 1]}), "too short|\\[1, 1\\]"),
+        (lambda c: c["analysis"]["structure"].update(cn_pairs=[["S", "Li", "P"]]), "too long|S"),
+        (lambda c: c["study"]["terminations"].update(md_interface_state="half"), "half"),
     ],
 )
 def test_schema_rejects_bad_values(config, root, mutate, message):
@@ -52,6 +56,9 @@ def test_dry_run_rejects_inconsistent_config_before_any_job(root, tmp_path):
     [
         ("glass:\n  compositions:\n    LiPS: {Li2S: 75, SiS2: 0, P2S5: 20}\n", "must sum to 100"),
         ("scales:\n  test:\n    terminations:\n      miller_indices: [[2, 0, 0]]\n", "max_index"),
+        ("scales:\n  test:\n    initial_data:\n      systems: [Li, Li6PS5Cl, Li3P, LiCl, interface]\n",
+         "Li2S coating needs Li2S"),
+        ("study:\n  terminations:\n    md_interface_rank: 3\n", "md_interface_rank=3"),
     ],
 )
 def test_dry_run_rejects_bad_stage_config_before_any_job(root, tmp_path, override, message):

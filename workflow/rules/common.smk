@@ -38,13 +38,62 @@ INTERFACE_MD_STUDIES = ("symmetric_cell", "two_step", "terminations")
 BUILT_MD_STUDIES = ("symmetric_cell", "two_step")
 
 
+#: A cell variant of a study (md_by_study.<study>.variants.<name>) runs in the pseudo-study
+#: folder results/<scale>/<study>--<name>/ with the study's model and the variant's overrides.
+VARIANT_SEP = "--"
+
+
+def split_variant(study):
+    """``"symmetric_cell--coated"`` -> ``("symmetric_cell", "coated")``; no variant -> None."""
+    if study is None:
+        return None, None
+    base, _, variant = study.partition(VARIANT_SEP)
+    return base, (variant or None)
+
+
 def md_settings(study, block=None):
     """Production-MD settings of ``study``: ``scales.<scale>.md`` with the study's
-    ``md_by_study`` overrides applied."""
+    ``md_by_study`` overrides and, for a cell variant, the variant's overrides applied
+    (structure keys such as ``coating_layers`` stay in the result; variants removed)."""
     block = S["md"] if block is None else block
+    base, variant = split_variant(study)
     merged = {k: v for k, v in block.items() if k != "md_by_study"}
-    merged.update(block["md_by_study"].get(study, {}))
+    by_study = dict(block["md_by_study"].get(base, {}))
+    variants = by_study.pop("variants", {})
+    merged.update(by_study)
+    if variant is not None:
+        merged.update(variants[variant])
     return merged
+
+
+def study_variants(study, block=None):
+    """Cell variants of ``study`` at this scale: name -> overrides."""
+    block = S["md"] if block is None else block
+    return block["md_by_study"].get(study, {}).get("variants", {})
+
+
+def variant_studies(study, kind):
+    """Pseudo-studies of the cell variants of ``study`` of one kind: ``coating`` (variants
+    setting coating_layers > 0) or ``size`` (variants setting lpsc_repeats, no coating).
+    """
+    out = []
+    for name, v in study_variants(study).items():
+        coated = v.get("coating_layers", 0) > 0
+        if (kind == "coating" and coated) or (
+            kind == "size" and "lpsc_repeats" in v and not coated
+        ):
+            out.append(f"{study}{VARIANT_SEP}{name}")
+    return out
+
+
+def coating_layers(study):
+    """Li2S coating layers of the production cell of ``study`` (variant override first)."""
+    base, variant = split_variant(study)
+    if variant is not None:
+        return study_variants(base)[variant].get(
+            "coating_layers", config["study"][base]["coating_layers"]
+        )
+    return config["study"][base]["coating_layers"]
 
 
 def _check_md_block(md, where):
@@ -91,6 +140,24 @@ def _check_config_semantics(cfg):
         for study in [None] + list(block["md"]["md_by_study"]):
             where = f"scales.{name}.md" + (f".md_by_study.{study}" if study else "")
             _check_md_block(md_settings(study, block["md"]), where)
+            for variant, v in (
+                study_variants(study, block["md"]).items() if study else []
+            ):
+                if study not in BUILT_MD_STUDIES:
+                    raise ValueError(
+                        f"{where}.variants: only {BUILT_MD_STUDIES} build their cells"
+                    )
+                _check_md_block(
+                    md_settings(f"{study}{VARIANT_SEP}{variant}", block["md"]),
+                    f"{where}.variants.{variant}",
+                )
+                if v.get("coating_layers", 0) > 0 and "Li2S" not in (
+                    block["initial_data"]["systems"]
+                ):
+                    raise ValueError(
+                        f"{where}.variants.{variant}: a Li2S coating needs Li2S in "
+                        f"scales.{name}.initial_data.systems (the model must see Li2S)"
+                    )
         missing = set(block["exploration_systems"]) - set(
             block["initial_data"]["systems"]
         )
@@ -117,8 +184,10 @@ check_glass_config(
 
 
 def model_study(study):
-    """The study whose DP-GEN run and final model serve ``study`` (itself unless model_from)."""
-    return config["study"][study].get("model_from", study)
+    """The study whose DP-GEN run and final model serve ``study`` (itself unless model_from;
+    a cell variant uses the model of its study)."""
+    base = split_variant(study)[0]
+    return config["study"][base].get("model_from", base)
 
 
 def md_studies():
@@ -281,3 +350,9 @@ TERMINATION_SERIES = {
         "degree of crystallisation (paper 003 Fig. 11b)",
     ),
 }
+
+
+def cell_variant_group(study, fig):
+    """The study's own cell plus its coating variants (fig6) or size variants (figS17)."""
+    kind = {"fig6": "coating", "figS17": "size"}[fig]
+    return [study] + variant_studies(study, kind)

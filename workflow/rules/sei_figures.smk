@@ -272,3 +272,54 @@ rule fig_li_melting:
         mem_mb=2000,
     script:
         "../scripts/fig_li_melting.py"
+
+
+rule fig_cell_variants:
+    """symmetric_cell Fig. 6 (Li2S coating) and Fig. S17 (cell size): intact PS4 and SEI
+    thickness of the study's cell next to its cell variants."""
+    input:
+        sei=lambda wc: [
+            f for s in cell_variant_group(wc.study, wc.fig) for f in runs_of(s, "sei")
+        ],
+        info=lambda wc: [
+            f"{RES}/{s}/structures/md_interface.json"
+            for s in cell_variant_group(wc.study, wc.fig)
+        ],
+    output:
+        png=report(
+            f"{RES}/{{study}}/figures/{{fig}}.png",
+            caption="../report/cell_variants.rst",
+            category="SEI structure",
+        ),
+        csv=f"{RES}/{{study}}/figures/{{fig}}.csv",
+        prov=f"{RES}/{{study}}/provenance/{{fig}}.json",
+    log:
+        f"logs/{SCALE}/{{study}}/{{fig}}.log",
+    wildcard_constraints:
+        study="symmetric_cell",
+        fig="fig6|figS17",
+    conda:
+        "../../envs/figures.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+    params:
+        studies=lambda wc: cell_variant_group(wc.study, wc.fig),
+        names=lambda wc: [
+            split_variant(s)[1] or "study cell"
+            for s in cell_variant_group(wc.study, wc.fig)
+        ],
+        temperatures_K=lambda wc: sorted(
+            set.intersection(
+                *[
+                    set(md_settings(s)["temperatures_K"])
+                    for s in cell_variant_group(wc.study, wc.fig)
+                ]
+            )
+        ),
+        title=lambda wc: {
+            "fig6": "with and without a Li$_2$S coating (paper 001 Fig. 6)",
+            "figS17": "cell-size series (paper 001 Figs. S17-S18)",
+        }[wc.fig],
+    script:
+        "../scripts/fig_cell_variants.py"

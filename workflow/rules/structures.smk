@@ -37,7 +37,7 @@ rule md_structure:
     log:
         f"logs/{SCALE}/{{study}}/md_structure.log",
     wildcard_constraints:
-        study="|".join(BUILT_MD_STUDIES),
+        study=f"({'|'.join(BUILT_MD_STUDIES)})({VARIANT_SEP}[A-Za-z0-9_]+)?",
     conda:
         "../../envs/structures.yaml"
     threads: 1
@@ -46,9 +46,9 @@ rule md_structure:
     params:
         structures=config["structures"],
         lpsc_repeats=lambda wc: md_lpsc_repeats(wc.study),
-        ratio=lambda wc: config["study"][wc.study]["li_to_lpsc_ratio"],
-        lpsc_facet=lambda wc: config["study"][wc.study]["lpsc_facet"],
-        coating_layers=lambda wc: config["study"][wc.study]["coating_layers"],
+        ratio=lambda wc: config["study"][split_variant(wc.study)[0]]["li_to_lpsc_ratio"],
+        lpsc_facet=lambda wc: config["study"][split_variant(wc.study)[0]]["lpsc_facet"],
+        coating_layers=lambda wc: coating_layers(wc.study),
         type_map=config["type_map"],
         seed=lambda wc: config["seed"] + 1,
     script:
