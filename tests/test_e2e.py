@@ -155,3 +155,41 @@ def test_termination_interface_tables(run_dir):
     rdf = pd.read_csv(out / "figures" / "fig7a.csv")
     assert len(rdf) > 0 and (rdf.select_dtypes("number") >= 0).all().all()
     assert (out / "figures" / "fig6.png").stat().st_size > 0
+
+
+def test_sei_structure_outputs(run_dir):
+    """Issue-4 outputs: per-frame structure tables, flux, profiles, cell variants, melting."""
+    out = run_dir / "results" / "test"
+    for study in ("symmetric_cell", "two_step", "terminations", "symmetric_cell--coated",
+                  "symmetric_cell--thick"):
+        frames = list((out / study / "analysis").glob("structure_T*.csv"))
+        assert frames, study
+        for csv in frames:
+            df = pd.read_csv(csv)
+            assert len(df) >= 10 and np.all(np.diff(df["time_ps"]) > 0)
+            for col in ("s8li_share", "anion_crystalline_share", "li_metal_BCC"):
+                assert df[col].dropna().between(0.0, 1.0).all(), (csv, col)
+            widths = df[["sse_width_A", "sei_width_lower_A", "sei_width_upper_A"]]
+            assert (widths >= 0).all().all()
+            assert (df["sei_lower_A"] <= df["sei_upper_A"]).all()
+            flux = pd.read_csv(csv.parent / csv.name.replace("structure_", "flux_"))
+            for _, g in flux.groupby("membrane"):
+                assert (np.diff(g["n_L_to_R"]) >= 0).all() and (np.diff(g["n_R_to_L"]) >= 0).all()
+            prof = pd.read_csv(csv.parent / csv.name.replace("structure_", "profiles_"))
+            assert (prof["number_density_A3"] >= 0).all() and "mean_pe_eV" in prof
+    # the coated variant really has its Li2S coating, and fig6 compares both cells
+    info = json.loads((out / "symmetric_cell--coated/structures/md_interface.json").read_text())
+    assert info["coating_layers"] == 2
+    fig6 = pd.read_csv(out / "symmetric_cell/figures/fig6.csv")
+    assert fig6["cell"].nunique() == 2
+    assert pd.read_csv(out / "symmetric_cell/figures/figS17.csv")["cell"].nunique() == 2
+    melt = pd.read_csv(out / "symmetric_cell/figures/figS5.csv")
+    assert set(melt["temperature_K"].dropna()) == {300.0, 700.0}
+    tab5 = pd.read_csv(out / "terminations/tables/tab5.csv")
+    assert len(tab5) == 1 and {"t_full_decomposition_ps", "t_crystallisation_ps"} <= set(tab5)
+    numbers = pd.read_csv(out / "terminations/tables/numbers.csv")
+    assert numbers["quantity"].str.contains("Li2S").any()
+    tab6 = pd.read_csv(out / "terminations/tables/tab6.csv")
+    assert set(tab6["direction"]) == {"L->R", "R->L"} and (tab6["mean"] >= 0).all()
+    for fig in ("symmetric_cell/figures/fig2a", "two_step/figures/fig1", "two_step/figures/fig3"):
+        assert (out / f"{fig}.png").stat().st_size > 10_000, fig

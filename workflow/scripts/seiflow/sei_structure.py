@@ -200,9 +200,11 @@ def region_labels(atoms: Atoms, thickness: Mapping[str, float],
     bounds = {
         "sei_lower_A": float(f_lo), "sse_lower_A": float(b_lo), "sse_upper_A": float(b_hi),
         "sei_upper_A": float(f_hi),
-        "sse_width_A": float(b_hi - b_lo) if np.isfinite(b_lo) else 0.0,
-        "sei_width_lower_A": float(b_lo - f_lo) if np.isfinite(b_lo) else float(f_hi - f_lo),
-        "sei_width_upper_A": float(f_hi - b_hi) if np.isfinite(b_lo) else 0.0,
+        # clipped at 0: the bounds are atom positions recomputed as u * h (round-off)
+        "sse_width_A": max(0.0, float(b_hi - b_lo)) if np.isfinite(b_lo) else 0.0,
+        "sei_width_lower_A": (max(0.0, float(b_lo - f_lo)) if np.isfinite(b_lo)
+                              else float(f_hi - f_lo)),
+        "sei_width_upper_A": max(0.0, float(f_hi - b_hi)) if np.isfinite(b_lo) else 0.0,
     }
     return labels.astype(str), bounds
 
