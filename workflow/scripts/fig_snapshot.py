@@ -21,7 +21,8 @@ def snapshot_figure(snapshots, which, scheme, title, png, csv, frames_csv=None):
     fractions vs time from ``frames_csv``)."""
     atoms = ase.io.read(snapshots, index=which)
     labels = snapshot_labels(atoms, scheme)
-    palette = {**label_colors(), **ELEMENT_COLORS}
+    # non-Li atoms of the Li-PTM scheme in pale sand, so they stand apart from grey "other" Li
+    palette = {**label_colors(), **ELEMENT_COLORS, "excluded": (0.93, 0.86, 0.66)}
     with tempfile.TemporaryDirectory() as tmp:
         img = render_snapshot(atoms, labels, palette, Path(tmp) / "snap.png", view="side",
                               size=(700, 900), legend=True, legend_title=scheme)
