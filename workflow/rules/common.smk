@@ -356,3 +356,10 @@ def cell_variant_group(study, fig):
     """The study's own cell plus its coating variants (fig6) or size variants (figS17)."""
     kind = {"fig6": "coating", "figS17": "size"}[fig]
     return [study] + variant_studies(study, kind)
+
+
+def shared_temperatures(studies):
+    """Production temperatures (K) every one of ``studies`` runs at, sorted."""
+    return sorted(
+        set.intersection(*[set(md_settings(s)["temperatures_K"]) for s in studies])
+    )

@@ -309,13 +309,8 @@ rule fig_cell_variants:
             split_variant(s)[1] or "study cell"
             for s in cell_variant_group(wc.study, wc.fig)
         ],
-        temperatures_K=lambda wc: sorted(
-            set.intersection(
-                *[
-                    set(md_settings(s)["temperatures_K"])
-                    for s in cell_variant_group(wc.study, wc.fig)
-                ]
-            )
+        temperatures_K=lambda wc: shared_temperatures(
+            cell_variant_group(wc.study, wc.fig)
         ),
         title=lambda wc: {
             "fig6": "with and without a Li$_2$S coating (paper 001 Fig. 6)",

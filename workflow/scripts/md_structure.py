@@ -1,10 +1,8 @@
 """Rule md_structure: the production-MD interface cell as a LAMMPS data file."""
 
-import json
 import sys
 
-import ase.io
-
+from seiflow.lammps_md import write_md_cell
 from seiflow.structures import interface_from_config
 
 
@@ -13,12 +11,7 @@ def write_md_structure(structures, lpsc_repeats, ratio, type_map, seed, out_data
     """Build, validate and write the symmetric Li|[Li2S|]LPSC|[Li2S|]Li cell (atom_style atomic)."""
     atoms, info = interface_from_config(structures, lpsc_repeats, ratio, seed,
                                         lpsc_facet=lpsc_facet, coating_layers=coating_layers)
-    ase.io.write(out_data, atoms, format="lammps-data", specorder=list(type_map),
-                 atom_style="atomic", masses=True)
-    ase.io.write(out_poscar, atoms, format="vasp", direct=True, sort=False)
-    with open(out_info, "w") as fh:
-        json.dump(info, fh, indent=2, default=float)
-    print(json.dumps(info, indent=2, default=float))
+    write_md_cell(atoms, info, type_map, out_data, out_info, out_poscar)
 
 
 if __name__ == "__main__":

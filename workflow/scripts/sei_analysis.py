@@ -4,7 +4,7 @@ import json
 import sys
 from pathlib import Path
 
-from seiflow.lammps_md import dump_steps, run_frames
+from seiflow.lammps_md import dump_times_ps, run_frames
 from seiflow.sei_analysis import analyse_trajectory
 
 if __name__ == "__main__":
@@ -14,7 +14,7 @@ if __name__ == "__main__":
     info = json.loads(Path(snakemake.input.info).read_text())  # noqa: F821
     df = analyse_trajectory(
         (atoms for atoms, _t in run_frames(md_dir, p.type_map, p.md)),
-        [s * p.md["timestep_fs"] / 1000.0 for s in dump_steps(p.md)],
+        dump_times_ps(p.md),
         info["n_formula_units_lpsc"],
         ps4_cutoff=p.analysis["ps4_cutoff_A"],
         ps_cn_cutoff=p.analysis["ps_cn_cutoff_A"],

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import ase.io
 
-from seiflow.lammps_md import dump_steps, run_frames
-from seiflow.sei_structure import StructureSettings, StructureAnalysis
+from seiflow.lammps_md import dump_times_ps, run_frames
+from seiflow.sei_structure import StructureSettings, run_structure_analysis
 
 
 def analyse_run(md_dir, md, type_map, structure, window_ps, rdf_r_max_A, ps4_cutoff_A,
@@ -15,10 +15,8 @@ def analyse_run(md_dir, md, type_map, structure, window_ps, rdf_r_max_A, ps4_cut
     """Run the streaming analysis; return the analysis object and the condition columns."""
     settings = StructureSettings.from_config({**structure, "rdf_r_max_A": rdf_r_max_A},
                                              window_ps, ps4_cutoff_A)
-    t_end = dump_steps(md)[-1] * md["timestep_fs"] / 1000.0
-    ana = StructureAnalysis(settings, t_end, species=type_map)
-    for atoms, t in run_frames(md_dir, type_map, md):
-        ana.update(atoms, t)
+    frames = (atoms for atoms, _t in run_frames(md_dir, type_map, md))
+    ana = run_structure_analysis(frames, dump_times_ps(md), settings, species=type_map)
     return ana, {"run": run, **conditions}
 
 

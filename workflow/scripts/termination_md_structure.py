@@ -5,6 +5,7 @@ import sys
 
 import ase.io
 
+from seiflow.lammps_md import write_md_cell
 from seiflow.structures import validate_structure
 from seiflow.termination_interfaces import md_cell_from_interface
 
@@ -17,12 +18,7 @@ def write_termination_md_cell(records_json, frames_extxyz, rank, state, in_plane
     frames = ase.io.read(frames_extxyz, index=":")
     atoms, info = md_cell_from_interface(records, frames, rank, state, in_plane_repeats)
     validate_structure(atoms, min_distance=min_distance_A)
-    ase.io.write(out_data, atoms, format="lammps-data", specorder=list(type_map),
-                 atom_style="atomic", masses=True)
-    ase.io.write(out_poscar, atoms, format="vasp", direct=True, sort=False)
-    with open(out_info, "w") as fh:
-        json.dump(info, fh, indent=2, default=float)
-    print(json.dumps(info, indent=2, default=float))
+    write_md_cell(atoms, info, type_map, out_data, out_info, out_poscar)
 
 
 if __name__ == "__main__":

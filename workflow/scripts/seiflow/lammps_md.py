@@ -41,6 +41,20 @@ def _header(pair_model: str, type_map: list[str], timestep_ps: float) -> str:
     )
 
 
+def _start_from_data(data_file: str, model: str, type_map: list[str], timestep_ps: float,
+                     thermo_every: int, temperature_K: float, seed: int) -> str:
+    """Read an ``atom_style atomic`` data file, set up the DeePMD pair style and thermo output,
+    and draw Gaussian velocities at ``temperature_K`` (seed folded into 1 .. 2^31 - 2)."""
+    seed = int(seed) % (2**31 - 1) or 1
+    return (
+        "units metal\natom_style atomic\nboundary p p p\n"
+        f"read_data {data_file}\n"
+        + _header(model, type_map, timestep_ps)
+        + f"thermo {thermo_every}\n"
+        f"velocity all create {temperature_K} {seed} dist gaussian mom yes rot no\n"
+    )
+
+
 def equilibration_input(data_file: str, model: str, type_map: list[str], temperature_K: float,
                         timestep_ps: float, nvt_steps: int, seed: int, restart_out: str,
                         thermo_every: int = 100, dump_every: int | None = None,
@@ -69,15 +83,11 @@ def equilibration_input(data_file: str, model: str, type_map: list[str], tempera
     str
         LAMMPS input text.
     """
-    seed = int(seed) % (2**31 - 1) or 1
     dump = _dump(dump_every, dump_file, type_map) if dump_file else ""
     return (
-        "units metal\natom_style atomic\nboundary p p p\n"
-        f"read_data {data_file}\n"
-        + _header(model, type_map, timestep_ps)
-        + f"thermo {thermo_every}\n"
-        f"velocity all create {temperature_K} {seed} dist gaussian mom yes rot no\n"
-        f"fix eq all nvt temp {temperature_K} {temperature_K} 0.1\n"
+        _start_from_data(data_file, model, type_map, timestep_ps, thermo_every,
+                         temperature_K, seed)
+        + f"fix eq all nvt temp {temperature_K} {temperature_K} 0.1\n"
         + dump
         + f"run {int(nvt_steps)}\n"
         "unfix eq\n"
@@ -100,14 +110,10 @@ def bulk_npt_input(data_file: str, model: str, type_map: list[str], temperature_
     """LAMMPS input of a bulk NPT run from a crystal (isotropic Nosé–Hoover, tdamp 0.1 ps,
     pdamp 1 ps), dumped every ``dump_every`` steps (columns of :func:`npt_segment_input`).
     Used for the melting check of a model (paper 001 Fig. S5)."""
-    seed = int(seed) % (2**31 - 1) or 1
     return (
-        "units metal\natom_style atomic\nboundary p p p\n"
-        f"read_data {data_file}\n"
-        + _header(model, type_map, timestep_ps)
-        + f"thermo {thermo_every}\n"
-        f"velocity all create {temperature_K} {seed} dist gaussian mom yes rot no\n"
-        f"fix md all npt temp {temperature_K} {temperature_K} 0.1 "
+        _start_from_data(data_file, model, type_map, timestep_ps, thermo_every,
+                         temperature_K, seed)
+        + f"fix md all npt temp {temperature_K} {temperature_K} 0.1 "
         f"iso {pressure_bar} {pressure_bar} 1.0\n"
         + _dump(dump_every, dump_file, type_map)
         + f"run {int(n_steps)}\n"
@@ -165,6 +171,11 @@ def dump_steps(md: dict) -> list[int]:
     return list(range(0, md["nvt_steps"] + md["npt_steps"] + 1, md["dump_every"]))
 
 
+def dump_times_ps(md: dict) -> list[float]:
+    """Times (ps) of the dumped frames of :func:`dump_steps`."""
+    return [s * md["timestep_fs"] / 1000.0 for s in dump_steps(md)]
+
+
 def run_frames(md_dir: str | Path, type_map: list[str], md: dict):
     """Frames of a production run in time order, streamed from its segment dumps.
 
@@ -183,22 +194,36 @@ def run_frames(md_dir: str | Path, type_map: list[str], md: dict):
     """
     from seiflow.sei_analysis import iter_lammps_dump
 
-    expected = iter(dump_steps(md))
+    expected = iter(zip(dump_steps(md), dump_times_ps(md)))
     last = -1
-    dt_ps = md["timestep_fs"] / 1000.0
     for dump in segment_dumps(md_dir):
         for atoms in iter_lammps_dump(dump, type_map=type_map):
             step = int(atoms.info["timestep"])
             if step <= last:
                 continue
-            want = next(expected, None)
+            want, time_ps = next(expected, (None, None))
             if step != want:
                 raise RuntimeError(f"{dump}: frame at step {step}, expected step {want}")
             last = step
-            yield atoms, step * dt_ps
+            yield atoms, time_ps
     missing = next(expected, None)
     if missing is not None:
-        raise RuntimeError(f"{md_dir}: trajectory ends before step {missing}")
+        raise RuntimeError(f"{md_dir}: trajectory ends before step {missing[0]}")
+
+
+def write_md_cell(atoms, info: dict, type_map: list[str], out_data: str, out_info: str,
+                  out_poscar: str) -> None:
+    """Write a production-MD cell: LAMMPS data file (``atom_style atomic``, types in
+    ``type_map`` order, masses), POSCAR (fractional, atom order kept) and its info JSON (also
+    printed)."""
+    import ase.io
+
+    ase.io.write(out_data, atoms, format="lammps-data", specorder=list(type_map),
+                 atom_style="atomic", masses=True)
+    ase.io.write(out_poscar, atoms, format="vasp", direct=True, sort=False)
+    with open(out_info, "w") as fh:
+        json.dump(info, fh, indent=2, default=float)
+    print(json.dumps(info, indent=2, default=float))
 
 
 def parse_thermo(log_text: str) -> pd.DataFrame:
