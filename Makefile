@@ -7,18 +7,21 @@ STAMP := $(VENV)/.installed
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 CORES ?= all
 
-.PHONY: run test lint audit report clean-results
+.PHONY: run test lint audit report oracle-benchmark clean-results
 
-# OVITO's renderer (snapshot figures) needs a Vulkan loader; mesa's lavapipe is a software driver
-# (no GPU). Installed with apt when missing and running as root; otherwise install it yourself.
-VULKAN_PKGS := libvulkan1 mesa-vulkan-drivers
+# System packages, installed with apt when missing and running as root (otherwise install them
+# yourself): OVITO's renderer (snapshot figures) needs a Vulkan loader (mesa's lavapipe is a
+# software driver, no GPU); the cp2k oracle and its test need Debian's CP2K 2023.1 with its data
+# files (GTH pseudopotentials, MOLOPT basis sets).
+APT_PKGS := libvulkan1 mesa-vulkan-drivers cp2k cp2k-data
 
 $(STAMP): requirements.lock
-	@if ! ldconfig -p | grep -q libvulkan.so.1 || ! ls /usr/share/vulkan/icd.d/lvp_icd*.json >/dev/null 2>&1; then \
+	@if ! ldconfig -p | grep -q libvulkan.so.1 || ! ls /usr/share/vulkan/icd.d/lvp_icd*.json >/dev/null 2>&1 \
+		|| ! command -v cp2k.psmp >/dev/null || ! test -f /usr/share/cp2k/BASIS_MOLOPT; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-			apt-get install -y --no-install-recommends $(VULKAN_PKGS) >/dev/null || \
-			{ apt-get update >/dev/null && apt-get install -y --no-install-recommends $(VULKAN_PKGS) >/dev/null; }; \
-		else echo "warning: install $(VULKAN_PKGS) (OVITO snapshots need a Vulkan driver)"; fi; fi
+			apt-get install -y --no-install-recommends $(APT_PKGS) >/dev/null || \
+			{ apt-get update >/dev/null && apt-get install -y --no-install-recommends $(APT_PKGS) >/dev/null; }; \
+		else echo "warning: install $(APT_PKGS) (OVITO snapshots need Vulkan; oracle cp2k needs CP2K)"; fi; fi
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(VENV)/bin/python -m pip install --quiet -r requirements.lock
@@ -40,9 +43,15 @@ audit: $(STAMP)
 
 # Self-contained HTML report of a finished run (figures with captions, rule graph, provenance).
 SCALE ?= demo
+MODEL_STUDIES ?= symmetric_cell
 report: $(STAMP)
 	snakemake --cores $(CORES) --config scale=$(SCALE)
 	snakemake --config scale=$(SCALE) --report results/$(SCALE)/report.html
+
+# Embedded teachers vs CP2K DFT on initial-data frames of every model study (README "Oracles").
+oracle-benchmark: $(STAMP)
+	snakemake --cores $(CORES) --config scale=$(SCALE) -- $$(for s in $(MODEL_STUDIES); do \
+		echo results/$(SCALE)/$$s/tables/oracle_benchmark.csv; done)
 
 lint: $(STAMP)
 	snakemake --lint

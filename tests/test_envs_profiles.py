@@ -110,8 +110,34 @@ def test_slurm_profile_requests(root):
     assert "attempt" in str(prof["default-resources"]["mem_mb"])
     for key in ("slurm_account", "slurm_partition"):  # left to the user, documented
         assert key not in prof["default-resources"]
+    assert "gpu" not in res["dpgen_run"]  # DP-GEN submits its own GPU / CPU stage jobs
     cluster = yaml.safe_load((root / "profiles" / "slurm" / "cluster.yaml").read_text())
-    assert cluster == {"deepmd_device": "gpu"}
+    assert cluster["deepmd_device"] == "gpu"
+    assert cluster["dispatcher"]["batch_type"] == "Slurm"
+    stages = cluster["dispatcher"]["stages"]
+    assert stages["train"]["gpu_per_node"] >= 1 and stages["model_devi"]["gpu_per_node"] >= 1
+    assert stages["fp"]["gpu_per_node"] == 0  # DFT labelling on CPU nodes
+
+
+def test_slurm_machine_file_from_profile_passes_dpgen_schema(root, config):
+    """The cluster profile's dispatcher block gives a machine.json DP-GEN accepts: Slurm jobs,
+    GPUs for train / model_devi, CPUs for fp, the DFT command of the cluster."""
+    from seiflow.dpgen_inputs import check_dpgen_inputs, make_machine, make_param
+
+    cluster = yaml.safe_load((root / "profiles" / "slurm" / "cluster.yaml").read_text())
+    block = config["scales"]["paper"]
+    param = make_param(config["type_map"], ["Li"], [["Li.vasp"]], block["dpgen"],
+                       config["descriptor"], seed=1)
+    dft = {**config["dft"], **cluster["dft"]}
+    machine = make_machine("/scratch/run/remote", "vasp", "/x/scripts",
+                           dispatcher=cluster["dispatcher"], dft=dft)
+    check_dpgen_inputs(param, machine)
+    for stage in ("train", "model_devi", "fp"):
+        assert machine[stage]["machine"]["batch_type"] == "Slurm"
+        assert machine[stage]["resources"]["queue_name"]
+    assert machine["train"]["resources"]["gpu_per_node"] == 1
+    assert machine["fp"]["resources"]["gpu_per_node"] == 0
+    assert machine["fp"]["command"] == "srun vasp_std"
 
 
 def _job_resources(stdout):

@@ -40,6 +40,23 @@ def test_overlapping_atoms_rejected(tmp_path, chgnet):
     assert np.abs(system["forces"]).max() > 50.0
 
 
-def test_unknown_oracle():
+def test_unknown_oracle_and_dft_without_settings():
     with pytest.raises(OracleError, match="unknown oracle"):
+        get_calculator("castep")
+    with pytest.raises(OracleError, match="needs the 'dft' config block"):
         get_calculator("vasp")
+
+
+def test_dft_oracles_from_config(config, tmp_path):
+    """cp2k and vasp calculators carry the configured physics (no DFT run here)."""
+    import shutil
+
+    vasp = get_calculator("vasp", dft=config["dft"], directory=tmp_path / "vasp")
+    assert vasp.parameters["xc"] == "pbe" and vasp.parameters["encut"] == 520.0
+    assert vasp.parameters["setups"]["Li"] == "_sv"  # paper 001: Li_sv
+    if shutil.which("cp2k_shell.psmp") is None:
+        pytest.skip("CP2K not installed")
+    cp2k = get_calculator("cp2k", dft=config["dft"], directory=tmp_path / "cp2k")
+    assert "DZVP-MOLOPT-SR-GTH" in cp2k.parameters["basis_set"]
+    assert "mpirun.openmpi" in cp2k.command and "-np 2" in cp2k.command
+    assert "ELECTRONIC_TEMPERATURE" in cp2k.parameters["inp"]

@@ -29,7 +29,8 @@ if __name__ == "__main__":
     bb, be, bs = _phase(i.binary_extxyz, i.binary_json, i.binary_surfaces, p.pairing["binary"],
                         p.settings["symprec_A"])
     record, atoms = interface_record(p.pairing, mb, bb, ms, bs, me, be,
-                                     get_calculator(p.oracle, snakemake.threads),  # noqa: F821
+                                     get_calculator(p.oracle, snakemake.threads,  # noqa: F821
+                                                    dft=snakemake.config["dft"]),  # noqa: F821
                                      dict(p.settings))
     record["oracle"] = p.oracle
     Path(o.json).write_text(json.dumps(record, indent=2))

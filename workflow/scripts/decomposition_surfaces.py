@@ -15,8 +15,8 @@ def run(phase, bulk_extxyz, bulk_json, oracle, n_threads, settings, out_json, ou
     """Write the surfaces report (JSON) and the relaxed slabs (extxyz) of ``phase``."""
     atoms = ase.io.read(bulk_extxyz, format="extxyz")
     e_bulk = float(json.loads(Path(bulk_json).read_text())["energy_per_atom_eV"])
-    report, frames = compute_phase_surfaces(atoms, phase, e_bulk,
-                                            get_calculator(oracle, n_threads), settings)
+    calc = get_calculator(oracle, n_threads, dft=snakemake.config["dft"])  # noqa: F821
+    report, frames = compute_phase_surfaces(atoms, phase, e_bulk, calc, settings)
     report["oracle"] = oracle
     Path(out_json).write_text(json.dumps(report, indent=2))
     if frames:

@@ -8,6 +8,29 @@ from pathlib import Path
 from seiflow.dpgen_inputs import check_dpgen_inputs, make_machine, make_param
 
 
+def oracle_fp_param(oracle, dft, type_map, workdir):
+    """fp keys of param.json for a DFT oracle (None for the embedded ones, fp_style custom).
+
+    cp2k: the CP2K installation is checked for every element first; vasp: the paper's INCAR
+    is written next to param.json (POTCARs stay on the cluster, under dft.vasp.pp_path)."""
+    if oracle == "cp2k":
+        from seiflow.dft import CP2KSettings, check_cp2k_installation, cp2k_fp_param
+
+        settings = CP2KSettings.from_config(dft["cp2k"])
+        check_cp2k_installation(settings, type_map)
+        return cp2k_fp_param(settings, type_map)
+    if oracle == "vasp":
+        from seiflow.dft import vasp_fp_param, write_dpgen_incar
+
+        paper = dft["vasp"]["paper"]
+        incar = write_dpgen_incar(type_map, paper, Path(workdir) / "INCAR")
+        if not dft["vasp"]["pp_path"]:
+            raise ValueError("oracle vasp: set dft.vasp.pp_path (the folder holding potpaw_PBE/)")
+        pp_path = Path(dft["vasp"]["pp_path"]) / "potpaw_PBE"
+        return vasp_fp_param(type_map, paper, incar.resolve(), pp_path)
+    return None
+
+
 def write_dpgen_inputs(init_dirs, systems_dir, out_param, out_machine, p):
     workdir = Path(out_param).parent
     init_prefix = os.path.relpath(Path(init_dirs[0]).parent, workdir)
@@ -23,6 +46,7 @@ def write_dpgen_inputs(init_dirs, systems_dir, out_param, out_machine, p):
         init_data_prefix=init_prefix,
         sys_configs_prefix=sys_prefix,
         pressure_bar=p.pressure_bar,
+        fp_param=oracle_fp_param(p.oracle, p.dft, p.type_map, workdir),
     )
     machine = make_machine(
         str((workdir / "remote").resolve()),
@@ -30,6 +54,8 @@ def write_dpgen_inputs(init_dirs, systems_dir, out_param, out_machine, p):
         p.scripts,
         mpi_ranks=1,
         fp_group_size=p.dpgen["fp_group_size"],
+        dispatcher=p.dispatcher,
+        dft=p.dft,
     )
     check_dpgen_inputs(param, machine)
     Path(out_param).write_text(json.dumps(param, indent=2))

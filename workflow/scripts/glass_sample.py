@@ -34,7 +34,8 @@ def make_sample(p, composition, sample, threads, out):
     restart = Path(p.restart_dir)
     restart.mkdir(parents=True, exist_ok=True)
     final, _ = melt_quench(
-        atoms, get_calculator(p.oracle, threads), s["T_melt_K"], s["t_melt_ps"],
+        atoms, get_calculator(p.oracle, threads, dft=snakemake.config["dft"]),  # noqa: F821
+        s["T_melt_K"], s["t_melt_ps"],
         g["T_final_K"], s["quench_rate_K_ps"], s["t_relax_ps"], s["timestep_fs"],
         seeds["md"], trajectory_path=restart / "md.traj", log_path=restart / "thermo.csv",
         pressure_bar=g["pressure_bar"], friction_per_ps=s["friction_per_ps"],

@@ -16,7 +16,8 @@ def initial_data(poscar, outdir, oracle, oracle_threads, initial_data_cfg, type_
     import dpdata
 
     atoms = ase.io.read(poscar, format="vasp")
-    calc = get_calculator(oracle, n_threads=oracle_threads)
+    calc = get_calculator(oracle, n_threads=oracle_threads,
+                          dft=snakemake.config["dft"])  # noqa: F821
     frames = make_initial_frames(atoms, calc, initial_data_cfg, seed)
     for f in frames:
         validate_structure(f, min_distance=min_distance)

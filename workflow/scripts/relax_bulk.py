@@ -12,7 +12,8 @@ def run(phase, resource_dir, oracle, n_threads, fmax_eV_A, max_steps, optimizer,
         keep_symmetry, symprec_A, out_extxyz, out_json):
     """Relax ``phase`` from its CIF and write ``<phase>.extxyz`` + ``<phase>.json``."""
     atoms = bulk_atoms(phase, resource_dir)
-    calc = get_calculator(oracle, n_threads=n_threads)
+    calc = get_calculator(oracle, n_threads=n_threads,
+                          dft=snakemake.config["dft"])  # noqa: F821
     relaxed, result = relax_bulk(atoms, calc, fmax_eV_A=fmax_eV_A, max_steps=max_steps,
                                  optimizer=optimizer, keep_symmetry=keep_symmetry,
                                  symprec_A=symprec_A)

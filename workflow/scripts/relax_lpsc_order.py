@@ -13,7 +13,8 @@ def run(anion_order, replica, seed, resource_dir, supercell, s_cl_disorder, orac
     """Build the cell of (anion_order, seed), relax it without symmetry constraint, write it."""
     atoms = lpsc_cell(anion_order, resource_dir, supercell, seed=seed,
                       s_cl_disorder=s_cl_disorder)
-    calc = get_calculator(oracle, n_threads=n_threads)
+    calc = get_calculator(oracle, n_threads=n_threads,
+                          dft=snakemake.config["dft"])  # noqa: F821
     relaxed, result = relax_bulk(atoms, calc, fmax_eV_A=fmax_eV_A, max_steps=max_steps,
                                  optimizer=optimizer, keep_symmetry=False,
                                  formula="Li6PS5Cl")

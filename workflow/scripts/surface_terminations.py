@@ -26,7 +26,8 @@ def run(inp, out, p):
     }
     print("energies per formula unit (eV):", energies)
     bulk = ase.io.read(inp["bulk"], format="extxyz")
-    calc = get_calculator(p.oracle, n_threads=p.oracle_threads)
+    calc = get_calculator(p.oracle, n_threads=p.oracle_threads,
+                          dft=snakemake.config["dft"])  # noqa: F821
     records, planes, slabs, balanced = termination_study(
         bulk, energies, calc, p.settings, p.scale_settings, p.seed,
         min_distance_A=p.min_distance_A, parent_structure=load_bulk("Li6PS5Cl", inp["resources"]),

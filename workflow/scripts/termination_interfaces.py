@@ -18,7 +18,8 @@ def run(inp, out, p):
     balanced = ase.io.read(inp["balanced"], index=":", format="extxyz")
     metal = ase.io.read(inp["metal"], format="extxyz")
     e_li = read_relaxed(inp["metal_json"])["energy_per_atom_eV"]
-    calc = get_calculator(p.oracle, n_threads=p.oracle_threads)
+    calc = get_calculator(p.oracle, n_threads=p.oracle_threads,
+                          dft=snakemake.config["dft"])  # noqa: F821
     recs, frames = interface_study(charged, balanced, metal, e_li,
                                    records["energies_per_fu_eV"], calc, p.settings,
                                    p.scale_settings, p.gap_A)

@@ -27,6 +27,19 @@ SINGLE_THREAD_ENVS = {
 }
 
 
+# fp keys of the embedded oracles: DP-GEN writes a POSCAR per task, ``python -m seiflow.oracle``
+# labels it and writes one extxyz frame back.
+CUSTOM_FP_PARAM = {
+    "fp_style": "custom",
+    "fp_params": {
+        "input_fmt": "vasp/poscar",
+        "input_fn": "input.poscar",
+        "output_fmt": "extxyz",
+        "output_fn": "output.extxyz",
+    },
+}
+
+
 def deepmd_training_input(
     type_map: Sequence[str],
     descriptor: dict,
@@ -140,8 +153,9 @@ def make_param(
     init_data_prefix: str = "../init_data",
     sys_configs_prefix: str = "../exploration",
     pressure_bar: float = 1.0,
+    fp_param: dict | None = None,
 ) -> dict:
-    """DP-GEN ``param.json`` for a run with LAMMPS exploration and the custom oracle fp.
+    """DP-GEN ``param.json`` for a run with LAMMPS exploration and an oracle fp stage.
 
     Parameters
     ----------
@@ -164,6 +178,10 @@ def make_param(
         ``random``, which the ``run_dpgen`` wrapper seeds from this value too).
     pressure_bar : float
         Pressure of NPT exploration (bar).
+    fp_param : dict or None
+        fp keys of a DFT oracle (``fp_style: cp2k`` with ``user_fp_params``, or ``fp_style:
+        vasp`` with ``fp_incar``/``fp_pp_path``/``fp_pp_files``; see :mod:`seiflow.dft`).
+        ``None``: the embedded oracles through ``fp_style: custom``.
 
     Returns
     -------
@@ -223,38 +241,74 @@ def make_param(
         "model_devi_f_trust_hi": hi,
         "model_devi_clean_traj": False,
         "model_devi_jobs": jobs,
-        "fp_style": "custom",
         "ratio_failed": float(dpgen_cfg["ratio_failed"]),
         "shuffle_poscar": False,
         "fp_task_max": int(dpgen_cfg["fp_task_max"]),
         "fp_task_min": int(dpgen_cfg["fp_task_min"]),
-        "fp_params": {
-            "input_fmt": "vasp/poscar",
-            "input_fn": "input.poscar",
-            "output_fmt": "extxyz",
-            "output_fn": "output.extxyz",
-        },
+        **(fp_param if fp_param is not None else CUSTOM_FP_PARAM),
     }
 
 
-def _stage(command: str, remote_root: str, envs: dict, group_size: int, cpus: int) -> dict:
+DISPATCH_STAGES = ("train", "model_devi", "fp")
+STAGE_KEYS = {"command", "queue_name", "number_node", "cpu_per_node", "gpu_per_node",
+              "group_size", "custom_flags", "source_list"}
+
+
+def _stage(command: str, remote_root: str, envs: dict, group_size: int, cpus: int,
+           batch_type: str = "Shell", overrides: dict | None = None) -> dict:
+    """One dpdispatcher stage (machine + resources) of ``machine.json``."""
+    overrides = dict(overrides or {})
+    unknown = set(overrides) - STAGE_KEYS
+    if unknown:
+        raise ValueError(f"unknown dispatcher stage keys {sorted(unknown)}; allowed: "
+                         f"{sorted(STAGE_KEYS)}")
+    resources = {
+        "batch_type": batch_type,
+        "number_node": 1,
+        "cpu_per_node": int(cpus),
+        "gpu_per_node": 0,
+        "group_size": int(group_size),
+        "envs": dict(envs),
+    }
+    resources.update({k: v for k, v in overrides.items() if k != "command"})
     return {
-        "command": command,
+        "command": overrides.get("command", command),
         "machine": {
-            "batch_type": "Shell",
+            "batch_type": batch_type,
             "context_type": "LocalContext",
             "local_root": "./",
             "remote_root": remote_root,
         },
-        "resources": {
-            "batch_type": "Shell",
-            "number_node": 1,
-            "cpu_per_node": int(cpus),
-            "gpu_per_node": 0,
-            "group_size": int(group_size),
-            "envs": dict(envs),
-        },
+        "resources": resources,
     }
+
+
+def fp_command(oracle: str, dft: dict | None = None) -> str:
+    """Command DP-GEN's fp stage runs in each labelling task folder.
+
+    ``chgnet`` / ``sevennet``: the custom fp entry point ``python -m seiflow.oracle``
+    (``fp_style: custom``); ``cp2k``: ``[launcher -np N] cp2k.psmp -i input.inp``
+    (``fp_style: cp2k``; :func:`seiflow.dft.cp2k_fp_command` with ``dft.mpi_ranks`` and
+    ``dft.mpi_launcher``); ``vasp``: ``dft.vasp.command`` (``fp_style: vasp``).
+
+    Raises
+    ------
+    ValueError
+        Unknown oracle, or a DFT oracle without the ``dft`` block.
+    """
+    from seiflow.oracle import EMBEDDED_ORACLES
+
+    if oracle in EMBEDDED_ORACLES:
+        return f"python -m seiflow.oracle input.poscar output.extxyz --oracle {oracle}"
+    if oracle in ("cp2k", "vasp") and dft is None:
+        raise ValueError(f"oracle {oracle!r} needs the dft config block")
+    if oracle == "cp2k":
+        from seiflow.dft import cp2k_fp_command
+
+        return cp2k_fp_command(int(dft["mpi_ranks"]), launcher=dft["mpi_launcher"])
+    if oracle == "vasp":
+        return str(dft["vasp"]["command"])
+    raise ValueError(f"unknown oracle {oracle!r}")
 
 
 def make_machine(
@@ -265,8 +319,10 @@ def make_machine(
     fp_group_size: int = 1,
     cpus: int = 2,
     deepmd_version: str = "3.2.0",
+    dispatcher: dict | None = None,
+    dft: dict | None = None,
 ) -> dict:
-    """DP-GEN ``machine.json`` for local execution (dpdispatcher ``LocalContext`` + ``Shell``).
+    """DP-GEN ``machine.json``: dpdispatcher ``LocalContext`` with a ``Shell`` or ``Slurm`` batch.
 
     Parameters
     ----------
@@ -274,13 +330,23 @@ def make_machine(
         Absolute folder where dpdispatcher runs the jobs; give every DP-GEN run its own
         (e.g. ``<workdir>/remote``) so runs never share job hashes.
     oracle : str
-        Embedded oracle name passed to the custom fp command (``python -m seiflow.oracle``).
+        Oracle of the fp stage (:func:`fp_command`).
     pythonpath : str
         Absolute path of ``workflow/scripts`` so fp tasks import ``seiflow``.
     mpi_ranks : int
         MPI ranks per LAMMPS exploration task (1 thread each).
     fp_group_size : int
         Labelling tasks per dpdispatcher job.
+    dispatcher : dict or None
+        The ``dispatcher`` config block: ``batch_type`` (``Shell`` runs the jobs on this
+        machine; ``Slurm`` submits each stage with sbatch: GPUs for ``train`` and
+        ``model_devi``, CPUs for ``fp``, set in ``profiles/slurm/cluster.yaml``),
+        ``source_list`` (files sourced in every job) and ``stages.<train|model_devi|fp>``
+        overrides of the dpdispatcher resources (``queue_name``, ``cpu_per_node``,
+        ``gpu_per_node``, ``group_size``, ``custom_flags``, ``number_node``,
+        ``source_list``) and of the stage ``command``.
+    dft : dict or None
+        The ``dft`` config block (command of the ``cp2k`` / ``vasp`` fp stage).
 
     Returns
     -------
@@ -291,27 +357,32 @@ def make_machine(
     Raises
     ------
     ValueError
-        If ``remote_root`` is not absolute or ``mpi_ranks`` < 1.
+        If ``remote_root`` is not absolute, ``mpi_ranks`` < 1, or the dispatcher block has an
+        unknown batch type, stage or key.
     """
     if not remote_root.startswith("/"):
         raise ValueError(f"remote_root must be absolute, got {remote_root!r}")
     if mpi_ranks < 1:
         raise ValueError("mpi_ranks must be >= 1")
+    dispatcher = dispatcher or {}
+    batch = dispatcher.get("batch_type", "Shell")
+    if batch not in ("Shell", "Slurm"):
+        raise ValueError(f"dispatcher.batch_type must be Shell or Slurm, got {batch!r}")
+    stages = dispatcher.get("stages") or {}
+    if set(stages) - set(DISPATCH_STAGES):
+        raise ValueError(f"unknown dispatcher stages {sorted(set(stages) - set(DISPATCH_STAGES))}")
     lmp = "lmp" if mpi_ranks == 1 else f"mpirun -np {int(mpi_ranks)} lmp"
     fp_envs = {**SINGLE_THREAD_ENVS, "PYTHONPATH": pythonpath}
-    return {
-        "api_version": "1.0",
-        "deepmd_version": deepmd_version,
-        "train": _stage("dp", f"{remote_root}/train", SINGLE_THREAD_ENVS, 1, cpus),
-        "model_devi": _stage(lmp, f"{remote_root}/model_devi", SINGLE_THREAD_ENVS, 1, cpus),
-        "fp": _stage(
-            f"python -m seiflow.oracle input.poscar output.extxyz --oracle {oracle}",
-            f"{remote_root}/fp",
-            fp_envs,
-            fp_group_size,
-            cpus,
-        ),
-    }
+    commands = {"train": "dp", "model_devi": lmp, "fp": fp_command(oracle, dft)}
+    envs = {"train": SINGLE_THREAD_ENVS, "model_devi": SINGLE_THREAD_ENVS, "fp": fp_envs}
+    groups = {"train": 1, "model_devi": 1, "fp": fp_group_size}
+    machine = {"api_version": "1.0", "deepmd_version": deepmd_version}
+    for stage in DISPATCH_STAGES:
+        overrides = {"source_list": list(dispatcher.get("source_list") or []),
+                     **(stages.get(stage) or {})}
+        machine[stage] = _stage(commands[stage], f"{remote_root}/{stage}", envs[stage],
+                                groups[stage], cpus, batch, overrides)
+    return machine
 
 
 def check_dpgen_inputs(param: dict, machine: dict) -> None:

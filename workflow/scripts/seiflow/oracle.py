@@ -9,8 +9,14 @@ inside its PyPI wheel, so labelling works offline:
   (Park et al., J. Chem. Theory Comput. 20, 4857 (2024)).
 
 These are *not* DFT. Results produced with them are honest approximations of the published
-(DFT-trained) studies; the oracle name is recorded in every provenance file. DFT backends
-(CP2K, VASP) plug in through the same ``oracle`` config key (see the oracle issue).
+(DFT-trained) studies; the oracle name is recorded in every provenance file. The DFT backends
+plug in through the same ``oracle`` config key (settings in the ``dft`` block, see
+:mod:`seiflow.dft`):
+
+* ``cp2k`` -- PBE / GTH / DZVP-MOLOPT-SR-GTH with Debian's CP2K, through ASE's ``cp2k_shell``
+  calculator here and DP-GEN's ``fp_style: cp2k`` in active learning (same input physics);
+* ``vasp`` -- the paper's settings (pymatgen input sets) through DP-GEN's ``fp_style: vasp``
+  and ASE's VASP calculator, on clusters with VASP and its POTCARs.
 
 The module also provides the DP-GEN ``fp_style: "custom"`` entry point: DP-GEN writes one
 ``vasp/poscar`` input per task and reads back one labelled ``extxyz`` frame.
@@ -26,6 +32,7 @@ from pathlib import Path
 import numpy as np
 
 EMBEDDED_ORACLES = ("chgnet", "sevennet")
+DFT_ORACLES = ("cp2k", "vasp")
 
 
 class OracleError(RuntimeError):
@@ -48,15 +55,22 @@ def _pin_threads(n_threads: int) -> None:
         pass
 
 
-def get_calculator(oracle: str, n_threads: int = 1):
+def get_calculator(oracle: str, n_threads: int = 1, dft: dict | None = None,
+                   directory: str | Path | None = None):
     """Return an ASE calculator for the named oracle.
 
     Parameters
     ----------
     oracle : str
-        One of :data:`EMBEDDED_ORACLES`.
+        One of :data:`EMBEDDED_ORACLES` or :data:`DFT_ORACLES`.
     n_threads : int
-        Torch threads for the calculator.
+        Torch threads (embedded oracles) or OpenMP threads per MPI rank (CP2K).
+    dft : dict or None
+        The ``dft`` config block (``mpi_ranks``, ``mpi_launcher``, ``cp2k`` settings of
+        :class:`seiflow.dft.CP2KSettings`, ``vasp`` with ``paper``, ``command``,
+        ``pp_path``); required for ``cp2k`` / ``vasp``.
+    directory : path or None
+        Scratch folder of a DFT calculator (default: a new temporary folder).
 
     Returns
     -------
@@ -67,8 +81,25 @@ def get_calculator(oracle: str, n_threads: int = 1):
     Raises
     ------
     OracleError
-        Unknown oracle name, or a DFT oracle requested through this embedded-only factory.
+        Unknown oracle name, a DFT oracle without its ``dft`` block, or a CP2K installation
+        lacking the binary or data files (:func:`seiflow.dft.check_cp2k_installation`).
     """
+    if oracle in DFT_ORACLES:
+        if dft is None:
+            raise OracleError(f"oracle {oracle!r} needs the 'dft' config block")
+        import tempfile
+
+        directory = Path(directory or tempfile.mkdtemp(prefix=f"{oracle}_"))
+        if oracle == "cp2k":
+            from seiflow.dft import CP2KSettings, check_cp2k_installation, cp2k_calculator
+
+            settings = CP2KSettings.from_config(dft["cp2k"])
+            check_cp2k_installation(settings, [], binaries=("cp2k_shell.psmp",))
+            return cp2k_calculator(settings, int(dft["mpi_ranks"]), directory,
+                                   launcher=dft["mpi_launcher"], omp_threads=n_threads)
+        from seiflow.dft import vasp_calculator
+
+        return vasp_calculator(dft["vasp"], directory)
     _pin_threads(n_threads)
     if oracle == "chgnet":
         from chgnet.model import CHGNet
@@ -81,8 +112,7 @@ def get_calculator(oracle: str, n_threads: int = 1):
 
         return SevenNetCalculator(model="7net-0", device="cpu")
     raise OracleError(
-        f"unknown oracle {oracle!r}: this build supports the embedded oracles "
-        f"{EMBEDDED_ORACLES}; DFT oracles (cp2k, vasp) come with the oracle-backend issue"
+        f"unknown oracle {oracle!r}: known are {EMBEDDED_ORACLES + DFT_ORACLES}"
     )
 
 
