@@ -85,6 +85,35 @@ rule fig_model_parity:
         "../scripts/fig_model_parity.py"
 
 
+rule fig_al_report:
+    """Active-learning report: explored-frame shares, data-set size and wall time per stage
+    of every DP-GEN iteration, with the convergence rule."""
+    input:
+        report=f"{RES}/{{study}}/tables/al_report.csv",
+    output:
+        png=report(
+            f"{RES}/{{study}}/figures/al_report.png",
+            caption="../report/al_report.rst",
+            category="models",
+        ),
+        csv=f"{RES}/{{study}}/figures/al_report.csv",
+        prov=f"{RES}/{{study}}/provenance/al_report.json",
+    log:
+        f"logs/{SCALE}/{{study}}/fig_al_report.log",
+    conda:
+        "../../envs/figures.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+    params:
+        stage_times=lambda wc: f"{RES}/{wc.study}/dpgen/stage_times.tsv",
+        trust=S["dpgen"]["trust_level_force_eV_A"],
+        convergence=S["dpgen"]["convergence"],
+        study=lambda wc: wc.study,
+    script:
+        "../scripts/fig_al_report.py"
+
+
 rule fig_rulegraph:
     """symmetric_cell Fig 1 analogue: the pipeline's own rule graph as its workflow schematic."""
     input:

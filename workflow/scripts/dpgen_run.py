@@ -1,5 +1,6 @@
 """Rule dpgen_run: run (or resume) DP-GEN in its work folder."""
 
+import json
 import logging
 import sys
 from pathlib import Path
@@ -11,5 +12,10 @@ if __name__ == "__main__":
     sys.stdout = sys.stderr = log
     logging.basicConfig(stream=log, level=logging.INFO, force=True)
     workdir = Path(snakemake.input.param).parent  # noqa: F821
-    run_dpgen(workdir, snakemake.params.seed, (workdir / "remote").resolve())  # noqa: F821
-    Path(snakemake.output.done).write_text("finished\n")  # noqa: F821
+    state = run_dpgen(
+        workdir,
+        snakemake.params.seed,  # noqa: F821
+        (workdir / "remote").resolve(),
+        snakemake.params.convergence,  # noqa: F821
+    )
+    Path(snakemake.output.done).write_text(json.dumps(state, indent=1) + "\n")  # noqa: F821

@@ -57,7 +57,39 @@ def _seeded_default_rng(seed=None):
     return _DEFAULT_RNG(seed)
 
 
-def run_dpgen(workdir: str | Path, seed: int, remote_root: str | Path) -> None:
+STAGE_TIMES_FILE = "stage_times.tsv"
+CONVERGED_FILE = "converged.json"
+
+
+class ActiveLearningConverged(Exception):
+    """Raised inside DP-GEN's task loop when the convergence rule fires (caught by run_dpgen)."""
+
+
+def _append_stage_time(workdir: Path, event: str, iteration: int, task: int) -> None:
+    """Append one ``event iteration task unix_time_s`` line to ``stage_times.tsv``."""
+    import time
+
+    path = workdir / STAGE_TIMES_FILE
+    new = not path.exists()
+    with open(path, "a") as fh:
+        if new:
+            fh.write("event\titeration\ttask\tunix_time_s\n")
+        fh.write(f"{event}\t{iteration}\t{task}\t{time.time():.3f}\n")
+
+
+def _convergence_after(workdir: Path, iteration: int, trust: tuple[float, float],
+                       convergence: dict) -> dict:
+    """Convergence state over iterations 0..``iteration`` (seiflow.al_report.convergence_state)."""
+    from seiflow.al_report import convergence_state
+
+    report = active_learning_report(workdir, 0, *trust, with_sizes=False)
+    report = report[report["iteration"] <= iteration]
+    return convergence_state(report, convergence["max_candidate_share"],
+                             convergence["max_failed_share"], convergence["patience"])
+
+
+def run_dpgen(workdir: str | Path, seed: int, remote_root: str | Path,
+              convergence: dict | None = None) -> dict:
     """Run (or resume) ``dpgen run param.json machine.json`` inside ``workdir``.
 
     This calls ``dpgen.generator.run.run_iter`` (what ``dpgen run`` calls) after seeding
@@ -76,18 +108,56 @@ def run_dpgen(workdir: str | Path, seed: int, remote_root: str | Path) -> None:
     remote_root : path
         dpdispatcher root of this run; its background jobs are killed if DP-GEN fails or is
         interrupted (SIGTERM/SIGINT), so no orphan keeps burning cores.
+    convergence : dict or None
+        ``max_candidate_share``, ``max_failed_share``, ``patience``: after each finished
+        iteration (DP-GEN task 8, post_fp) the run stops early when the last ``patience``
+        iterations each explored fewer candidates and failed frames than these shares
+        (:func:`seiflow.al_report.convergence_state`). ``None``: run every configured iteration.
+
+    Returns
+    -------
+    dict
+        ``converged`` (bool), ``iteration`` (where the rule fired, or None) and ``reason``;
+        also written to ``converged.json`` when the rule fired, so a restarted run stops at once.
+
+    Every finished DP-GEN task appends ``done <iteration> <task> <unix time>`` to
+    ``stage_times.tsv`` (and every (re)start a ``start`` line), from which the
+    active-learning report takes the wall time per stage.
 
     Raises
     ------
     Exception
         Whatever DP-GEN raised, after the jobs were stopped.
     """
+    import json
+
+    workdir = Path(workdir).resolve()
     check_resumable(workdir)
+    if (workdir / CONVERGED_FILE).exists():
+        return json.loads((workdir / CONVERGED_FILE).read_text())
+    param = json.loads((workdir / "param.json").read_text())
+    trust = (float(param["model_devi_f_trust_lo"]), float(param["model_devi_f_trust_hi"]))
     cwd = os.getcwd()
     os.chdir(workdir)
     # dpgen and dpdispatcher open dpgen.log / dpdispatcher.log in the working directory when
     # first imported: import them inside the run folder, not the repository root.
+    import dpgen.generator.run as dpgen_run
     from dpgen.generator.run import run_iter
+
+    record_iter = dpgen_run.record_iter
+    state = {"converged": False, "iteration": None, "reason": "all configured iterations ran"}
+
+    def _record_and_check(record, ii, jj):  # DP-GEN calls this after each finished task
+        record_iter(record, ii, jj)
+        _append_stage_time(workdir, "done", ii, jj)
+        if convergence is not None and jj == 8:
+            result = _convergence_after(workdir, ii, trust, convergence)
+            if result["converged"]:
+                state.update(result)
+                (workdir / CONVERGED_FILE).write_text(json.dumps(state, indent=1) + "\n")
+                raise ActiveLearningConverged(result["reason"])
+
+    _append_stage_time(workdir, "start", -1, -1)
 
     previous = signal.getsignal(signal.SIGTERM)
 
@@ -100,14 +170,18 @@ def run_dpgen(workdir: str | Path, seed: int, remote_root: str | Path) -> None:
     try:
         # DP-GEN 0.14 creates an unseeded ``np.random.default_rng()`` in make_model_devi (the
         # LAMMPS velocity seeds of the exploration); draw its seed from the seeded global RNG.
-        with mock.patch.object(np.random, "default_rng", _seeded_default_rng):
+        with (mock.patch.object(np.random, "default_rng", _seeded_default_rng),
+              mock.patch.object(dpgen_run, "record_iter", _record_and_check)):
             run_iter("param.json", "machine.json")
+    except ActiveLearningConverged:
+        pass
     except BaseException:
         _kill_dispatched_jobs(remote_root)
         raise
     finally:
         signal.signal(signal.SIGTERM, previous)
         os.chdir(cwd)
+    return state
 
 
 def check_resumable(workdir: str | Path) -> None:
@@ -177,7 +251,7 @@ def _n_frames(system_dir: str) -> int:
 
 
 def active_learning_report(workdir: str | Path, init_frames: int, trust_lo: float,
-                           trust_hi: float) -> pd.DataFrame:
+                           trust_hi: float, with_sizes: bool = True) -> pd.DataFrame:
     """Per DP-GEN iteration: explored-frame shares and labelled data-set size.
 
     Parameters
@@ -186,6 +260,9 @@ def active_learning_report(workdir: str | Path, init_frames: int, trust_lo: floa
         DP-GEN work folder (holds ``iter.*``).
     init_frames : int
         Number of oracle-labelled initial frames.
+    with_sizes : bool
+        Count the labelled frames of each iteration (reads every ``02.fp`` data set); False
+        gives only the model-deviation shares (``n_labelled_new`` = 0).
 
     Returns
     -------
@@ -203,7 +280,7 @@ def active_learning_report(workdir: str | Path, init_frames: int, trust_lo: floa
         if not devi:
             continue
         counts = classify_model_deviation(np.concatenate(devi), trust_lo, trust_hi)
-        new = sum(_n_frames(d) for d in fp_data_dirs(it_dir))
+        new = sum(_n_frames(d) for d in fp_data_dirs(it_dir)) if with_sizes else 0
         size += new
         n = max(counts["n_frames"], 1)
         rows.append({
