@@ -171,6 +171,20 @@ def _check_config_semantics(cfg):
             raise ValueError(
                 f"scales.{name}.dpgen: trust levels need lo < hi, got {lo}, {hi}"
             )
+        missing = set(block["oracle_benchmark"]["systems"]) - set(
+            block["initial_data"]["systems"]
+        )
+        if missing:
+            raise ValueError(
+                f"scales.{name}.oracle_benchmark.systems {sorted(missing)} have no initial "
+                "data (add them to initial_data.systems)"
+            )
+        check = block["model_check"]
+        if check["thermo_every"] > check["nsteps"] // 2:
+            raise ValueError(
+                f"scales.{name}.model_check: thermo_every must leave >= 2 thermo "
+                "intervals in nsteps (the drift is a fit over time)"
+            )
 
 
 _check_config_semantics(config)
@@ -198,6 +212,22 @@ def md_studies():
 def training_studies():
     """Studies that run their own active learning and training."""
     return sorted({model_study(s) for s in md_studies()})
+
+
+def production_studies_of_model(model):
+    """Studies and cell variants whose production MD uses the model of study ``model``."""
+    out = []
+    for s in md_studies():
+        out += [s] + [f"{s}{VARIANT_SEP}{v}" for v in study_variants(s)]
+    return [s for s in out if model_study(s) == model]
+
+
+def highest_production_temperature(model):
+    """Highest production temperature (K) of any run that uses the model of ``model``."""
+    return max(
+        max(md_settings(s)["temperatures_K"])
+        for s in production_studies_of_model(model)
+    )
 
 
 def md_lpsc_repeats(study):

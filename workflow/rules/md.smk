@@ -2,11 +2,41 @@
 # segments: NVT equilibration, then NPT Nose-Hoover (tdamp 0.1 ps, pdamp 1 ps).
 
 
+rule model_stability:
+    """Exploding-model check: short NVT at the highest production temperature on the model
+    study's production cell; conserved-energy drift and lost atoms. Gates production MD.
+    """
+    input:
+        data=f"{RES}/{{study}}/structures/md_interface.lmp",
+        model=f"{RES}/{{study}}/model/compressed_model.pth",
+    output:
+        json=f"{RES}/{{study}}/model/stability.json",
+        thermo=f"{RES}/{{study}}/model/stability_thermo.csv",
+    log:
+        f"logs/{SCALE}/{{study}}/model_stability.log",
+    benchmark:
+        f"benchmarks/{SCALE}/{{study}}/model_stability.tsv"
+    conda:
+        DEEPMD_ENV
+    threads: 1
+    resources:
+        mem_mb=4000,
+    params:
+        settings=S["model_check"],
+        temperature_K=lambda wc: highest_production_temperature(wc.study),
+        timestep_fs=S["md"]["timestep_fs"],
+        type_map=config["type_map"],
+        seed=config["seed"],
+    script:
+        "../scripts/model_stability.py"
+
+
 rule production_md:
     input:
         data=f"{RES}/{{study}}/structures/md_interface.lmp",
         info=f"{RES}/{{study}}/structures/md_interface.json",
         model=lambda wc: f"{RES}/{model_study(wc.study)}/model/compressed_model.pth",
+        stability=lambda wc: f"{RES}/{model_study(wc.study)}/model/stability.json",
     output:
         done=f"{RES}/{{study}}/md/{{run}}/md.done",
     log:

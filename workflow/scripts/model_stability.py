@@ -1,0 +1,55 @@
+"""Rule model_stability: short NVT at the highest production temperature with the compressed
+model; fails (before any production MD) when the model explodes."""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+from seiflow.lammps_md import run_lammps
+from seiflow.model_stability import (
+    conserved_energy_drift,
+    parse_stability_thermo,
+    stability_input,
+    stability_verdict,
+)
+
+
+def check_model(workdir, data, model, type_map, temperature_K, settings, timestep_fs, seed):
+    """Run the check in ``workdir``; return (thermo table, result dict)."""
+    workdir = Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    text = stability_input(os.path.abspath(data), os.path.abspath(model), type_map,
+                           temperature_K, timestep_fs / 1000.0, settings["nsteps"], seed,
+                           settings["thermo_every"])
+    try:
+        perf = run_lammps(text, workdir, "stability", ["lmp"])
+    except Exception as err:  # lost atoms stop LAMMPS with an error
+        log = (workdir / "stability.log").read_text() if (workdir / "stability.log").exists() else ""
+        tail = "\n".join(log.splitlines()[-5:])
+        raise RuntimeError(f"model {model} failed the stability run at {temperature_K} K "
+                           f"(LAMMPS error, e.g. lost atoms):\n{tail}") from err
+    thermo = parse_stability_thermo((workdir / "stability.log").read_text())
+    drift = conserved_energy_drift(thermo)
+    ok, reason = stability_verdict(drift, settings["max_drift_meV_atom_ps"])
+    result = {"model": str(model), "temperature_K": float(temperature_K),
+              "timestep_fs": float(timestep_fs), "nsteps": int(settings["nsteps"]),
+              "max_drift_meV_atom_ps": float(settings["max_drift_meV_atom_ps"]),
+              **drift, "passed": ok, "reason": reason,
+              "atom_steps_per_s": perf[-1]["atom_steps_per_s"] if perf else None}
+    return thermo, result
+
+
+if __name__ == "__main__":
+    sys.stdout = sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
+    p = snakemake.params  # noqa: F821
+    out = snakemake.output  # noqa: F821
+    thermo, result = check_model(Path(out.json).parent / "stability_md", snakemake.input.data,  # noqa: F821
+                                 snakemake.input.model, p.type_map, p.temperature_K,  # noqa: F821
+                                 p.settings, p.timestep_fs, p.seed)
+    print(json.dumps(result, indent=1))
+    if not result["passed"]:
+        raise RuntimeError(f"exploding-model check failed for {snakemake.input.model}: "  # noqa: F821
+                           f"{result['reason']}. No production MD was started.")
+    thermo.to_csv(out.thermo, index=False)
+    Path(out.json).write_text(json.dumps(result, indent=1) + "\n")
