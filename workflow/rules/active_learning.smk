@@ -51,6 +51,8 @@ rule dpgen_inputs:
         exploration_systems=S["exploration_systems"],
         descriptor=config["descriptor"],
         oracle=config["oracle"],
+        dft=config["dft"],
+        dispatcher=config["dispatcher"],
         seed=config["seed"],
         pressure_bar=S["md"]["pressures_bar"][0],
         mpi_ranks=S["md"]["mpi_ranks"],
@@ -61,7 +63,7 @@ rule dpgen_inputs:
 
 rule dpgen_run:
     """DP-GEN iterations (train, LAMMPS model deviation, oracle fp); resumes from
-    record.dpgen when restarted."""
+    record.dpgen when restarted; stops early when the convergence rule fires."""
     input:
         param=f"{RES}/{{study}}/dpgen/param.json",
         machine=f"{RES}/{{study}}/dpgen/machine.json",
@@ -78,6 +80,7 @@ rule dpgen_run:
         mem_mb=8000,
     params:
         seed=config["seed"],
+        convergence=S["dpgen"]["convergence"],
     script:
         "../scripts/dpgen_run.py"
 
@@ -95,7 +98,7 @@ rule collect_dataset:
         valid=directory(f"{RES}/{{study}}/dataset/valid"),
         summary=f"{RES}/{{study}}/dataset/summary.json",
         al_report=f"{RES}/{{study}}/tables/al_report.csv",
-        prov=f"{RES}/{{study}}/provenance/al_report.json",
+        prov=f"{RES}/{{study}}/provenance/al_table.json",
     log:
         f"logs/{SCALE}/{{study}}/collect_dataset.log",
     conda:
@@ -110,3 +113,44 @@ rule collect_dataset:
         seed=config["seed"],
     script:
         "../scripts/collect_dataset.py"
+
+
+rule oracle_benchmark:
+    """Embedded teachers (CHGNet, SevenNet) against the DFT reference (CP2K) on initial-data
+    frames of bulk phases and the Li|LPSC interface: energy / force / stress errors, parity
+    plot and the teacher with the lowest force error. Not part of `all` (an hour of DFT at
+    demo scale): `make oracle-benchmark`; the e2e test runs it at test scale."""
+    input:
+        init=lambda wc: expand(
+            f"{RES}/{wc.study}/init_data/{{system}}",
+            system=S["oracle_benchmark"]["systems"],
+        ),
+    output:
+        table=f"{RES}/{{study}}/tables/oracle_benchmark.csv",
+        json=f"{RES}/{{study}}/tables/oracle_benchmark.json",
+        png=report(
+            f"{RES}/{{study}}/figures/oracle_benchmark.png",
+            caption="../report/oracle_benchmark.rst",
+            category="models",
+        ),
+        csv=f"{RES}/{{study}}/figures/oracle_benchmark.csv",
+        prov=f"{RES}/{{study}}/provenance/oracle_benchmark.json",
+    log:
+        f"logs/{SCALE}/{{study}}/oracle_benchmark.log",
+    benchmark:
+        f"benchmarks/{SCALE}/{{study}}/oracle_benchmark.tsv"
+    conda:
+        "../../envs/oracle.yaml"
+    threads: config["dft"]["mpi_ranks"]
+    resources:
+        mem_mb=8000,
+    params:
+        teachers=S["oracle_benchmark"]["teachers"],
+        reference=S["oracle_benchmark"]["reference"],
+        n_frames_per_system=S["oracle_benchmark"]["n_frames_per_system"],
+        max_atoms=S["oracle_benchmark"]["max_atoms"],
+        seed=config["seed"],
+        oracle_threads=config["oracle_threads"],
+        dft=config["dft"],
+    script:
+        "../scripts/oracle_benchmark.py"
