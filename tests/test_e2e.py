@@ -91,7 +91,8 @@ def test_per_output_provenance_and_figure_index(run_dir):
                                 ("two_step", "fig2", "fig_alpha"),
                                 ("symmetric_cell", "fig1", "fig_rulegraph"),
                                 ("symmetric_cell", "model_parity", "fig_model_parity"),
-                                ("symmetric_cell", "al_report", "collect_dataset")]:
+                                ("symmetric_cell", "al_report", "fig_al_report"),
+                                ("symmetric_cell", "al_table", "collect_dataset")]:
         rec = json.loads((out / study / "provenance" / f"{fig_id}.json").read_text())
         assert rec["rule"] == rule and rec["scale"] == "test"
         assert rec["inputs_sha256"] and rec["outputs_sha256"]
