@@ -4,6 +4,7 @@ the fp tasks that had finished (real DP-GEN, DeePMD-kit, LAMMPS and CHGNet on a 
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -80,7 +81,7 @@ def _finished_fp_tasks(workdir: Path) -> set[str]:
 
 @pytest.mark.e2e
 def test_killed_dpgen_resumes_without_redoing_finished_fp_tasks(tmp_path):
-    if not shutil_which("lmp") or not shutil_which("dp"):
+    if not shutil.which("lmp") or not shutil.which("dp"):
         pytest.skip("lmp/dp not on PATH (run with the venv's bin first on PATH)")
     work = tmp_path / "dpgen"
     for sub in ("dpgen", "init_data", "exploration"):
@@ -133,9 +134,3 @@ def test_killed_dpgen_resumes_without_redoing_finished_fp_tasks(tmp_path):
 
     times = read_stage_times(work / "stage_times.tsv")
     assert {(0, 7), (0, 8)} <= set(zip(times["iteration"], times["task"]))
-
-
-def shutil_which(name):
-    import shutil
-
-    return shutil.which(name)

@@ -25,8 +25,8 @@ def check_model(workdir, data, model, type_map, temperature_K, settings, timeste
     try:
         perf = run_lammps(text, workdir, "stability", ["lmp"])
     except Exception as err:  # lost atoms stop LAMMPS with an error
-        log = (workdir / "stability.log").read_text() if (workdir / "stability.log").exists() else ""
-        tail = "\n".join(log.splitlines()[-5:])
+        log = workdir / "stability.log"
+        tail = "\n".join(log.read_text().splitlines()[-5:]) if log.exists() else ""
         raise RuntimeError(f"model {model} failed the stability run at {temperature_K} K "
                            f"(LAMMPS error, e.g. lost atoms):\n{tail}") from err
     thermo = parse_stability_thermo((workdir / "stability.log").read_text())

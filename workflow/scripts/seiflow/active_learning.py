@@ -69,11 +69,13 @@ def _append_stage_time(workdir: Path, event: str, iteration: int, task: int) -> 
     """Append one ``event iteration task unix_time_s`` line to ``stage_times.tsv``."""
     import time
 
+    from seiflow.al_report import STAGE_TIMES_HEADER
+
     path = workdir / STAGE_TIMES_FILE
     new = not path.exists()
     with open(path, "a") as fh:
         if new:
-            fh.write("event\titeration\ttask\tunix_time_s\n")
+            fh.write("\t".join(STAGE_TIMES_HEADER) + "\n")
         fh.write(f"{event}\t{iteration}\t{task}\t{time.time():.3f}\n")
 
 

@@ -33,7 +33,8 @@ DPGEN_TASKS = ("make_train", "run_train", "post_train", "make_model_devi", "run_
                "post_model_devi", "make_fp", "run_fp", "post_fp")
 STAGES = {"train": (0, 1, 2), "exploration": (3, 4, 5), "labelling": (6, 7, 8)}
 STAGE_COLUMNS = [f"{s}_s" for s in STAGES]
-_HEADER = ["event", "iteration", "task", "unix_time_s"]
+# columns of stage_times.tsv (written by seiflow.active_learning.run_dpgen)
+STAGE_TIMES_HEADER = ["event", "iteration", "task", "unix_time_s"]
 _STAGE_OF = {t: s for s, tasks in STAGES.items() for t in tasks}
 _SHARES = ("share_accurate", "share_candidate", "share_failed")
 
@@ -77,8 +78,8 @@ def read_stage_times(path: str | PathLike) -> pd.DataFrame:
         for lineno, fields in enumerate(csv.reader(fh, delimiter="\t"), start=1):
             where = f"{path}:{lineno}"
             if lineno == 1:
-                if [f.strip() for f in fields] != _HEADER:
-                    raise ValueError(f"{where}: header must be {_HEADER}, got {fields}")
+                if [f.strip() for f in fields] != STAGE_TIMES_HEADER:
+                    raise ValueError(f"{where}: header must be {STAGE_TIMES_HEADER}, got {fields}")
                 header = True
                 continue
             if not fields or all(not f.strip() for f in fields):
@@ -118,7 +119,7 @@ def read_stage_times(path: str | PathLike) -> pd.DataFrame:
                          "after_restart": after_restart})
             prev_t, after_restart = t, False
     if not header:
-        raise ValueError(f"{path}:1: empty file, header {_HEADER} missing")
+        raise ValueError(f"{path}:1: empty file, header {STAGE_TIMES_HEADER} missing")
     cols = ["iteration", "task", "task_name", "stage", "wall_s", "after_restart"]
     return pd.DataFrame(rows, columns=cols).astype({"iteration": int, "task": int,
                                                      "wall_s": float, "after_restart": bool})

@@ -296,11 +296,11 @@ def fp_command(oracle: str, dft: dict | None = None) -> str:
     ValueError
         Unknown oracle, or a DFT oracle without the ``dft`` block.
     """
-    from seiflow.oracle import EMBEDDED_ORACLES
+    from seiflow.oracle import DFT_ORACLES, EMBEDDED_ORACLES
 
     if oracle in EMBEDDED_ORACLES:
         return f"python -m seiflow.oracle input.poscar output.extxyz --oracle {oracle}"
-    if oracle in ("cp2k", "vasp") and dft is None:
+    if oracle in DFT_ORACLES and dft is None:
         raise ValueError(f"oracle {oracle!r} needs the dft config block")
     if oracle == "cp2k":
         from seiflow.dft import cp2k_fp_command

@@ -74,8 +74,16 @@ def stability_input(data_file: str, model: str, type_map: list[str], temperature
     )
 
 
+# LAMMPS header names of the thermo keywords of :data:`THERMO_COLUMNS`
+_HEADER_NAMES = {"Step": "step", "Time": "time", "Temp": "temp", "PotEng": "pe",
+                 "KinEng": "ke", "TotEng": "etotal", "Econserve": "econserve", "Atoms": "atoms"}
+
+
 def parse_stability_thermo(log_text: str) -> pd.DataFrame:
     """Thermo table of a :func:`stability_input` run from its LAMMPS log.
+
+    Reads the log with :func:`seiflow.lammps_md.parse_thermo` and names the columns by their
+    thermo keywords.
 
     Returns
     -------
@@ -87,21 +95,12 @@ def parse_stability_thermo(log_text: str) -> pd.DataFrame:
     ValueError
         If the log holds no thermo block with these columns.
     """
-    rows, inside = [], False
-    for line in log_text.splitlines():
-        words = line.split()
-        if words and words[0] == "Step" and [w.lower() for w in words] == [
-                "step", "time", "temp", "poteng", "kineng", "toteng", "econserve", "atoms"]:
-            inside = True
-            continue
-        if inside:
-            if not words or words[0] == "Loop" or not words[0].lstrip("-").isdigit():
-                inside = False
-                continue
-            rows.append([float(w) for w in words])
-    if not rows:
+    from seiflow.lammps_md import parse_thermo
+
+    table = parse_thermo(log_text).rename(columns=_HEADER_NAMES)
+    if table.empty or not set(THERMO_COLUMNS) <= set(table.columns):
         raise ValueError("no thermo block with columns " + " ".join(THERMO_COLUMNS))
-    return pd.DataFrame(rows, columns=list(THERMO_COLUMNS))
+    return table[list(THERMO_COLUMNS)]
 
 
 def conserved_energy_drift(thermo: pd.DataFrame) -> dict:
