@@ -59,6 +59,21 @@ def test_dry_run_rejects_inconsistent_config_before_any_job(root, tmp_path):
         ("scales:\n  test:\n    initial_data:\n      systems: [Li, Li6PS5Cl, Li3P, LiCl, interface]\n",
          "Li2S coating needs Li2S"),
         ("study:\n  terminations:\n    md_interface_rank: 3\n", "md_interface_rank=3"),
+        # per-study models (issue 3): an element outside the study's type map, an unknown
+        # phase, an iteration exploring a system that is not explored, a merged block that
+        # fails the schema
+        ("scales:\n  test:\n    model_by_study:\n      glass:\n        initial_data:\n"
+         "          systems: [Li, LiCl, glass_LiSiPS, slab_LiSiPS]\n"
+         "          supercells: {Li: [2, 2, 2], LiCl: [1, 1, 1]}\n",
+         "outside the model's type_map"),
+        ("scales:\n  test:\n    model_by_study:\n      decomposition_interfaces:\n"
+         "        initial_data:\n          systems: [Li, Unobtainium, LiCl_vac, iface_Li_100__LiCl_100]\n",
+         "Unobtainium.cif"),
+        ("scales:\n  test:\n    model_by_study:\n      glass:\n        dpgen:\n"
+         "          iterations: [{temps: [300], nsteps: 10, trj_freq: 5, ensemble: nvt, "
+         "systems: [glass_LiPS]}]\n", "are not explored"),
+        ("scales:\n  test:\n    model_by_study:\n      glass:\n        dpgen:\n"
+         "          numb_models: 1\n", "merged model blocks fail the schema"),
     ],
 )
 def test_dry_run_rejects_bad_stage_config_before_any_job(root, tmp_path, override, message):

@@ -82,3 +82,28 @@ def test_training_input_sel_must_match_types(config):
     assert t["learning_rate"]["stop_lr"] == 1e-5
     assert t["training"]["validation_data"]["systems"] == ["b"]
     assert t["model"]["descriptor"]["rcut"] == config["descriptor"]["rcut_A"]
+
+
+def test_iterations_explore_named_systems_at_their_pressures(config):
+    """An iteration's ``systems`` picks the DP-GEN sys_idx (e.g. NPT on bulk glasses only,
+    NVT on the Li|glass slab); ``pressures_bar`` sets its NPT pressures (paper 001: 1/5/10 GPa);
+    naming an unexplored system is an error."""
+    dp = dict(config["scales"]["test"]["dpgen"])
+    names = ["glass_LiPS", "slab_LiPS", "Li2S"]
+    dp["iterations"] = [
+        {"temps": [300], "nsteps": 10, "trj_freq": 5, "ensemble": "nvt"},
+        {"temps": [900], "nsteps": 10, "trj_freq": 5, "ensemble": "npt",
+         "systems": ["Li2S", "glass_LiPS"], "pressures_bar": [1.0, 1.0e4]},
+    ]
+    param = make_param(config["type_map"], SYSTEMS, [[f"{n}.vasp"] for n in names], dp,
+                       config["descriptor"], seed=1, system_names=names)
+    jobs = param["model_devi_jobs"]
+    assert jobs[0]["sys_idx"] == [0, 1, 2] and jobs[0]["press"] == [1.0]
+    assert jobs[1]["sys_idx"] == [2, 0] and jobs[1]["press"] == [1.0, 1.0e4]
+    check_dpgen_inputs(param, make_machine("/r", "chgnet", "/x"))
+    dp["iterations"][1]["systems"] = ["interface"]
+    with pytest.raises(ValueError, match="interface"):
+        make_param(config["type_map"], SYSTEMS, [["a"]] * 3, dp, config["descriptor"], seed=1,
+                   system_names=names)
+    with pytest.raises(ValueError, match="system_names"):
+        make_param(config["type_map"], SYSTEMS, [["a"]] * 3, dp, config["descriptor"], seed=1)

@@ -19,8 +19,8 @@ rule initial_data:
     params:
         oracle=config["oracle"],
         oracle_threads=config["oracle_threads"],
-        initial_data=S["initial_data"],
-        type_map=config["type_map"],
+        initial_data=lambda wc: model_settings(wc.study, "initial_data"),
+        type_map=lambda wc: model_type_map(wc.study),
         seed=config["seed"],
         min_distance=config["structures"]["min_distance_A"],
     script:
@@ -32,7 +32,7 @@ rule dpgen_inputs:
     input:
         init=lambda wc: expand(
             f"{RES}/{wc.study}/init_data/{{system}}",
-            system=S["initial_data"]["systems"],
+            system=model_settings(wc.study, "initial_data")["systems"],
         ),
         systems=f"{RES}/{{study}}/structures/systems",
     output:
@@ -46,10 +46,10 @@ rule dpgen_inputs:
     resources:
         mem_mb=1000,
     params:
-        type_map=config["type_map"],
-        dpgen=S["dpgen"],
-        exploration_systems=S["exploration_systems"],
-        descriptor=config["descriptor"],
+        type_map=lambda wc: model_type_map(wc.study),
+        dpgen=lambda wc: model_settings(wc.study, "dpgen"),
+        exploration_systems=lambda wc: model_settings(wc.study, "exploration_systems"),
+        descriptor=lambda wc: model_descriptor(wc.study),
         oracle=config["oracle"],
         dft=config["dft"],
         dispatcher=config["dispatcher"],
@@ -80,7 +80,7 @@ rule dpgen_run:
         mem_mb=8000,
     params:
         seed=config["seed"],
-        convergence=S["dpgen"]["convergence"],
+        convergence=lambda wc: model_settings(wc.study, "dpgen")["convergence"],
     script:
         "../scripts/dpgen_run.py"
 
@@ -91,7 +91,7 @@ rule collect_dataset:
         done=f"{RES}/{{study}}/dpgen/dpgen.done",
         init=lambda wc: expand(
             f"{RES}/{wc.study}/init_data/{{system}}",
-            system=S["initial_data"]["systems"],
+            system=model_settings(wc.study, "initial_data")["systems"],
         ),
     output:
         train=directory(f"{RES}/{{study}}/dataset/train"),
@@ -107,9 +107,11 @@ rule collect_dataset:
     resources:
         mem_mb=4000,
     params:
-        type_map=config["type_map"],
-        validation_fraction=S["final_model"]["validation_fraction"],
-        trust=S["dpgen"]["trust_level_force_eV_A"],
+        type_map=lambda wc: model_type_map(wc.study),
+        validation_fraction=lambda wc: model_settings(wc.study, "final_model")[
+            "validation_fraction"
+        ],
+        trust=lambda wc: model_settings(wc.study, "dpgen")["trust_level_force_eV_A"],
         seed=config["seed"],
     script:
         "../scripts/collect_dataset.py"

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import copy
 import sys
 
 import yaml
@@ -9,6 +10,7 @@ import yaml
 sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
 from seiflow.bulk import check_bulk_config
 from seiflow.glass import check_glass_config
+from seiflow.model_systems import check_system_names
 from seiflow.structures import check_interface_config
 from seiflow.termination_interfaces import check_termination_interfaces_config
 from seiflow.terminations import check_terminations_config
@@ -33,9 +35,28 @@ DEEPMD_ENV = f"../../envs/deepmd-lammps-{config['deepmd_device']}.yaml"
 #: Studies of the Li | LPSC production-MD chain (study.<name> blocks, DP-GEN + DeePMD model).
 #: symmetric_cell/two_step build their cell from the Li and LPSC lattices (md_structure),
 #: terminations takes a relaxed Li | termination interface (termination_md_structure).
-#: The glass stage builds structures and oracle tables; its active learning is issue 3 work.
 INTERFACE_MD_STUDIES = ("symmetric_cell", "two_step", "terminations")
 BUILT_MD_STUDIES = ("symmetric_cell", "two_step")
+
+
+#: Studies that train their own model of another chemistry (study.<name>.type_map): their
+#: initial-data / exploration systems come from their own stages (glass samples and slabs,
+#: decomposition interfaces); scales.<scale>.model_by_study.<name> overrides the model blocks.
+OWN_MODEL_STUDIES = ("glass", "decomposition_interfaces")
+MODEL_BLOCKS = ("initial_data", "exploration_systems", "dpgen", "final_model")
+
+
+def model_settings(study, key, block=None):
+    """Model-building block ``key`` (initial_data, exploration_systems, dpgen, final_model) of
+    the model study ``study``: the scale block's, with ``model_by_study.<study>`` applied
+    (dict keys replaced one by one; exploration_systems replaced)."""
+    block = S if block is None else block
+    over = block.get("model_by_study", {}).get(study, {}).get(key)
+    if over is None:
+        return block[key]
+    if isinstance(over, dict):
+        return {**block[key], **over}
+    return over
 
 
 #: A cell variant of a study (md_by_study.<study>.variants.<name>) runs in the pseudo-study
@@ -108,6 +129,56 @@ def _check_md_block(md, where):
         raise ValueError(f"{where}: segment_steps must be a multiple of dump_every")
 
 
+def _check_model_blocks(cfg, name, block, study):
+    """Model blocks of one scale (``study`` None) or one model_by_study entry: merged blocks
+    validated by the schema, exploration systems with initial data, trust levels, iteration
+    systems explored, and every element of the systems in the study's type map."""
+    where = f"scales.{name}" + (f".model_by_study.{study}" if study else "")
+    merged = {k: model_settings(study, k, block) for k in MODEL_BLOCKS}
+    if study:
+        if study not in OWN_MODEL_STUDIES + ("symmetric_cell",):
+            raise ValueError(f"{where}: only studies training their own model")
+        probe = copy.deepcopy(cfg)
+        probe["scales"][name].update(copy.deepcopy(merged))
+        probe["scales"][name].pop("model_by_study")
+        try:
+            validate(probe, schema="../../config/schema.yaml")
+        except Exception as err:
+            raise ValueError(
+                f"{where}: merged model blocks fail the schema: {err}"
+            ) from None
+    systems = merged["initial_data"]["systems"]
+    missing = set(merged["exploration_systems"]) - set(systems)
+    if missing:
+        raise ValueError(
+            f"{where}.exploration_systems {sorted(missing)} have no initial data "
+            "(add them to initial_data.systems)"
+        )
+    for i, it in enumerate(merged["dpgen"]["iterations"]):
+        extra = set(it.get("systems", [])) - set(merged["exploration_systems"])
+        if extra:
+            raise ValueError(
+                f"{where}.dpgen.iterations[{i}].systems {sorted(extra)} are not explored"
+            )
+    lo, hi = merged["dpgen"]["trust_level_force_eV_A"]
+    if not lo < hi:
+        raise ValueError(f"{where}.dpgen: trust levels need lo < hi, got {lo}, {hi}")
+    check_system = cfg["study"].get(study or "", {}).get("model_check_system")
+    if check_system is not None and check_system not in systems:
+        raise ValueError(
+            f"study.{study}.model_check_system {check_system!r} is not in "
+            f"{where}.initial_data.systems"
+        )
+    type_map = cfg["study"].get(study or "", {}).get("type_map", cfg["type_map"])
+    check_system_names(
+        systems,
+        type_map,
+        merged["initial_data"]["supercells"],
+        cfg["structures"]["resource_dir"],
+        where=f"{where}.initial_data",
+    )
+
+
 def _check_config_semantics(cfg):
     """Cross-key checks the JSON schema cannot express; fail before any job starts."""
     if len(cfg["descriptor"]["sel"]) != len(cfg["type_map"]):
@@ -115,6 +186,17 @@ def _check_config_semantics(cfg):
             f"descriptor.sel has {len(cfg['descriptor']['sel'])} entries but type_map has "
             f"{len(cfg['type_map'])} elements"
         )
+    for study in OWN_MODEL_STUDIES:
+        blk = cfg["study"].get(study)
+        if study in cfg["studies"] and blk is None:
+            raise ValueError(
+                f"study {study!r} trains its own model: add a study.{study} block"
+            )
+        if blk is not None and len(blk["descriptor_sel"]) != len(blk["type_map"]):
+            raise ValueError(
+                f"study.{study}: descriptor_sel has {len(blk['descriptor_sel'])} entries for "
+                f"{len(blk['type_map'])} elements of type_map"
+            )
     for study in set(cfg["studies"]) & set(INTERFACE_MD_STUDIES):
         if study not in cfg["study"]:
             raise ValueError(
@@ -158,19 +240,14 @@ def _check_config_semantics(cfg):
                         f"{where}.variants.{variant}: a Li2S coating needs Li2S in "
                         f"scales.{name}.initial_data.systems (the model must see Li2S)"
                     )
-        missing = set(block["exploration_systems"]) - set(
-            block["initial_data"]["systems"]
-        )
-        if missing:
-            raise ValueError(
-                f"scales.{name}.exploration_systems {sorted(missing)} have no initial data "
-                "(add them to initial_data.systems)"
-            )
-        lo, hi = block["dpgen"]["trust_level_force_eV_A"]
-        if not lo < hi:
-            raise ValueError(
-                f"scales.{name}.dpgen: trust levels need lo < hi, got {lo}, {hi}"
-            )
+        for study in [None] + list(block.get("model_by_study", {})):
+            _check_model_blocks(cfg, name, block, study)
+        for study in set(cfg["studies"]) & set(OWN_MODEL_STUDIES):
+            if study not in block.get("model_by_study", {}):
+                raise ValueError(
+                    f"study {study!r} trains its own model: add scales.{name}."
+                    f"model_by_study.{study} (its initial-data and exploration systems)"
+                )
         missing = set(block["oracle_benchmark"]["systems"]) - set(
             block["initial_data"]["systems"]
         )
@@ -197,6 +274,61 @@ check_glass_config(
 )
 
 
+def model_type_map(study):
+    """Element order (DeePMD types = LAMMPS types) of the model of ``study``."""
+    return (
+        config["study"].get(model_study(study), {}).get("type_map", config["type_map"])
+    )
+
+
+def model_descriptor(study):
+    """Descriptor settings of the model of ``study`` (``sel`` per element of its type map)."""
+    sel = config["study"].get(model_study(study), {}).get("descriptor_sel")
+    return {**config["descriptor"], **({"sel": sel} if sel else {})}
+
+
+def system_sources(study):
+    """Files of the systems of ``study`` built by other stages: ``glass_<c>`` (melt-quenched
+    sample 0 of composition c), ``slab_<c>`` (Li|glass slab), ``iface_<pairing>`` (relaxed
+    metal|binary interface). Name -> path."""
+    names = set(model_settings(study, "initial_data")["systems"])
+    out = {}
+    for name in sorted(names):
+        kind, _, rest = name.partition("_")
+        if kind == "glass" and rest:
+            out[name] = f"{RES}/glass/samples/{rest}/s0/glass.extxyz"
+        elif kind == "slab" and rest:
+            out[name] = f"{RES}/glass/structures/slab_{rest}.extxyz"
+        elif kind == "iface" and rest:
+            out[name] = f"{RES}/decomposition_interfaces/interfaces/{rest}.extxyz"
+    return out
+
+
+def model_check_cell(study):
+    """Cell file of the exploding-model check of model study ``study``: its production-MD
+    cell, or, for a model without production MD yet, the POSCAR of
+    study.<study>.model_check_system (inside the structures/systems directory)."""
+    if production_studies_of_model(study):
+        return f"{RES}/{study}/structures/md_interface.lmp"
+    name = config["study"][study]["model_check_system"]
+    return f"{RES}/{study}/structures/systems/{name}.vasp"
+
+
+def model_check_input(study):
+    """Input of rule model_stability that provides model_check_cell(study) (the systems
+    directory when the cell is one of its POSCARs)."""
+    cell = model_check_cell(study)
+    return cell if cell.endswith(".lmp") else str(Path(cell).parent)
+
+
+def model_check_temperature(study):
+    """Temperature (K) of the exploding-model check: the highest production temperature of
+    the runs using the model, else the highest DP-GEN exploration temperature."""
+    if production_studies_of_model(study):
+        return highest_production_temperature(study)
+    return max(max(it["temps"]) for it in model_settings(study, "dpgen")["iterations"])
+
+
 def model_study(study):
     """The study whose DP-GEN run and final model serve ``study`` (itself unless model_from;
     a cell variant uses the model of its study)."""
@@ -211,7 +343,8 @@ def md_studies():
 
 def training_studies():
     """Studies that run their own active learning and training."""
-    return sorted({model_study(s) for s in md_studies()})
+    own = [s for s in config["studies"] if s in OWN_MODEL_STUDIES]
+    return sorted({model_study(s) for s in md_studies()} | set(own))
 
 
 def production_studies_of_model(model):
@@ -312,6 +445,7 @@ def all_targets():
     for study in training_studies():
         for fig_id, entry in FIGURE_INDEX["models"].items():
             targets += index_outputs(study, entry) + [provenance_file(study, fig_id)]
+        targets.append(f"{RES}/{study}/model/stability.json")
     return targets
 
 

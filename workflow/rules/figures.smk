@@ -85,6 +85,34 @@ rule fig_model_parity:
         "../scripts/fig_model_parity.py"
 
 
+rule fig_product_ablation:
+    """Paper 001 Figs. S3-S4 analogue: product errors before/after adding their data."""
+    input:
+        table=f"{RES}/{{study}}/tables/product_ablation.csv",
+        parity=f"{RES}/{{study}}/tables/product_ablation_parity.csv",
+    output:
+        png=report(
+            f"{RES}/{{study}}/figures/figS3.png",
+            caption="../report/product_ablation.rst",
+            category="models",
+        ),
+        csv=f"{RES}/{{study}}/figures/figS3.csv",
+        prov=f"{RES}/{{study}}/provenance/figS3.json",
+    log:
+        f"logs/{SCALE}/{{study}}/fig_product_ablation.log",
+    wildcard_constraints:
+        study="symmetric_cell",
+    conda:
+        "../../envs/figures.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+    params:
+        oracle=config["oracle"],
+    script:
+        "../scripts/fig_product_ablation.py"
+
+
 rule fig_al_report:
     """Active-learning report: explored-frame shares, data-set size and wall time per stage
     of every DP-GEN iteration, with the convergence rule."""
@@ -107,8 +135,8 @@ rule fig_al_report:
         mem_mb=2000,
     params:
         stage_times=lambda wc: f"{RES}/{wc.study}/dpgen/stage_times.tsv",
-        trust=S["dpgen"]["trust_level_force_eV_A"],
-        convergence=S["dpgen"]["convergence"],
+        trust=lambda wc: model_settings(wc.study, "dpgen")["trust_level_force_eV_A"],
+        convergence=lambda wc: model_settings(wc.study, "dpgen")["convergence"],
         study=lambda wc: wc.study,
     script:
         "../scripts/fig_al_report.py"

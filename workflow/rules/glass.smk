@@ -93,7 +93,7 @@ rule glass_slab:
         freeze_A=config["glass"]["freeze_A"],
         freeze_z_only=config["glass"]["freeze_z_only"],
         min_distance_A=config["structures"]["min_distance_A"],
-        type_map=config["glass"]["type_map"],
+        type_map=config["study"]["glass"]["type_map"],
     script:
         "../scripts/glass_slab.py"
 

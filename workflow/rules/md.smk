@@ -7,7 +7,7 @@ rule model_stability:
     study's production cell; conserved-energy drift and lost atoms. Gates production MD.
     """
     input:
-        data=f"{RES}/{{study}}/structures/md_interface.lmp",
+        cell=lambda wc: model_check_input(wc.study),
         model=f"{RES}/{{study}}/model/compressed_model.pth",
     output:
         json=f"{RES}/{{study}}/model/stability.json",
@@ -23,9 +23,10 @@ rule model_stability:
         mem_mb=4000,
     params:
         settings=S["model_check"],
-        temperature_K=lambda wc: highest_production_temperature(wc.study),
+        cell_file=lambda wc: model_check_cell(wc.study),
+        temperature_K=lambda wc: model_check_temperature(wc.study),
         timestep_fs=S["md"]["timestep_fs"],
-        type_map=config["type_map"],
+        type_map=lambda wc: model_type_map(wc.study),
         seed=config["seed"],
     script:
         "../scripts/model_stability.py"

@@ -5,6 +5,7 @@ rule exploration_structures:
     """Bulk and interface cells for initial oracle data and DP-GEN exploration."""
     input:
         resources=config["structures"]["resource_dir"],
+        sources=lambda wc: list(system_sources(wc.study).values()),
     output:
         directory(f"{RES}/{{study}}/structures/systems"),
     log:
@@ -16,11 +17,12 @@ rule exploration_structures:
         mem_mb=2000,
     params:
         structures=config["structures"],
-        initial_data=S["initial_data"],
+        initial_data=lambda wc: model_settings(wc.study, "initial_data"),
         lpsc_repeats=S["exploration_interface"]["lpsc_repeats"],
-        ratio=lambda wc: config["study"][wc.study]["li_to_lpsc_ratio"],
-        lpsc_facet=lambda wc: config["study"][wc.study]["lpsc_facet"],
-        coating_layers=lambda wc: config["study"][wc.study]["coating_layers"],
+        ratio=lambda wc: config["study"][wc.study].get("li_to_lpsc_ratio"),
+        lpsc_facet=lambda wc: config["study"][wc.study].get("lpsc_facet", "100"),
+        coating_layers=lambda wc: config["study"][wc.study].get("coating_layers", 0),
+        sources=lambda wc: system_sources(wc.study),
         seed=config["seed"],
     script:
         "../scripts/build_structures.py"

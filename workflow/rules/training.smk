@@ -16,10 +16,10 @@ rule training_input:
     resources:
         mem_mb=1000,
     params:
-        type_map=config["type_map"],
-        descriptor=config["descriptor"],
-        dpgen=S["dpgen"],
-        final_model=S["final_model"],
+        type_map=lambda wc: model_type_map(wc.study),
+        descriptor=lambda wc: model_descriptor(wc.study),
+        dpgen=lambda wc: model_settings(wc.study, "dpgen"),
+        final_model=lambda wc: model_settings(wc.study, "final_model"),
         seed=config["seed"],
     script:
         "../scripts/training_input.py"
@@ -100,3 +100,37 @@ rule test_model:
         mem_mb=4000,
     script:
         "../scripts/test_model.py"
+
+
+rule product_ablation:
+    """Paper 001 Figs. S3-S4: a model trained without the reaction products (same input and
+    seed as the final model) and the final model, tested on the products' held-out frames;
+    dp train resumes from its checkpoint."""
+    input:
+        train=f"{RES}/{{study}}/dataset/train",
+        valid=f"{RES}/{{study}}/dataset/valid",
+        model=f"{RES}/{{study}}/model/compressed_model.pth",
+    output:
+        workdir=directory(f"{RES}/{{study}}/model_no_products"),
+        table=f"{RES}/{{study}}/tables/product_ablation.csv",
+        parity=f"{RES}/{{study}}/tables/product_ablation_parity.csv",
+    log:
+        f"logs/{SCALE}/{{study}}/product_ablation.log",
+    benchmark:
+        f"benchmarks/{SCALE}/{{study}}/product_ablation.tsv"
+    wildcard_constraints:
+        study="symmetric_cell",
+    conda:
+        DEEPMD_ENV
+    threads: 1
+    resources:
+        mem_mb=8000,
+    params:
+        products=lambda wc: config["study"][wc.study]["reaction_products"],
+        type_map=lambda wc: model_type_map(wc.study),
+        descriptor=lambda wc: model_descriptor(wc.study),
+        dpgen=lambda wc: model_settings(wc.study, "dpgen"),
+        final_model=lambda wc: model_settings(wc.study, "final_model"),
+        seed=config["seed"],
+    script:
+        "../scripts/product_ablation.py"

@@ -47,6 +47,7 @@ def write_dpgen_inputs(init_dirs, systems_dir, out_param, out_machine, p):
         sys_configs_prefix=sys_prefix,
         pressure_bar=p.pressure_bar,
         fp_param=oracle_fp_param(p.oracle, p.dft, p.type_map, workdir),
+        system_names=list(p.exploration_systems),
     )
     machine = make_machine(
         str((workdir / "remote").resolve()),

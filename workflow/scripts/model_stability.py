@@ -1,5 +1,6 @@
-"""Rule model_stability: short NVT at the highest production temperature with the compressed
-model; fails (before any production MD) when the model explodes."""
+"""Rule model_stability: short NVT at the highest production temperature (or, for a model with
+no production MD yet, the highest exploration temperature) with the compressed model; fails
+(before any production MD) when the model explodes."""
 
 import json
 import os
@@ -15,10 +16,24 @@ from seiflow.model_stability import (
 )
 
 
+def lammps_cell(cell, type_map, workdir):
+    """LAMMPS data file of the check cell: ``cell`` itself when it is one (``.lmp``), else the
+    structure file (POSCAR, extxyz) written with the model's types (``type_map`` order)."""
+    if Path(cell).suffix == ".lmp":
+        return cell
+    import ase.io
+
+    data = Path(workdir) / "cell.lmp"
+    ase.io.write(data, ase.io.read(cell), format="lammps-data", specorder=list(type_map),
+                 atom_style="atomic", masses=True)
+    return data
+
+
 def check_model(workdir, data, model, type_map, temperature_K, settings, timestep_fs, seed):
     """Run the check in ``workdir``; return (thermo table, result dict)."""
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
+    data = lammps_cell(data, type_map, workdir)
     text = stability_input(os.path.abspath(data), os.path.abspath(model), type_map,
                            temperature_K, timestep_fs / 1000.0, settings["nsteps"], seed,
                            settings["thermo_every"])
@@ -44,7 +59,7 @@ if __name__ == "__main__":
     sys.stdout = sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
     p = snakemake.params  # noqa: F821
     out = snakemake.output  # noqa: F821
-    thermo, result = check_model(Path(out.json).parent / "stability_md", snakemake.input.data,  # noqa: F821
+    thermo, result = check_model(Path(out.json).parent / "stability_md", p.cell_file,
                                  snakemake.input.model, p.type_map, p.temperature_K,  # noqa: F821
                                  p.settings, p.timestep_fs, p.seed)
     print(json.dumps(result, indent=1))

@@ -154,6 +154,7 @@ def make_param(
     sys_configs_prefix: str = "../exploration",
     pressure_bar: float = 1.0,
     fp_param: dict | None = None,
+    system_names: Sequence[str] | None = None,
 ) -> dict:
     """DP-GEN ``param.json`` for a run with LAMMPS exploration and an oracle fp stage.
 
@@ -178,6 +179,9 @@ def make_param(
         ``random``, which the ``run_dpgen`` wrapper seeds from this value too).
     pressure_bar : float
         Pressure of NPT exploration (bar).
+    system_names : sequence of str or None
+        Names of the exploration systems, in ``sys_configs`` order; needed when an
+        iteration names its ``systems``.
     fp_param : dict or None
         fp keys of a DFT oracle (``fp_style: cp2k`` with ``user_fp_params``, or ``fp_style:
         vasp`` with ``fp_incar``/``fp_pp_path``/``fp_pp_files``; see :mod:`seiflow.dft`).
@@ -186,12 +190,13 @@ def make_param(
     Returns
     -------
     dict
-        ``param.json`` content. Every exploration iteration explores every system.
+        ``param.json`` content.
 
     Raises
     ------
     ValueError
-        If the trust levels are not 0 < lo < hi, an iteration has no temperatures, or
+        If the trust levels are not 0 < lo < hi, an iteration has no temperatures, names a
+        system that is not explored (or names systems without ``system_names``), or
         ``numb_models`` < 2 (model deviation needs at least two models).
     """
     lo, hi = (float(x) for x in dpgen_cfg["trust_level_force_eV_A"])
@@ -203,11 +208,20 @@ def make_param(
     for i, it in enumerate(dpgen_cfg["iterations"]):
         if not it["temps"]:
             raise ValueError(f"DP-GEN iteration {i} has no temperatures")
+        sys_idx = list(range(len(sys_configs)))
+        if it.get("systems"):
+            if system_names is None:
+                raise ValueError(f"DP-GEN iteration {i} names systems: pass system_names")
+            unknown = sorted(set(it["systems"]) - set(system_names))
+            if unknown:
+                raise ValueError(f"DP-GEN iteration {i}: systems {unknown} are not among the "
+                                 f"exploration systems {list(system_names)}")
+            sys_idx = [system_names.index(n) for n in it["systems"]]
         jobs.append(
             {
-                "sys_idx": list(range(len(sys_configs))),
+                "sys_idx": sys_idx,
                 "temps": [float(t) for t in it["temps"]],
-                "press": [float(pressure_bar)],
+                "press": [float(x) for x in it.get("pressures_bar", [pressure_bar])],
                 "trj_freq": int(it["trj_freq"]),
                 "nsteps": int(it["nsteps"]),
                 "ensemble": it["ensemble"],
