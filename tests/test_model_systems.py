@@ -19,7 +19,8 @@ STRUCT = {"resource_dir": RES, "li_lattice_A": 3.44, "s_cl_disorder": 0.5}
 
 
 @pytest.mark.parametrize("name, kind, arg", [
-    ("interface", "interface", ""), ("Li2S", "phase", "Li2S"), ("LiCl_vac", "vacancy", "LiCl"),
+    ("interface", "interface", ""), ("Li2S", "phase", "Li2S"),
+    ("Li6PS5Cl_ordered", "ordered", "Li6PS5Cl"), ("LiCl_vac", "vacancy", "LiCl"),
     ("glass_LiSiPS", "glass", "LiSiPS"), ("slab_LiPS", "slab", "LiPS"),
     ("iface_Li_100__LiCl_100", "iface", "Li_100__LiCl_100"),
 ])
@@ -87,3 +88,15 @@ def test_sources_read_last_frame_and_reject_empty(tmp_path):
         read_source(empty)
     with pytest.raises(ValueError, match="no source"):
         build_system("glass_LiPS", STRUCT, {}, {}, seed=0)
+
+
+def test_ordered_and_disordered_argyrodite(root, monkeypatch):
+    """Li6PS5Cl_ordered keeps every Cl on one Wyckoff set; the default swaps half (paper 003)."""
+    monkeypatch.chdir(root)
+    sc = {"Li6PS5Cl": [1, 1, 1]}
+    ordered = build_system("Li6PS5Cl_ordered", STRUCT, sc, {}, seed=1)
+    disordered = build_system("Li6PS5Cl", STRUCT, sc, {}, seed=1)
+    assert ordered.get_chemical_formula() == disordered.get_chemical_formula()
+    cl = lambda a: {tuple(np.round(p, 2)) for p in a.get_scaled_positions()[  # noqa: E731
+        np.array(a.get_chemical_symbols()) == "Cl"] % 1.0}
+    assert cl(ordered) != cl(disordered)

@@ -219,6 +219,20 @@ def _check_config_semantics(cfg):
                     f"termination_interfaces.n_interfaces={n}: that interface is never built"
                 )
     for name, block in cfg["scales"].items():
+        bmd = block["bulk_md"]
+        _check_md_block(bmd, f"scales.{name}.bulk_md")
+        for series, sr in bmd["series"].items():
+            type_map = (
+                cfg["study"].get(sr["model"], {}).get("type_map", cfg["type_map"])
+            )
+            check_system_names(
+                sr["systems"],
+                type_map,
+                bmd["supercells"],
+                cfg["structures"]["resource_dir"],
+                where=f"scales.{name}.bulk_md.series.{series}",
+            )
+    for name, block in cfg["scales"].items():
         for study in [None] + list(block["md"]["md_by_study"]):
             where = f"scales.{name}.md" + (f".md_by_study.{study}" if study else "")
             _check_md_block(md_settings(study, block["md"]), where)
@@ -327,6 +341,27 @@ def model_check_temperature(study):
     if production_studies_of_model(study):
         return highest_production_temperature(study)
     return max(max(it["temps"]) for it in model_settings(study, "dpgen")["iterations"])
+
+
+def bulk_md_settings():
+    """run_production settings of the bulk MD (scales.<scale>.bulk_md)."""
+    keys = ("timestep_fs", "nvt_steps", "npt_steps", "segment_steps", "dump_every")
+    md = {k: S["bulk_md"][k] for k in keys}
+    return {
+        **md,
+        "mpi_ranks": S["bulk_md"]["mpi_ranks"],
+        "pressure_bar": S["bulk_md"]["pressure_bar"],
+    }
+
+
+def bulk_md_runs(series):
+    """``md.done`` files of every system and temperature of one bulk-MD series."""
+    s = S["bulk_md"]["series"][series]
+    return [
+        f"{RES}/{s['model']}/bulk_md/{system}/T{T}/md.done"
+        for system in s["systems"]
+        for T in s["temperatures_K"]
+    ]
 
 
 def model_study(study):

@@ -6,6 +6,7 @@ A system name says where its cell comes from (config ``initial_data.systems``):
 ``interface``             the study's Li | Li6PS5Cl cell (:func:`seiflow.structures.interface_from_config`)
 ``Li``                    bcc Li with ``structures.li_lattice_A``
 ``Li6PS5Cl``              explicit S/Cl-disordered argyrodite (paper 001 Methods)
+``Li6PS5Cl_ordered``      the ordered argyrodite (no S/Cl exchange; paper 003 Fig 4)
 ``<phase>``               bulk phase of ``structures.resource_dir`` (``<phase>.cif``), repeated
 ``<phase>_vac``           the same supercell with one alkali (Li, else Na) removed: the
                           vacancy-mediated diffusion data of paper 002 (bulk binaries with and
@@ -53,6 +54,8 @@ def parse_system_name(name: str) -> tuple[str, str]:
         return kind, rest
     if name.endswith("_vac"):
         return "vacancy", name[: -len("_vac")]
+    if name == "Li6PS5Cl_ordered":
+        return "ordered", "Li6PS5Cl"
     if sep:
         raise ValueError(f"system {name!r}: unknown kind {kind!r} (use {SOURCE_KINDS} or _vac)")
     return "phase", name
@@ -72,7 +75,7 @@ def system_elements(name: str) -> set[str] | None:
     kind, arg = parse_system_name(name)
     if kind == "interface":
         return {"Li", "P", "S", "Cl"}
-    if kind in ("phase", "vacancy"):
+    if kind in ("phase", "vacancy", "ordered"):
         return _phase_elements(arg)
     if kind == "iface":
         metal, _, binary = arg.partition("__")
@@ -95,7 +98,7 @@ def check_system_names(systems: Sequence[str], type_map: Sequence[str],
     resource_dir = Path(resource_dir)
     for name in systems:
         kind, arg = parse_system_name(name)
-        if kind in ("phase", "vacancy"):
+        if kind in ("phase", "vacancy", "ordered"):
             if arg != "Li" and not (resource_dir / f"{arg}.cif").is_file():
                 raise ValueError(f"{where}: system {name!r} needs {resource_dir / arg}.cif")
             if arg not in supercells:
@@ -196,8 +199,9 @@ def build_system(name: str, structures: Mapping, supercells: Mapping[str, Sequen
     if arg == "Li":
         atoms = bcc_li(structures["li_lattice_A"]).repeat(rep)
     elif arg == "Li6PS5Cl":
+        disorder = 0.0 if kind == "ordered" else structures["s_cl_disorder"]
         atoms = disordered_lpsc_supercell(load_bulk("Li6PS5Cl", res), supercell=rep,
-                                          s_cl_disorder=structures["s_cl_disorder"], seed=seed)
+                                          s_cl_disorder=disorder, seed=seed)
     else:
         atoms = AseAtomsAdaptor.get_atoms(load_bulk(arg, res)).repeat(rep)
     if kind == "vacancy":
