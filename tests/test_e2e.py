@@ -22,6 +22,8 @@ def run_dir(root, tmp_path_factory):
     for item in ("Snakefile", "workflow", "config", "envs", "profiles"):
         src = root / item
         (shutil.copytree if src.is_dir() else shutil.copy)(src, work / item)
+    # the DADApy step runs with its own interpreter (config classification.dadapy_python)
+    (work / ".venv-dadapy").symlink_to(root / ".venv-dadapy")
     # rule all plus the teacher-vs-CP2K benchmark (real DFT labels of three small cells)
     res = subprocess.run(["snakemake", "--cores", "2", "--config", "scale=test", "--", "all",
                           "results/test/symmetric_cell/tables/oracle_benchmark.csv"], cwd=work,

@@ -170,3 +170,39 @@ rule lattice_table:
         mem_mb=2000,
     script:
         "../scripts/lattice_table.py"
+
+
+rule hull_orderings:
+    """Paper 001 text: every symmetry-distinct Li2S0.75P0.125Cl0.125 ordering of the 24-atom
+    cell, relaxed with the oracle; E above the Li2S-Li3P-LiCl hull (pymatgen)."""
+    input:
+        li2s=f"{RES}/bulk/relaxed/Li2S.extxyz",
+        terminals=expand(f"{RES}/bulk/relaxed/{{phase}}.json", phase=["Li2S", "Li3P", "LiCl"]),
+    output:
+        csv=f"{RES}/symmetric_cell/tables/hull_orderings.csv",
+        json=f"{RES}/symmetric_cell/tables/hull_orderings.json",
+        numbers=f"{RES}/symmetric_cell/tables/numbers.csv",
+        extxyz=f"{RES}/symmetric_cell/hull/orderings_relaxed.extxyz",
+        prov=f"{RES}/symmetric_cell/provenance/hull.json",
+    log:
+        f"logs/{SCALE}/symmetric_cell/hull_orderings.log",
+    benchmark:
+        f"benchmarks/{SCALE}/symmetric_cell/hull_orderings.tsv"
+    conda:
+        "../../envs/oracle.yaml"
+    threads: config["oracle_threads"]
+    resources:
+        mem_mb=4000,
+    params:
+        oracle=config["oracle"],
+        supercell=config["hull"]["supercell"],
+        n_p=config["hull"]["n_p"],
+        n_cl=config["hull"]["n_cl"],
+        symprec_A=config["hull"]["symprec_A"],
+        keep_symmetry=config["hull"]["keep_symmetry"],
+        temperature_K=config["hull"]["temperature_K"],
+        fmax_eV_A=S["bulk"]["fmax_eV_A"],
+        max_steps=S["bulk"]["max_steps"],
+        optimizer=config["bulk"]["optimizer"],
+    script:
+        "../scripts/hull_orderings.py"

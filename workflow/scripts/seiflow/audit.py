@@ -214,6 +214,8 @@ def main(argv: list[str] | None = None) -> int:
         work = repo / args.workdir
         shutil.rmtree(work, ignore_errors=True)
         _tracked_copy(repo, work)
+        if (repo / ".venv-dadapy").exists():  # the DADApy step's own interpreter (not tracked)
+            (work / ".venv-dadapy").symlink_to(repo / ".venv-dadapy")
         print(f"[audit] fresh rerun in {work}", flush=True)
         subprocess.run(smk, cwd=work, check=True)
         new_dir = work / "results" / args.scale
