@@ -221,6 +221,12 @@ def _check_config_semantics(cfg):
     for name, block in cfg["scales"].items():
         bmd = block["bulk_md"]
         _check_md_block(bmd, f"scales.{name}.bulk_md")
+        ref = cfg["classification"]["reference_series"]
+        if ref not in bmd["series"]:
+            raise ValueError(
+                f"classification.reference_series={ref!r} is not a series of "
+                f"scales.{name}.bulk_md.series {sorted(bmd['series'])}"
+            )
         for series, sr in bmd["series"].items():
             type_map = (
                 cfg["study"].get(sr["model"], {}).get("type_map", cfg["type_map"])

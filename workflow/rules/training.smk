@@ -105,13 +105,14 @@ rule test_model:
 rule product_ablation:
     """Paper 001 Figs. S3-S4: a model trained without the reaction products (same input and
     seed as the final model) and the final model, tested on the products' held-out frames;
-    dp train resumes from its checkpoint."""
+    dp train resumes from its checkpoint (the work folder is not an output, so a failed
+    job keeps it)."""
     input:
         train=f"{RES}/{{study}}/dataset/train",
         valid=f"{RES}/{{study}}/dataset/valid",
         model=f"{RES}/{{study}}/model/compressed_model.pth",
     output:
-        workdir=directory(f"{RES}/{{study}}/model_no_products"),
+        frozen=f"{RES}/{{study}}/model_no_products/frozen_model.pth",
         table=f"{RES}/{{study}}/tables/product_ablation.csv",
         parity=f"{RES}/{{study}}/tables/product_ablation_parity.csv",
     log:

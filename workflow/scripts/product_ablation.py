@@ -27,7 +27,7 @@ def product_ablation(train, valid, final_model, workdir, p, log):
     """Train the no-product model in ``workdir`` and test both models on each product.
 
     Returns (table, parity frame)."""
-    workdir = Path(workdir)
+    workdir = Path(workdir).resolve()
     workdir.mkdir(parents=True, exist_ok=True)
     others_train, _ = split_product_systems(deepmd_system_dirs(train), p.type_map, p.products)
     others_valid, prod_valid = split_product_systems(deepmd_system_dirs(valid), p.type_map,
@@ -44,8 +44,13 @@ def product_ablation(train, valid, final_model, workdir, p, log):
         p.dpgen["neuron_fitting"], p.final_model["training_steps"], p.seed,
         stop_lr=p.final_model["stop_lr"], training_systems=[rel(d) for d in others_train],
         validation_systems=[rel(d) for d in (others_valid or others_train)])
-    (workdir / "input.json").write_text(json.dumps(cfg, indent=2))
-    if not (workdir / "frozen_model.pth").exists():
+    text = json.dumps(cfg, indent=2)
+    old = workdir / "input.json"
+    if old.exists() and old.read_text() != text:  # new data or settings: never resume stale
+        for f in [*workdir.glob("model.ckpt*"), workdir / "checkpoint", workdir / "lcurve.out"]:
+            f.unlink(missing_ok=True)
+    old.write_text(text)
+    if not (workdir / "frozen_model.pth").exists():  # a failed later step keeps the checkpoint
         restart = ["--restart", (workdir / "checkpoint").read_text().strip()] \
             if (workdir / "checkpoint").exists() else []
         _run(["dp", "--pt", "train", "input.json", *restart], workdir, log)
@@ -70,7 +75,7 @@ if __name__ == "__main__":
     log = open(snakemake.log[0], "w")  # noqa: F821
     sys.stdout = sys.stderr = log
     i, o = snakemake.input, snakemake.output  # noqa: F821
-    table, parity = product_ablation(i.train, i.valid, i.model, o.workdir,
+    table, parity = product_ablation(i.train, i.valid, i.model, Path(o.frozen).parent,
                                      snakemake.params, log)  # noqa: F821
     table.to_csv(o.table, index=False)
     parity.to_csv(o.parity, index=False)

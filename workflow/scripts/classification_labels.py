@@ -1,0 +1,51 @@
+"""Rule classification_labels, step (c) of the Li-environment classification (paper 001 Fig. 4):
+DPA clusters named after the reference phases of their core points, the phase of every point,
+and the phase fractions of the MD Li environments per frame (modes all / core / split).
+
+Outputs (CSV): cluster table (:func:`seiflow.phase_classification.label_clusters` with the run
+and the clustering summary), point table (:func:`~seiflow.phase_classification.point_table`)
+and long fraction table (:func:`seiflow.classification_figures.fractions_long`).
+"""
+
+import sys
+
+import pandas as pd
+
+from seiflow.classification_figures import fractions_long
+from seiflow.phase_classification import label_clusters, load_clustering, load_dataset, point_table
+
+
+def cluster_table(labels: pd.DataFrame, clustering: dict, run: str) -> pd.DataFrame:
+    """Label table with the run, the 2NN intrinsic dimension, the ADP confidence Z and the
+    log-density of each cluster's centre (peak) as columns, cluster id as a column.
+
+    Raises
+    ------
+    KeyError
+        The clustering lacks ``intrinsic_dim``, ``Z``, ``cluster_centers`` or ``log_den``.
+    """
+    out = labels.reset_index()
+    centres = clustering["cluster_centers"]
+    out["log_den_peak"] = clustering["log_den"][centres[out["cluster"].to_numpy()]]
+    out.insert(0, "run", run)
+    out["intrinsic_dim"] = float(clustering["intrinsic_dim"])
+    out["Z"] = float(clustering["Z"])
+    return out
+
+
+if __name__ == "__main__":
+    sys.stdout = sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
+    i, o, p = snakemake.input, snakemake.output, snakemake.params  # noqa: F821
+    ds = load_dataset(i.dataset)
+    cl = load_clustering(i.clusters, len(ds["X"]))
+    labels = label_clusters(ds, cl, min_reference_points=p.min_reference_points)
+    points = point_table(ds, cl, labels)
+    fractions = fractions_long(points)
+    table = cluster_table(labels, cl, snakemake.wildcards.run)  # noqa: F821
+    table.to_csv(o.clusters, index=False)
+    points.to_csv(o.points, index=False)
+    fractions.to_csv(o.fractions, index=False)
+    pd.set_option("display.width", 200)
+    print(table.to_string())
+    last = fractions[fractions["frame"] == fractions["frame"].max()]
+    print(last[["mode", "phase", "region", "fraction"]].to_string())
