@@ -230,3 +230,50 @@ def test_teachers_against_real_cp2k_labels(run_dir):
     summary = json.loads((out / "tables" / "oracle_benchmark.json").read_text())
     assert summary["reference"] == "cp2k" and summary["default"] in ("chgnet", "sevennet")
     assert summary["reference_seconds_per_frame"] > 0
+
+
+def test_per_study_models_of_glass_and_decomposition(run_dir):
+    """glass (Li-Si-P-S) and decomposition_interfaces (Li/Na-P-S-Cl-O-N) train, compress, test
+    and stability-check their own models on systems from their own stages (issue 3)."""
+    out = run_dir / "results" / "test"
+    for study, types, cell in [("glass", ["Li", "Si", "P", "S"], "slab_LiSiPS"),
+                               ("decomposition_interfaces", ["Li", "Na", "P", "S", "Cl", "O", "N"],
+                                "Li3P")]:  # test scale: bulk (config comment)
+        param = json.loads((out / study / "dpgen" / "param.json").read_text())
+        assert param["type_map"] == types
+        systems = json.loads((out / study / "structures" / "systems" / "summary.json").read_text())
+        assert cell in systems
+        stab = json.loads((out / study / "model" / "stability.json").read_text())
+        assert stab["passed"] and stab["n_atoms_start"] == systems[cell]["n_atoms"]
+        rmse = pd.read_csv(out / study / "tables" / "model_rmse.csv").iloc[0]
+        assert np.isfinite(rmse["energy_meV_per_atom"]) and np.isfinite(rmse["force_meV_per_A"])
+        al = pd.read_csv(out / study / "tables" / "al_report.csv")
+        assert np.allclose(al[["share_accurate", "share_candidate", "share_failed"]].sum(axis=1), 1)
+    vac = (out / "decomposition_interfaces" / "structures" / "systems" / "summary.json")
+    vac = json.loads(vac.read_text())
+    assert vac["LiCl_vac"]["n_atoms"] == vac["LiCl"]["n_atoms"] - 1
+
+
+def test_reaction_product_ablation_and_hull(run_dir):
+    """Paper 001 Figs. S3-S4 analogue (before/after adding Li2S, Li3P, LiCl) and the E above
+    hull of the Li2S0.75P0.125Cl0.125 orderings (paper 001 text)."""
+    out = run_dir / "results" / "test" / "symmetric_cell"
+    tab = pd.read_csv(out / "tables" / "product_ablation.csv")
+    assert set(tab["model"]) == {"before", "after"}
+    assert set(tab["product"]) <= {"Li2S", "Li3P", "LiCl"} and len(tab) >= 2
+    assert np.isfinite(tab[["energy_meV_per_atom", "force_meV_per_A"]]).all().all()
+    assert (out / "figures" / "figS3.png").stat().st_size > 0
+    hull = json.loads((out / "tables" / "hull_orderings.json").read_text())
+    assert hull["n_orderings"] == 4 and sum(hull["multiplicities"].values()) == 56
+    numbers = pd.read_csv(out / "tables" / "numbers.csv")
+    assert numbers["value"].iloc[0] >= 0 and numbers["published"].iloc[0] == 27.7
+
+
+def test_classification_of_li_environments(run_dir):
+    """Paper 001 Fig 4: clusters named after the reference phases, fractions sum to 1."""
+    out = run_dir / "results" / "test" / "symmetric_cell"
+    clusters = pd.read_csv(out / "tables" / "fig4_clusters.csv")
+    named = set(clusters["label"])
+    assert {"Li2S", "Li3P", "LiCl"} & named
+    fr = pd.read_csv(out / "figures" / "fig4.csv")
+    assert len(fr) > 0

@@ -163,7 +163,9 @@ def _check_model_blocks(cfg, name, block, study):
     lo, hi = merged["dpgen"]["trust_level_force_eV_A"]
     if not lo < hi:
         raise ValueError(f"{where}.dpgen: trust levels need lo < hi, got {lo}, {hi}")
-    check_system = cfg["study"].get(study or "", {}).get("model_check_system")
+    check_system = block.get("model_by_study", {}).get(study, {}).get(
+        "model_check_system"
+    ) or cfg["study"].get(study or "", {}).get("model_check_system")
     if check_system is not None and check_system not in systems:
         raise ValueError(
             f"study.{study}.model_check_system {check_system!r} is not in "
@@ -326,11 +328,12 @@ def system_sources(study):
 
 def model_check_cell(study):
     """Cell file of the exploding-model check of model study ``study``: its production-MD
-    cell, or, for a model without production MD yet, the POSCAR of
-    study.<study>.model_check_system (inside the structures/systems directory)."""
+    cell, or, for a model without production MD yet, the POSCAR of its model_check_system
+    (scales.<scale>.model_by_study.<study>, else study.<study>; in structures/systems)."""
     if production_studies_of_model(study):
         return f"{RES}/{study}/structures/md_interface.lmp"
-    name = config["study"][study]["model_check_system"]
+    name = S.get("model_by_study", {}).get(study, {}).get("model_check_system")
+    name = name or config["study"][study]["model_check_system"]
     return f"{RES}/{study}/structures/systems/{name}.vasp"
 
 

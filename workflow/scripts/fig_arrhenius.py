@@ -1,0 +1,32 @@
+"""Rules fig_arrhenius_lpsc / fig_arrhenius_binaries: Arrhenius figure, CSV and fit table of
+a bulk-MD series (and, with msd_png in the outputs, the MSD / MSCD figure of its runs)."""
+
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from seiflow.provenance import write_output_provenance
+from seiflow.transport_figures import (
+    arrhenius_table,
+    plot_arrhenius,
+    plot_msd,
+    transport_points,
+)
+
+if __name__ == "__main__":
+    sys.stdout = sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
+    p, i, o = snakemake.params, snakemake.input, snakemake.output  # noqa: F821
+    records = [json.loads(Path(f).read_text()) for f in i.json]
+    points, fits = arrhenius_table(transport_points(records, p.quantities), p.extrapolate_T_K)
+    plot_arrhenius(points, o.png, o.csv, p.panels, p.title)
+    Path(o.table).parent.mkdir(parents=True, exist_ok=True)
+    fits.to_csv(o.table, index=False)
+    print(fits.to_string())
+    if "msd_png" in o.keys():
+        msd = pd.concat([pd.read_csv(f).assign(system=r["system"], temperature_K=r["temperature_K"])
+                         for f, r in zip(i.msd, records)], ignore_index=True)
+        plot_msd(msd, o.msd_png, o.msd_csv, start_fit_ps=records[0]["start_fit_ps"],
+                 title="MSD and mean squared charge displacement (paper 003 Figs. S6, S7)")
+    write_output_provenance(snakemake, o.prov)  # noqa: F821
