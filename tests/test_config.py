@@ -67,7 +67,7 @@ def test_dry_run_rejects_inconsistent_config_before_any_job(root, tmp_path):
          "          supercells: {Li: [2, 2, 2], LiCl: [1, 1, 1]}\n",
          "outside the model's type_map"),
         ("scales:\n  test:\n    model_by_study:\n      decomposition_interfaces:\n"
-         "        initial_data:\n          systems: [Li, Unobtainium, LiCl_vac, iface_Li_100__LiCl_100]\n",
+         "        initial_data:\n          systems: [Li, Unobtainium, Li3P, LiCl_vac, iface_Li_100__LiCl_100]\n",
          "Unobtainium.cif"),
         ("scales:\n  test:\n    model_by_study:\n      glass:\n        dpgen:\n"
          "          iterations: [{temps: [300], nsteps: 10, trj_freq: 5, ensemble: nvt, "
