@@ -245,7 +245,8 @@ def test_rule_script_end_to_end(tmp_path, li2s, root):
     smk = SimpleNamespace(
         input=SimpleNamespace(li2s=str(tmp_path / "Li2S.extxyz"), terminals=terms),
         output=SimpleNamespace(csv=str(out / "hull.csv"), json=str(out / "hull.json"),
-                               extxyz=str(out / "orderings.extxyz")),
+                               extxyz=str(out / "orderings.extxyz"),
+                               numbers=str(out / "numbers.csv")),
         params=SimpleNamespace(oracle="chgnet", supercell=[2, 1, 1], n_p=1, n_cl=1,
                                symprec_A=0.01, fmax_eV_A=0.05, max_steps=0,
                                optimizer="FIRE", keep_symmetry=False, temperature_K=300.0),
@@ -269,3 +270,6 @@ def test_rule_script_end_to_end(tmp_path, li2s, root):
     import ase.io
 
     assert len(ase.io.read(out / "orderings.extxyz", index=":")) == 4
+    numbers = pd.read_csv(out / "numbers.csv")
+    assert numbers["value"].iloc[0] == pytest.approx(summ["e_above_hull_meV_atom"])
+    assert numbers["published"].iloc[0] == 27.7 and (numbers["oracle"] == "chgnet").all()

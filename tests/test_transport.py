@@ -32,7 +32,11 @@ from seiflow.transport import (
     window_msd,
 )
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "li6ps5cl_aimd_500K"
+# ../shared/data next to the checkout; /work/shared/data where the checkout lives elsewhere
+# (a fresh clone in /tmp), as in test_bulk.py
+_CANDIDATES = [Path(__file__).resolve().parents[2] / "shared" / "data" / "li6ps5cl_aimd_500K",
+               Path("/work/shared/data/li6ps5cl_aimd_500K")]
+DATA = next((p for p in _CANDIDATES if p.is_dir()), _CANDIDATES[0])
 A2PS_TO_CM2S = 1e-4  # 1 Å²/ps = 1e-16 cm² / 1e-12 s
 # Fast kinisi settings for synthetic data: 50 intervals, 500 samples; kinisi's burn-in (500) is
 # kept, fewer steps leave the walkers (started in a tiny ball) unconverged.

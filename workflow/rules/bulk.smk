@@ -177,7 +177,9 @@ rule hull_orderings:
     cell, relaxed with the oracle; E above the Li2S-Li3P-LiCl hull (pymatgen)."""
     input:
         li2s=f"{RES}/bulk/relaxed/Li2S.extxyz",
-        terminals=expand(f"{RES}/bulk/relaxed/{{phase}}.json", phase=["Li2S", "Li3P", "LiCl"]),
+        terminals=expand(
+            f"{RES}/bulk/relaxed/{{phase}}.json", phase=["Li2S", "Li3P", "LiCl"]
+        ),
     output:
         csv=f"{RES}/symmetric_cell/tables/hull_orderings.csv",
         json=f"{RES}/symmetric_cell/tables/hull_orderings.json",

@@ -329,7 +329,8 @@ def system_sources(study):
 def model_check_cell(study):
     """Cell file of the exploding-model check of model study ``study``: its production-MD
     cell, or, for a model without production MD yet, the POSCAR of its model_check_system
-    (scales.<scale>.model_by_study.<study>, else study.<study>; in structures/systems)."""
+    (scales.<scale>.model_by_study.<study>, else study.<study>; in structures/systems).
+    """
     if production_studies_of_model(study):
         return f"{RES}/{study}/structures/md_interface.lmp"
     name = S.get("model_by_study", {}).get(study, {}).get("model_check_system")
