@@ -27,7 +27,7 @@ def run_dir(root, tmp_path_factory):
     # rule all plus the teacher-vs-CP2K benchmark (real DFT labels of three small cells)
     res = subprocess.run(["snakemake", "--cores", "2", "--config", "scale=test", "--", "all",
                           "results/test/symmetric_cell/tables/oracle_benchmark.csv"], cwd=work,
-                         capture_output=True, text=True, timeout=2400)
+                         capture_output=True, text=True, timeout=3300)
     if res.returncode != 0:
         pytest.fail("workflow failed:\n" + res.stdout[-6000:] + res.stderr[-6000:])
     return work
