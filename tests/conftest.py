@@ -1,3 +1,4 @@
+import runpy
 import sys
 from pathlib import Path
 
@@ -17,3 +18,15 @@ def root():
 def config():
     with open(ROOT / "config" / "config.yaml") as fh:
         return yaml.safe_load(fh)
+
+
+def run_rule_script(name, smk):
+    """Run workflow/scripts/<name> as Snakemake would, with the stand-in ``snakemake`` object
+    ``smk``; restores stdout/stderr, which the script sends to its log file."""
+    saved = sys.stdout, sys.stderr
+    try:
+        runpy.run_path(str(ROOT / "workflow" / "scripts" / name),
+                       init_globals={"snakemake": smk}, run_name="__main__")
+    finally:
+        sys.stdout.close()
+        sys.stdout, sys.stderr = saved

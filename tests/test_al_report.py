@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import runpy
 import shutil
-import sys
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import run_rule_script
 
 from seiflow.al_report import (DPGEN_TASKS, convergence_state, merge_report, plot_al_report,
                                read_stage_times, stage_wall_times)
@@ -210,13 +209,7 @@ def test_script_with_and_without_stage_times(tmp_path, root):
                                   "convergence": {"max_candidate_share": 0.05,
                                                   "max_failed_share": 0.01, "patience": 1}})
         smk.log = [str(tmp_path / f"log{int(with_times)}.txt")]
-        saved = sys.stdout, sys.stderr
-        try:  # the script sends stdout/stderr to its log file
-            runpy.run_path(str(root / "workflow" / "scripts" / "fig_al_report.py"),
-                           init_globals={"snakemake": smk}, run_name="__main__")
-        finally:
-            sys.stdout.close()
-            sys.stdout, sys.stderr = saved
+        run_rule_script("fig_al_report.py", smk)
         _check_png(out / "al_report.png")
         csv = pd.read_csv(out / "al_report.csv")
         assert csv["train_s"].notna().any() == with_times

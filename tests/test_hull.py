@@ -3,14 +3,13 @@
 import itertools
 import json
 import math
-import runpy
-import sys
 import warnings
 from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import run_rule_script
 
 from seiflow.bulk import write_relaxed
 from seiflow.hull import (
@@ -251,13 +250,7 @@ def test_rule_script_end_to_end(tmp_path, li2s, root):
                                symprec_A=0.01, fmax_eV_A=0.05, max_steps=0,
                                optimizer="FIRE", keep_symmetry=False, temperature_K=300.0),
         threads=1, config={"dft": None}, log=[str(tmp_path / "hull.log")])
-    saved = sys.stdout, sys.stderr
-    try:  # the script sends stdout/stderr to its log file
-        runpy.run_path(str(root / "workflow" / "scripts" / "hull_orderings.py"),
-                       init_globals={"snakemake": smk}, run_name="__main__")
-    finally:
-        sys.stdout.close()
-        sys.stdout, sys.stderr = saved
+    run_rule_script("hull_orderings.py", smk)
     tab = pd.read_csv(out / "hull.csv")
     assert len(tab) == 4 and tab["multiplicity"].sum() == 56
     assert (tab["e_above_hull_eV_atom"] >= 0).all() and (tab["oracle"] == "chgnet").all()

@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from seiflow.lammps_md import run_lammps
+from seiflow.lammps_md import run_lammps, write_lammps_data
 from seiflow.model_stability import (
     conserved_energy_drift,
     parse_stability_thermo,
@@ -24,8 +24,7 @@ def lammps_cell(cell, type_map, workdir):
     import ase.io
 
     data = Path(workdir) / "cell.lmp"
-    ase.io.write(data, ase.io.read(cell), format="lammps-data", specorder=list(type_map),
-                 atom_style="atomic", masses=True)
+    write_lammps_data(ase.io.read(cell), type_map, data)
     return data
 
 

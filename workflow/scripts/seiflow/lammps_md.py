@@ -211,15 +211,21 @@ def run_frames(md_dir: str | Path, type_map: list[str], md: dict):
         raise RuntimeError(f"{md_dir}: trajectory ends before step {missing[0]}")
 
 
-def write_md_cell(atoms, info: dict, type_map: list[str], out_data: str, out_info: str,
-                  out_poscar: str) -> None:
-    """Write a production-MD cell: LAMMPS data file (``atom_style atomic``, types in
-    ``type_map`` order, masses), POSCAR (fractional, atom order kept) and its info JSON (also
-    printed)."""
+def write_lammps_data(atoms, type_map: list[str], path) -> None:
+    """LAMMPS data file (``atom_style atomic``, types in ``type_map`` order, masses)."""
     import ase.io
 
-    ase.io.write(out_data, atoms, format="lammps-data", specorder=list(type_map),
+    ase.io.write(path, atoms, format="lammps-data", specorder=list(type_map),
                  atom_style="atomic", masses=True)
+
+
+def write_md_cell(atoms, info: dict, type_map: list[str], out_data: str, out_info: str,
+                  out_poscar: str) -> None:
+    """Write a production-MD cell: LAMMPS data file (:func:`write_lammps_data`), POSCAR
+    (fractional, atom order kept) and its info JSON (also printed)."""
+    import ase.io
+
+    write_lammps_data(atoms, type_map, out_data)
     ase.io.write(out_poscar, atoms, format="vasp", direct=True, sort=False)
     with open(out_info, "w") as fh:
         json.dump(info, fh, indent=2, default=float)

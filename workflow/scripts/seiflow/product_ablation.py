@@ -56,7 +56,9 @@ def split_product_systems(system_dirs: Iterable[str | Path], type_map: Sequence[
     (others, by_product)
         Folders of non-product systems, and product formula -> its folders.
     """
-    wanted = {reduced_formula(_formula_counts(p)): p for p in products}
+    from pymatgen.core import Composition
+
+    wanted = {Composition(p).reduced_formula: p for p in products}
     others, by_product = [], {p: [] for p in products}
     for d in system_dirs:
         formula = reduced_formula(system_composition(Path(d).name, type_map))
@@ -66,11 +68,6 @@ def split_product_systems(system_dirs: Iterable[str | Path], type_map: Sequence[
             others.append(str(d))
     return others, by_product
 
-
-def _formula_counts(formula: str) -> dict[str, float]:
-    from pymatgen.core import Composition
-
-    return {el.symbol: amt for el, amt in Composition(formula).items()}
 
 
 def ablation_table(rmse: dict[tuple[str, str], dict]) -> pd.DataFrame:
