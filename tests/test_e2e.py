@@ -277,3 +277,22 @@ def test_classification_of_li_environments(run_dir):
     assert {"Li2S", "Li3P", "LiCl"} & named
     fr = pd.read_csv(out / "figures" / "fig4.csv")
     assert len(fr) > 0
+
+
+def test_hull_ordering_md_and_interface_diffusion_by_origin(run_dir):
+    """Paper 001 Fig S15 (MD of a hull ordering) and paper 002 Fig 4 / Table S8 (Li D* by
+    origin at Li|LiCl with interface vacancies): the chain runs and labels are consistent."""
+    res = run_dir / "results" / "test"
+    s15 = pd.read_csv(res / "symmetric_cell" / "tables" / "figS15_diffusion.csv")
+    assert set(s15["system"]) == {"hull_o2"} and (s15["value"] > 0).all()
+    cell = json.loads((res / "symmetric_cell" / "bulk_md" / "iface_Li_100__LiCl_100_vac"
+                       / "cell.json").read_text())
+    assert cell["n_vacancies"] >= 1 and len(cell["origin"]) == cell["n_atoms"]
+    tab = pd.read_csv(res / "decomposition_interfaces" / "tables" / "tabS8.csv")
+    assert set(tab["origin"]) == {"metal", "binary"}
+    assert set(tab["direction"]) == {"in-plane", "out-of-plane"} and len(tab) == 8
+    n_li = tab[tab["group"] == "all"].groupby("origin")["n_li"].first()
+    from ase.formula import Formula
+
+    assert n_li.sum() == Formula(cell["formula"]).count()["Li"]  # every Li has one origin
+    assert (res / "decomposition_interfaces" / "figures" / "fig4.png").stat().st_size > 0

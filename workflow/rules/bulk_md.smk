@@ -8,10 +8,13 @@ wildcard_constraints:
 
 
 rule bulk_md_cell:
-    """Bulk (or one-vacancy) supercell of one system, as a LAMMPS data file in the model's
-    type order."""
+    """Bulk (or one-vacancy) supercell of one system, a hull ordering or a metal|binary
+    interface (with its atoms' origins), as a LAMMPS data file in the model's type order.
+    """
     input:
         resources=config["structures"]["resource_dir"],
+        # glass / slab / iface / hull systems: the file of the stage that builds them
+        source=lambda wc: source_file(wc.system) or [],
     output:
         data=f"{RES}/{{model}}/bulk_md/{{system}}/cell.lmp",
         info=f"{RES}/{{model}}/bulk_md/{{system}}/cell.json",
@@ -28,6 +31,7 @@ rule bulk_md_cell:
         supercells=S["bulk_md"]["supercells"],
         type_map=lambda wc: model_type_map(wc.model),
         min_distance=config["structures"]["min_distance_A"],
+        interface_vacancies=S["bulk_md"]["interface_vacancies"],
         seed=config["seed"],
     script:
         "../scripts/bulk_md_cell.py"

@@ -309,21 +309,30 @@ def model_descriptor(study):
     return {**config["descriptor"], **({"sel": sel} if sel else {})}
 
 
+def source_file(name):
+    """File another stage builds for system ``name`` (seiflow.model_systems), else None:
+    ``glass_<c>`` (melt-quenched sample 0 of composition c), ``slab_<c>`` (Li|glass slab),
+    ``iface_<pairing>[_vac]`` (relaxed metal|binary interface), ``hull_<ordering>`` (the
+    oracle-relaxed Li2S0.75P0.125Cl0.125 orderings)."""
+    kind, _, rest = name.partition("_")
+    if not rest:
+        return None
+    if kind == "glass":
+        return f"{RES}/glass/samples/{rest}/s0/glass.extxyz"
+    if kind == "slab":
+        return f"{RES}/glass/structures/slab_{rest}.extxyz"
+    if kind == "iface":
+        return f"{RES}/decomposition_interfaces/interfaces/{rest.removesuffix('_vac')}.extxyz"
+    if kind == "hull":
+        return f"{RES}/symmetric_cell/hull/orderings_relaxed.extxyz"
+    return None
+
+
 def system_sources(study):
-    """Files of the systems of ``study`` built by other stages: ``glass_<c>`` (melt-quenched
-    sample 0 of composition c), ``slab_<c>`` (Li|glass slab), ``iface_<pairing>`` (relaxed
-    metal|binary interface). Name -> path."""
-    names = set(model_settings(study, "initial_data")["systems"])
-    out = {}
-    for name in sorted(names):
-        kind, _, rest = name.partition("_")
-        if kind == "glass" and rest:
-            out[name] = f"{RES}/glass/samples/{rest}/s0/glass.extxyz"
-        elif kind == "slab" and rest:
-            out[name] = f"{RES}/glass/structures/slab_{rest}.extxyz"
-        elif kind == "iface" and rest:
-            out[name] = f"{RES}/decomposition_interfaces/interfaces/{rest}.extxyz"
-    return out
+    """Files of the initial-data systems of ``study`` built by other stages
+    (:func:`source_file`). Name -> path."""
+    names = sorted(set(model_settings(study, "initial_data")["systems"]))
+    return {n: source_file(n) for n in names if source_file(n) is not None}
 
 
 def model_check_cell(study):

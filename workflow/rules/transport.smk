@@ -119,6 +119,7 @@ rule fig_arrhenius_lpsc:
         },
         extrapolate_T_K=TRANSPORT["extrapolate_T_K"],
         title="bulk Li$_6$PS$_5$Cl (S/Cl disordered): Arrhenius (paper 003 Fig. 5)",
+        msd_title="MSD and mean squared charge displacement (paper 003 Figs. S6, S7)",
     script:
         "../scripts/fig_arrhenius.py"
 
@@ -182,3 +183,93 @@ rule fig_li_trajectories:
         max_frames=400,
     script:
         "../scripts/fig_li_trajectories.py"
+
+
+rule fig_hull_msd:
+    """symmetric_cell Fig S15: Li MSD in the Li2S0.75P0.125Cl0.125 ordering supercells
+    (bulk_md series hull: the oracle-relaxed hull orderings, paper 001), with D* per run and
+    per-ordering Arrhenius fits extrapolated to transport.extrapolate_T_K."""
+    input:
+        json=[f"{d}/diffusion_hull.json" for d in SERIES_RUN_DIRS.get("hull", [])],
+        msd=[f"{d}/msd_hull.csv" for d in SERIES_RUN_DIRS.get("hull", [])],
+    output:
+        msd_png=report(
+            f"{RES}/symmetric_cell/figures/figS15.png",
+            caption="../report/symmetric_cell_figS15.rst",
+            category="symmetric_cell",
+        ),
+        msd_csv=f"{RES}/symmetric_cell/figures/figS15.csv",
+        points=f"{RES}/symmetric_cell/tables/figS15_diffusion.csv",
+        table=f"{RES}/symmetric_cell/tables/figS15_arrhenius.csv",
+        prov=f"{RES}/symmetric_cell/provenance/figS15.json",
+    log:
+        f"logs/{SCALE}/symmetric_cell/figS15.log",
+    conda:
+        "../../envs/analysis.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+    params:
+        quantities=["D"],
+        extrapolate_T_K=TRANSPORT["extrapolate_T_K"],
+        msd_title="Li MSD in Li2S0.75P0.125Cl0.125 supercells (paper 001 Fig. S15)",
+    script:
+        "../scripts/fig_arrhenius.py"
+
+
+rule interface_diffusion:
+    """In-plane / out-of-plane kinisi D* of the Li of each origin (metal, binary; all, and
+    those starting in the interface region) of one metal|binary interface run of the bulk_md
+    series interfaces (paper 002 Fig. 4, Table S8)."""
+    input:
+        traj=f"{RES}/{{model}}/bulk_md/{{system}}/T{{T}}/li_unwrapped.npz",
+        cell=f"{RES}/{{model}}/bulk_md/{{system}}/cell.json",
+        msd=lambda wc: (
+            [f"{d}/li_msd.csv" for d in SERIES_RUN_DIRS["interfaces"]]
+            if TRANSPORT["start_fit_ps"] == "auto"
+            else [f"{RES}/{wc.model}/bulk_md/{wc.system}/T{wc.T}/li_msd.csv"]
+        ),
+    output:
+        csv=f"{RES}/{{model}}/bulk_md/{{system}}/T{{T}}/diffusion_origin.csv",
+    log:
+        f"logs/{SCALE}/{{model}}/interface_diffusion_{{system}}_T{{T}}.log",
+    benchmark:
+        f"benchmarks/{SCALE}/{{model}}/interface_diffusion_{{system}}_T{{T}}.tsv"
+    conda:
+        "../../envs/analysis.yaml"
+    threads: 1
+    resources:
+        mem_mb=4000,
+    params:
+        transport=TRANSPORT,
+        min_msd_A2=TRANSPORT["min_msd_A2"],
+        seed=lambda wc: config["seed"] + int(wc.T),
+    script:
+        "../scripts/interface_diffusion.py"
+
+
+rule fig_interface_diffusion:
+    """decomposition_interfaces Fig 4 / Table S8: D* of Li from the metal and from the binary,
+    in-plane and out-of-plane, at the metal|binary interfaces (paper 002)."""
+    input:
+        csv=[f"{d}/diffusion_origin.csv" for d in SERIES_RUN_DIRS.get("interfaces", [])],
+    output:
+        png=report(
+            f"{RES}/decomposition_interfaces/figures/fig4.png",
+            caption="../report/decomposition_fig4.rst",
+            category="decomposition_interfaces",
+        ),
+        csv=f"{RES}/decomposition_interfaces/figures/fig4.csv",
+        table=f"{RES}/decomposition_interfaces/tables/tabS8.csv",
+        prov=f"{RES}/decomposition_interfaces/provenance/fig4.json",
+    log:
+        f"logs/{SCALE}/decomposition_interfaces/fig4.log",
+    conda:
+        "../../envs/analysis.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+    params:
+        title="Li D* by origin at metal|binary interfaces, Li vacancies near the interface (paper 002 Fig. 4)",
+    script:
+        "../scripts/fig_interface_diffusion.py"

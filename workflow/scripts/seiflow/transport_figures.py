@@ -420,6 +420,8 @@ def _save(fig, data: pd.DataFrame, png, csv) -> None:
 
 
 def _label(system: str) -> str:
+    if system.startswith("hull_"):
+        return f"ordering {system.removeprefix('hull_')}"
     base, vac = (system[:-4], True) if system.endswith("_vac") else (system, False)
     sub = "".join(f"$_{{{c}}}$" if c.isdigit() else c for c in base)
     return sub + (" (vac.)" if vac else "")
