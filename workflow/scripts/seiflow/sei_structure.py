@@ -64,6 +64,7 @@ __all__ = [
     "StructureSettings",
     "centred_frame",
     "region_labels",
+    "frame_regions",
     "analyse_structure_frame",
     "StructureAnalysis",
     "ANIONS",
@@ -209,6 +210,46 @@ def region_labels(atoms: Atoms, thickness: Mapping[str, float],
     return labels.astype(str), bounds
 
 
+def frame_regions(atoms: Atoms, ps4_cutoff_A: float = 2.6) -> tuple[np.ndarray, dict]:
+    """Regions (``metal``/``SEI``/``SSE``) of a centred frame by the intact-PS4 method.
+
+    Intact PS4 (:func:`seiflow.sei_analysis.intact_ps4_mask`, paper 001: the 4 nearest
+    neighbours of P are S within ``ps4_cutoff_A``), their bounds and the furthest anions
+    (:func:`seiflow.sei_analysis.sei_thickness`), then :func:`region_labels` with the SSE
+    widened to the S of the intact units.  The metal region of paper 001 Figs. 2a-b.
+
+    Parameters
+    ----------
+    atoms
+        Centred frame (:func:`centred_frame`).
+    ps4_cutoff_A
+        Intact-PS4 cutoff (Å).
+
+    Returns
+    -------
+    (labels, bounds)
+        As :func:`region_labels`: (n_atoms,) str array and the region bounds/widths (Å).
+
+    Raises
+    ------
+    ValueError
+        If the frame has no P (no electrolyte to locate).
+    """
+    sym = _symbols(atoms)
+    intact = intact_ps4_mask(atoms, cutoff=ps4_cutoff_A)
+    thick = sei_thickness(atoms, intact)
+    units = np.zeros(len(atoms), dtype=bool)
+    p_intact = np.flatnonzero(sym == "P")[intact]
+    if p_intact.size:
+        ps = np.flatnonzero(np.isin(sym, ("P", "S")))  # search the P+S sub-lattice only
+        i, j = neighbor_list("ij", atoms[ps], ps4_cutoff_A)
+        i, j = ps[i], ps[j]
+        sel = np.isin(i, p_intact) & (sym[j] == "S")
+        units[p_intact] = True
+        units[j[sel]] = True
+    return region_labels(atoms, thick, units)
+
+
 def analyse_structure_frame(atoms: Atoms, settings: StructureSettings) -> tuple[dict, dict]:
     """All per-frame structure descriptors of one centred frame.
 
@@ -235,18 +276,7 @@ def analyse_structure_frame(atoms: Atoms, settings: StructureSettings) -> tuple[
         If the frame has no P (no electrolyte to locate) or is not stacked along z.
     """
     sym = _symbols(atoms)
-    intact = intact_ps4_mask(atoms, cutoff=settings.ps4_cutoff_A)
-    thick = sei_thickness(atoms, intact)
-    units = np.zeros(len(atoms), dtype=bool)
-    p_intact = np.flatnonzero(sym == "P")[intact]
-    if p_intact.size:
-        ps = np.flatnonzero(np.isin(sym, ("P", "S")))  # search the P+S sub-lattice only
-        i, j = neighbor_list("ij", atoms[ps], settings.ps4_cutoff_A)
-        i, j = ps[i], ps[j]
-        sel = np.isin(i, p_intact) & (sym[j] == "S")
-        units[p_intact] = True
-        units[j[sel]] = True
-    region, bounds = region_labels(atoms, thick, units)
+    region, bounds = frame_regions(atoms, settings.ps4_cutoff_A)
     rec: dict[str, float] = dict(bounds)
 
     for c, n in settings.cn_pairs:

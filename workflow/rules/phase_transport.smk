@@ -1,0 +1,75 @@
+# Stage 5c: transport of the Li metal by local crystal structure (paper 001 Fig. 2b): the
+# metal-region Li of one production run classified by PTM at each origin, window-averaged
+# MSD in-plane and out-of-plane (seiflow.phase_transport).
+
+from seiflow.lammps_md import dump_times_ps
+from seiflow.phase_transport import check_windows
+
+#: Study whose production run Fig. 2b analyses (paper 001).
+WINDOW_MSD_STUDY = "symmetric_cell"
+#: Run of Fig. 2b at each scale: window_msd.run, "first" = the study's first run (lowest
+#: temperature, first pressure and velocity seed, as common.smk's first_run).
+WINDOW_MSD_RUNS = {}
+# Parse-time check of every scale's window_msd block (before any job starts): the run exists
+# and every origin is a dump frame whose window ends within the run.
+for _scale, _block in config["scales"].items():
+    _md = md_settings(WINDOW_MSD_STUDY, _block["md"])
+    _runs = [
+        run_id(T, p, v)
+        for T in _md["temperatures_K"]
+        for p in _md["pressures_bar"]
+        for v in _md["velocity_seeds"]
+    ]
+    _run = _block["window_msd"]["run"]
+    WINDOW_MSD_RUNS[_scale] = _runs[0] if _run == "first" else _run
+    if WINDOW_MSD_RUNS[_scale] not in _runs:
+        raise ValueError(
+            f"scales.{_scale}.window_msd.run={_run!r} is not a production run of "
+            f"{WINDOW_MSD_STUDY} ({_runs})"
+        )
+    try:
+        check_windows(
+            dump_times_ps(_md),
+            _block["window_msd"]["origins_ps"],
+            _block["window_msd"]["window_ps"],
+        )
+    except ValueError as err:
+        raise ValueError(f"scales.{_scale}.window_msd: {err}") from None
+WINDOW_MSD_RUN = WINDOW_MSD_RUNS[SCALE]
+
+
+rule fig_window_msd:
+    """symmetric_cell Fig. 2b: window-averaged MSD of the metal-region Li by PTM class
+    (BCC/HCP/FCC/other, classified at each origin), in-plane and out-of-plane."""
+    input:
+        done=f"{RES}/{{study}}/md/{WINDOW_MSD_RUN}/md.done",
+    output:
+        png=report(
+            f"{RES}/{{study}}/figures/fig2b.png",
+            caption="../report/symmetric_cell_fig2b.rst",
+            category="SEI structure",
+        ),
+        csv=f"{RES}/{{study}}/figures/fig2b.csv",
+        prov=f"{RES}/{{study}}/provenance/fig2b.json",
+    log:
+        f"logs/{SCALE}/{{study}}/fig2b.log",
+    benchmark:
+        f"benchmarks/{SCALE}/{{study}}/fig2b.tsv"
+    wildcard_constraints:
+        study=WINDOW_MSD_STUDY,
+    conda:
+        "../../envs/analysis.yaml"
+    threads: 1
+    resources:
+        # unwrapped Li positions, n_frames x n_Li x 3 float64 (paper: 3501 x ~15k Li, 1.3 GB)
+        mem_mb=8000,
+    params:
+        run=WINDOW_MSD_RUN,
+        md=lambda wc: run_md_settings(wc.study, WINDOW_MSD_RUN),
+        type_map=config["type_map"],
+        origins_ps=S["window_msd"]["origins_ps"],
+        window_ps=S["window_msd"]["window_ps"],
+        ptm_rmsd_cutoff=S["window_msd"]["ptm_rmsd_cutoff"],
+        ps4_cutoff_A=config["analysis"]["ps4_cutoff_A"],
+    script:
+        "../scripts/fig_window_msd.py"
