@@ -131,3 +131,160 @@ rule glass_samples_table:
         tetrahedral_cutoffs_A=config["glass"]["tetrahedral_cutoffs_A"],
     script:
         "../scripts/glass_samples_table.py"
+
+
+# glass_md: production MD of each Li|glass slab with the glass study's own model (paper 000:
+#   NPT 300 K, 1 fs, 15 ns), restartable segments (seiflow.lammps_md.run_production) with the
+#   frozen top/bottom freeze_A layers of the slab held fixed; gated by the model's stability
+#   check (which stays on study.glass.model_check_system: glass is no INTERFACE_MD study).
+# glass_md_analysis: one streamed pass per run: z-profiles per profile_window_ps, two-step
+#   logistic fits (Li|SEI, SEI|SSE), SEI region of the last fit_window_ps (atoms between the
+#   fitted midpoints at the window start, frozen atoms excluded), MSD and kinisi D_xy / D_z
+#   per species (seiflow.glass_md).
+# fig_glass_profiles / fig_glass_diffusion: paper 000 Fig. 2 and Fig. 6 / Table 2.
+GLASS_MD = S["glass_md"]
+_check_md_block(GLASS_MD, f"scales.{SCALE}.glass_md")
+_glass_run_ps = (
+    (GLASS_MD["nvt_steps"] + GLASS_MD["npt_steps"]) * GLASS_MD["timestep_fs"] / 1e3
+)
+if GLASS_MD["fit_window_ps"] > _glass_run_ps:
+    raise ValueError(
+        f"scales.{SCALE}.glass_md.fit_window_ps={GLASS_MD['fit_window_ps']} exceeds the "
+        f"run ({_glass_run_ps:g} ps)"
+    )
+if GLASS_MD["start_fit_ps"] >= GLASS_MD["fit_window_ps"]:
+    raise ValueError(
+        f"scales.{SCALE}.glass_md.start_fit_ps must be shorter than fit_window_ps"
+    )
+GLASS_COMPOSITIONS = GLASS_MD["compositions"]
+_unknown = set(GLASS_COMPOSITIONS) - set(config["glass"]["compositions"])
+if _unknown:
+    raise ValueError(
+        f"scales.{SCALE}.glass_md.compositions {sorted(_unknown)} are not in glass.compositions"
+    )
+
+
+rule glass_md:
+    """Production MD (NVT equilibration + NPT segments) of one Li|glass slab, frozen layers
+    fixed (paper 000, Methods)."""
+    input:
+        data=f"{RES}/glass/structures/slab_{{composition}}.lmp",
+        extxyz=f"{RES}/glass/structures/slab_{{composition}}.extxyz",
+        info=f"{RES}/glass/structures/slab_{{composition}}.json",
+        model=f"{RES}/glass/model/compressed_model.pth",
+        stability=f"{RES}/glass/model/stability.json",
+    output:
+        done=f"{RES}/glass/md/{{composition}}/md.done",
+    log:
+        f"logs/{SCALE}/glass/glass_md_{{composition}}.log",
+    benchmark:
+        f"benchmarks/{SCALE}/glass/glass_md_{{composition}}.tsv"
+    wildcard_constraints:
+        composition="|".join(GLASS_COMPOSITIONS),
+    conda:
+        DEEPMD_ENV
+    threads: GLASS_MD["mpi_ranks"]
+    resources:
+        mem_mb=8000,
+    params:
+        md={k: v for k, v in GLASS_MD.items() if k != "compositions"},
+        type_map=model_type_map("glass"),
+        seed=lambda wc: config["seed"] + GLASS_COMPOSITIONS.index(wc.composition),
+    script:
+        "../scripts/glass_md.py"
+
+
+rule glass_md_analysis:
+    """Windowed z-profiles, logistic interface fits, SEI-region MSD and D_xy / D_z of one
+    Li|glass run, streamed frame by frame (paper 000 Figs. 2, 6, Table 2)."""
+    input:
+        done=f"{RES}/glass/md/{{composition}}/md.done",
+        extxyz=f"{RES}/glass/structures/slab_{{composition}}.extxyz",
+    output:
+        profiles=f"{RES}/glass/analysis/{{composition}}/profiles.csv",
+        interfaces=f"{RES}/glass/analysis/{{composition}}/interfaces.csv",
+        diffusion=f"{RES}/glass/analysis/{{composition}}/diffusion.csv",
+        msd=f"{RES}/glass/analysis/{{composition}}/msd.csv",
+        summary=f"{RES}/glass/analysis/{{composition}}/summary.json",
+    log:
+        f"logs/{SCALE}/glass/glass_md_analysis_{{composition}}.log",
+    benchmark:
+        f"benchmarks/{SCALE}/glass/glass_md_analysis_{{composition}}.tsv"
+    wildcard_constraints:
+        composition="|".join(GLASS_COMPOSITIONS),
+    conda:
+        "../../envs/analysis.yaml"
+    threads: 1
+    resources:
+        mem_mb=8000,
+    params:
+        md={k: v for k, v in GLASS_MD.items() if k != "compositions"},
+        type_map=model_type_map("glass"),
+        analysis=config["glass"]["md_analysis"],
+        mcmc=config["transport"]["mcmc"],
+        max_intervals=config["transport"]["max_intervals"],
+        seed=config["seed"],
+    script:
+        "../scripts/glass_md_analysis.py"
+
+
+rule fig_glass_profiles:
+    """glass Fig. 2: density and Li potential-energy profiles with two-step logistic fits,
+    Li|SEI and SEI|SSE positions and widths vs time (paper 000)."""
+    input:
+        profiles=expand(
+            f"{RES}/glass/analysis/{{c}}/profiles.csv", c=GLASS_COMPOSITIONS
+        ),
+        interfaces=expand(
+            f"{RES}/glass/analysis/{{c}}/interfaces.csv", c=GLASS_COMPOSITIONS
+        ),
+    output:
+        png=report(
+            f"{RES}/glass/figures/fig2.png",
+            caption="../report/glass_fig2.rst",
+            category="glass",
+        ),
+        csv=f"{RES}/glass/figures/fig2.csv",
+        table=f"{RES}/glass/tables/fig2_interfaces.csv",
+        prov=f"{RES}/glass/provenance/fig2.json",
+    log:
+        f"logs/{SCALE}/glass/fig2.log",
+    conda:
+        "../../envs/analysis.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+    params:
+        title="Li | glass: density and Li potential-energy profiles (paper 000 Fig. 2)",
+    script:
+        "../scripts/fig_glass_profiles.py"
+
+
+rule fig_glass_diffusion:
+    """glass Fig. 6 / Table 2: MSD of Li, Si, P, S in the SEI region, D_xy (d = 2) and D_z
+    (d = 1) from kinisi with 95 % intervals (paper 000)."""
+    input:
+        msd=expand(f"{RES}/glass/analysis/{{c}}/msd.csv", c=GLASS_COMPOSITIONS),
+        diffusion=expand(
+            f"{RES}/glass/analysis/{{c}}/diffusion.csv", c=GLASS_COMPOSITIONS
+        ),
+    output:
+        png=report(
+            f"{RES}/glass/figures/fig6.png",
+            caption="../report/glass_fig6.rst",
+            category="glass",
+        ),
+        csv=f"{RES}/glass/figures/fig6.csv",
+        table=f"{RES}/glass/tables/tab2.csv",
+        prov=f"{RES}/glass/provenance/fig6.json",
+    log:
+        f"logs/{SCALE}/glass/fig6.log",
+    conda:
+        "../../envs/analysis.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+    params:
+        title="Li | glass: MSD in the SEI region (paper 000 Fig. 6)",
+    script:
+        "../scripts/fig_glass_diffusion.py"

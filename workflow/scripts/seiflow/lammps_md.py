@@ -58,7 +58,8 @@ def _start_from_data(data_file: str, model: str, type_map: list[str], timestep_p
 def equilibration_input(data_file: str, model: str, type_map: list[str], temperature_K: float,
                         timestep_ps: float, nvt_steps: int, seed: int, restart_out: str,
                         thermo_every: int = 100, dump_every: int | None = None,
-                        dump_file: str | None = None) -> str:
+                        dump_file: str | None = None, frozen_ids=None,
+                        freeze_z_only: bool = False) -> str:
     """LAMMPS input of the NVT equilibration (steps 0..nvt_steps) ending in ``restart_out``.
 
     Parameters
@@ -77,6 +78,9 @@ def equilibration_input(data_file: str, model: str, type_map: list[str], tempera
         Velocity seed (1 <= seed < 2^31 after folding).
     dump_every, dump_file : int, str, optional
         Trajectory dump of the equilibration (same columns as :func:`npt_segment_input`).
+    frozen_ids, freeze_z_only : optional
+        Atom ids held fixed (:func:`freeze_commands`); None (default) adds nothing, so the
+        input is the same as without these arguments.
 
     Returns
     -------
@@ -84,10 +88,13 @@ def equilibration_input(data_file: str, model: str, type_map: list[str], tempera
         LAMMPS input text.
     """
     dump = _dump(dump_every, dump_file, type_map) if dump_file else ""
+    freeze = "" if frozen_ids is None else freeze_commands(
+        frozen_ids, freeze_z_only, ["thermo_temp", "eq_temp"], zero_velocities=True)
     return (
         _start_from_data(data_file, model, type_map, timestep_ps, thermo_every,
                          temperature_K, seed)
         + f"fix eq all nvt temp {temperature_K} {temperature_K} 0.1\n"
+        + freeze
         + dump
         + f"run {int(nvt_steps)}\n"
         "unfix eq\n"
@@ -102,6 +109,59 @@ def _dump(dump_every: int, dump_file: str, type_map: list[str]) -> str:
         f"dump traj all custom {int(dump_every)} {dump_file} id type element x y z c_pe\n"
         f"dump_modify traj element {' '.join(type_map)} sort id\n"
     )
+
+
+def id_ranges(ids) -> str:
+    """Atom ids (1-based) as LAMMPS ``group ... id`` arguments, runs joined as ``a:b``."""
+    ids = sorted({int(i) for i in ids})
+    if not ids or ids[0] < 1:
+        raise ValueError("ids must be a non-empty set of positive LAMMPS atom ids")
+    out, start, prev = [], ids[0], ids[0]
+    for i in ids[1:] + [None]:
+        if i is not None and i == prev + 1:
+            prev = i
+            continue
+        out.append(str(start) if start == prev else f"{start}:{prev}")
+        if i is not None:
+            start = prev = i
+    return " ".join(out)
+
+
+def freeze_commands(frozen_ids, z_only: bool, temp_computes: list[str],
+                    zero_velocities: bool) -> str:
+    """LAMMPS commands holding the atoms ``frozen_ids`` fixed (paper 000, Methods: the top and
+    bottom 7 Å of the Li|glass slab "frozen along the z axis").
+
+    ``fix setforce`` zeroes their force (z only when ``z_only``, else all components) and,
+    after ``velocity all create``, ``velocity set`` zeroes the same velocity components, so
+    the Nosé–Hoover integrator (which scales v and adds f dt/m) never moves them except by
+    the barostat's affine box rescaling.  The removed degrees of freedom (n or 3 n, plus the
+    default 3 of the total momentum) are taken out of every temperature compute in
+    ``temp_computes`` (``compute_modify extra/dof``), so the thermostat holds the *mobile*
+    atoms at T.
+
+    Parameters
+    ----------
+    frozen_ids : iterable of int
+        1-based LAMMPS atom ids (data-file order).
+    z_only : bool
+        Freeze z only (x, y free) or all three components.
+    temp_computes : list of str
+        Temperature compute ids to correct (``thermo_temp`` and ``<fix-id>_temp``).
+    zero_velocities : bool
+        Also zero the frozen velocity components (needed after ``velocity create``; restart
+        files carry the zeroed velocities).
+    """
+    ids = sorted({int(i) for i in frozen_ids})
+    comp = "NULL NULL 0.0" if z_only else "0.0 0.0 0.0"
+    dof = 3 + len(ids) * (1 if z_only else 3)
+    text = f"group frozen id {id_ranges(ids)}\n"
+    if zero_velocities:
+        text += f"velocity frozen set {comp}\n"
+    text += f"fix freeze frozen setforce {comp}\n"
+    for c in temp_computes:
+        text += f"compute_modify {c} extra/dof {dof}\n"
+    return text
 
 
 def bulk_npt_input(data_file: str, model: str, type_map: list[str], temperature_K: float,
@@ -122,8 +182,12 @@ def bulk_npt_input(data_file: str, model: str, type_map: list[str], temperature_
 
 def npt_segment_input(restart_in: str, model: str, type_map: list[str], temperature_K: float,
                       pressure_bar: float, timestep_ps: float, n_steps: int, dump_every: int,
-                      dump_file: str, restart_out: str, thermo_every: int = 100) -> str:
+                      dump_file: str, restart_out: str, thermo_every: int = 100,
+                      frozen_ids=None, freeze_z_only: bool = False) -> str:
     """LAMMPS input of one NPT segment (Nosé–Hoover, tdamp 0.1 ps, pdamp 1 ps, ``aniso``).
+
+    ``frozen_ids`` (default None: nothing added) holds those atoms fixed in every segment
+    (:func:`freeze_commands`; their zeroed velocities come with the restart file).
 
     The dump has columns ``id type element x y z c_pe`` (Å; per-atom potential energy in eV,
     ``compute pe/atom``) sorted by id; ``element`` carries the symbols so analyses never guess
@@ -136,6 +200,8 @@ def npt_segment_input(restart_in: str, model: str, type_map: list[str], temperat
         + f"thermo {thermo_every}\n"
         f"fix prod all npt temp {temperature_K} {temperature_K} 0.1 "
         f"aniso {pressure_bar} {pressure_bar} 1.0\n"
+        + ("" if frozen_ids is None else freeze_commands(
+            frozen_ids, freeze_z_only, ["thermo_temp", "prod_temp"], zero_velocities=False))
         + _dump(dump_every, dump_file, type_map)
         + f"run {int(n_steps)}\n"
         f"write_restart {restart_out}\n"
@@ -293,7 +359,8 @@ def run_lammps(input_text: str, workdir: Path, name: str, lmp_cmd: list[str]) ->
 
 
 def run_production(md_dir: str | Path, data_file: str, model: str, type_map: list[str],
-                   md: dict, temperature_K: float, seed: int) -> dict:
+                   md: dict, temperature_K: float, seed: int, frozen_ids=None,
+                   freeze_z_only: bool = False) -> dict:
     """Run or resume the segmented production MD in ``md_dir``.
 
     Parameters
@@ -308,6 +375,10 @@ def run_production(md_dir: str | Path, data_file: str, model: str, type_map: lis
     temperature_K : float
     seed : int
         Velocity seed.
+    frozen_ids, freeze_z_only : optional
+        1-based atom ids held fixed in the equilibration and every segment
+        (:func:`freeze_commands`, paper 000's frozen boundary layers); None (default):
+        no atom is frozen and the inputs are unchanged.
 
     Returns
     -------
@@ -327,7 +398,8 @@ def run_production(md_dir: str | Path, data_file: str, model: str, type_map: lis
         perf += run_lammps(
             equilibration_input(data_file, model, type_map, temperature_K, dt_ps, nvt, seed,
                                 f"restart.{nvt}.tmp", dump_every=md["dump_every"],
-                                dump_file="dump.0.lammpstrj.part"),
+                                dump_file="dump.0.lammpstrj.part", frozen_ids=frozen_ids,
+                                freeze_z_only=freeze_z_only),
             md_dir, "equilibration", lmp_cmd)
         os.replace(md_dir / "dump.0.lammpstrj.part", md_dir / "dump.0.lammpstrj")
         os.replace(md_dir / f"restart.{nvt}.tmp", md_dir / f"restart.{nvt}")
@@ -337,13 +409,16 @@ def run_production(md_dir: str | Path, data_file: str, model: str, type_map: lis
         perf += run_lammps(
             npt_segment_input(f"restart.{step}", model, type_map, temperature_K,
                               md["pressure_bar"], dt_ps, md["segment_steps"], md["dump_every"],
-                              part, f"restart.{end}.tmp"),
+                              part, f"restart.{end}.tmp", frozen_ids=frozen_ids,
+                              freeze_z_only=freeze_z_only),
             md_dir, f"segment.{step}", lmp_cmd)
         os.replace(md_dir / part, md_dir / f"dump.{step}.lammpstrj")
         os.replace(md_dir / f"restart.{end}.tmp", md_dir / f"restart.{end}")
     return {"last_step": completed_step(md_dir), "nvt_steps": nvt,
             "timestep_fs": md["timestep_fs"],
             "temperature_K": temperature_K, "segments": len(segment_dumps(md_dir)),
+            **({} if frozen_ids is None else {"n_frozen": len(set(frozen_ids)),
+                                              "freeze_z_only": bool(freeze_z_only)}),
             "wall_s_this_call": time.time() - t0, "performance": perf}
 
 
