@@ -142,6 +142,12 @@ rule glass_samples_table:
 #   fitted midpoints at the window start, frozen atoms excluded), MSD and kinisi D_xy / D_z
 #   per species (seiflow.glass_md).
 # fig_glass_profiles / fig_glass_diffusion: paper 000 Fig. 2 and Fig. 6 / Table 2.
+#   The analysis also counts the atoms of each species between the fit window's midpoints in
+#   every fit-window frame (sei_counts.csv).
+# fig_glass_growth: paper 000 Fig. 3 / Tables S1-S2: SEI thickness per profile window (distance
+#   between the fitted midpoints; failed fits dropped with a note), growth laws and the
+#   predictive test (seiflow.glass_growth, reusing seiflow.growth).
+# glass_sei_composition: paper 000 Table 1: SEI number densities and atomic % (seiflow.glass_growth).
 GLASS_MD = S["glass_md"]
 _check_md_block(GLASS_MD, f"scales.{SCALE}.glass_md")
 _glass_run_ps = (
@@ -196,7 +202,8 @@ rule glass_md:
 
 rule glass_md_analysis:
     """Windowed z-profiles, logistic interface fits, SEI-region MSD and D_xy / D_z of one
-    Li|glass run, streamed frame by frame (paper 000 Figs. 2, 6, Table 2)."""
+    Li|glass run, streamed frame by frame (paper 000 Figs. 2, 6, Table 2); per-frame atom
+    counts of the SEI region over the fit window (sei_counts.csv, paper 000 Table 1)."""
     input:
         done=f"{RES}/glass/md/{{composition}}/md.done",
         extxyz=f"{RES}/glass/structures/slab_{{composition}}.extxyz",
@@ -205,6 +212,7 @@ rule glass_md_analysis:
         interfaces=f"{RES}/glass/analysis/{{composition}}/interfaces.csv",
         diffusion=f"{RES}/glass/analysis/{{composition}}/diffusion.csv",
         msd=f"{RES}/glass/analysis/{{composition}}/msd.csv",
+        sei_counts=f"{RES}/glass/analysis/{{composition}}/sei_counts.csv",
         summary=f"{RES}/glass/analysis/{{composition}}/summary.json",
     log:
         f"logs/{SCALE}/glass/glass_md_analysis_{{composition}}.log",
@@ -288,3 +296,62 @@ rule fig_glass_diffusion:
         title="Li | glass: MSD in the SEI region (paper 000 Fig. 6)",
     script:
         "../scripts/fig_glass_diffusion.py"
+
+
+rule fig_glass_growth:
+    """glass Fig. 3 / Fig. S2 and Tables S1-S2: SEI thickness (distance between the fitted
+    Li|SEI and SEI|SSE midpoints) per profile window vs time, d ~ t^1/2, t^1/3, t^n, ln t
+    fits with R² and covariance errors, predictive test (paper 000; seiflow.glass_growth).
+    """
+    input:
+        interfaces=expand(
+            f"{RES}/glass/analysis/{{c}}/interfaces.csv", c=GLASS_COMPOSITIONS
+        ),
+    output:
+        png=report(
+            f"{RES}/glass/figures/fig3.png",
+            caption="../report/glass_fig3.rst",
+            category="glass",
+        ),
+        csv=f"{RES}/glass/figures/fig3.csv",
+        tabS1=f"{RES}/glass/tables/tabS1.csv",
+        tabS2=f"{RES}/glass/tables/tabS2.csv",
+        prov=f"{RES}/glass/provenance/fig3.json",
+    log:
+        f"logs/{SCALE}/glass/fig3.log",
+    conda:
+        "../../envs/analysis.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+    params:
+        growth=config["glass"]["md_analysis"]["growth"],
+        title="Li | glass: SEI thickness vs time and growth laws (paper 000 Fig. 3)",
+    script:
+        "../scripts/fig_glass_growth.py"
+
+
+rule glass_sei_composition:
+    """glass Table 1: number densities (1/A^3) of Li, Si, P, S in the SEI region (between the
+    fit window's midpoints, frozen layers excluded), mean and std over the fit-window frames,
+    atomic percentages and the full-reduction reference (paper 000; seiflow.glass_growth).
+    """
+    input:
+        counts=expand(
+            f"{RES}/glass/analysis/{{c}}/sei_counts.csv", c=GLASS_COMPOSITIONS
+        ),
+    output:
+        table=f"{RES}/glass/tables/tab1.csv",
+        prov=f"{RES}/glass/provenance/tab1.json",
+    log:
+        f"logs/{SCALE}/glass/tab1.log",
+    conda:
+        "../../envs/analysis.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+    params:
+        species=model_type_map("glass"),
+        compositions=config["glass"]["compositions"],
+    script:
+        "../scripts/glass_sei_composition.py"

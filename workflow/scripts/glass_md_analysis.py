@@ -1,5 +1,6 @@
 """Rule glass_md_analysis: one streamed pass over a Li|glass run -> windowed z-profiles,
-logistic interface fits, SEI-region MSD and D_xy / D_z per species (paper 000 Figs. 2, 6)."""
+logistic interface fits, SEI-region MSD and D_xy / D_z per species (paper 000 Figs. 2, 6) and
+the per-frame SEI-region atom counts of the fit window (paper 000 Table 1)."""
 
 import json
 import sys
@@ -32,7 +33,7 @@ if __name__ == "__main__":
         p.md["start_fit_ps"], mcmc=p.mcmc, max_intervals=p.max_intervals,
         min_atoms=p.analysis["min_atoms"], min_msd_A2=p.analysis["min_msd_A2"], seed=p.seed)
     for df, path in ((res["profiles"], o.profiles), (res["interfaces"], o.interfaces),
-                     (diff, o.diffusion), (msd, o.msd)):
+                     (diff, o.diffusion), (msd, o.msd), (res["sei_counts"], o.sei_counts)):
         df.assign(composition=comp).to_csv(path, index=False)
     summary = {"composition": comp, "fit_window_start_ps": fit_start, "t_end_ps": t_end,
                "n_mobile": int(res["mobile"].size), "n_sei": int(res["sei"].sum()),

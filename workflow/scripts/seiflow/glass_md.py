@@ -37,6 +37,7 @@ __all__ = [
     "plot_fig2",
     "plot_fig6",
     "profile_z_range",
+    "sei_frame_counts",
     "sei_region_mask",
     "species_diffusion",
     "tab2_table",
@@ -153,6 +154,69 @@ def sei_region_mask(z_A, z_li_sei_A: float, z_sei_sse_A: float, frozen) -> np.nd
     return (z >= lo) & (z <= hi) & ~f
 
 
+def sei_frame_counts(z_frac, volumes_A3, times_ps, symbols, frozen, z_li_sei_A: float,
+                     z_sei_sse_A: float, h_mean_A: float, species: Sequence[str]
+                     ) -> pd.DataFrame:
+    """Atoms of each species in the SEI region, frame by frame [paper 000, Table 1].
+
+    The SEI region of every frame is the slab between the fitted Li|SEI and SEI|SSE
+    midpoints (Å on the mean-height z axis of the fit-window profile, :mod:`seiflow.profiles`
+    convention: z = fractional z x ``h_mean_A``); frozen atoms never count.  Its volume in a
+    frame of volume V is V (z_hi - z_lo) / ``h_mean_A`` (the fractional slab thickness times
+    the frame's cell volume, exact for cells with c along z).
+
+    Parameters
+    ----------
+    z_frac : array, shape (n_frames, n_atoms)
+        Unshifted fractional z of every atom in each frame (in [0, 1)).
+    volumes_A3, times_ps : arrays, shape (n_frames,)
+        Cell volume (Å³) and time (ps) of each frame.
+    symbols, frozen : arrays, shape (n_atoms,)
+        Element and frozen flag of every atom.
+    z_li_sei_A, z_sei_sse_A : float
+        Fitted midpoints (Å; either order).  NaN: NaN counts.
+    h_mean_A : float
+        Mean cell height (Å) of the fit window (the profile's z axis).
+    species
+        Elements counted (one ``n_<X>`` column each; absent elements count 0).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per frame: ``t_ps``, ``z_lo_A``, ``z_hi_A``, ``volume_sei_A3``, ``n_<X>``.
+
+    Raises
+    ------
+    ValueError
+        On inconsistent shapes or ``h_mean_A`` <= 0.
+    """
+    zf = np.asarray(z_frac, dtype=float)
+    vol = np.asarray(volumes_A3, dtype=float)
+    t = np.asarray(times_ps, dtype=float)
+    sym = np.asarray(symbols)
+    f = np.asarray(frozen, dtype=bool)
+    if zf.ndim != 2 or vol.shape != (zf.shape[0],) or t.shape != vol.shape:
+        raise ValueError("z_frac must be (n_frames, n_atoms) with volumes/times (n_frames,)")
+    if sym.shape != (zf.shape[1],) or f.shape != sym.shape:
+        raise ValueError("symbols and frozen must have one entry per atom of z_frac")
+    if not h_mean_A > 0:
+        raise ValueError(f"h_mean_A must be > 0, got {h_mean_A}")
+    out = pd.DataFrame({"t_ps": t})
+    if not (np.isfinite(z_li_sei_A) and np.isfinite(z_sei_sse_A)):
+        lo = hi = np.nan
+        out = out.assign(z_lo_A=lo, z_hi_A=hi, volume_sei_A3=np.nan)
+        for s in species:
+            out[f"n_{s}"] = np.nan
+        return out
+    lo, hi = sorted((float(z_li_sei_A), float(z_sei_sse_A)))
+    z = zf * h_mean_A
+    inside = (z >= lo) & (z <= hi) & ~f[None, :]
+    out = out.assign(z_lo_A=lo, z_hi_A=hi, volume_sei_A3=vol * (hi - lo) / h_mean_A)
+    for s in species:
+        out[f"n_{s}"] = (inside & (sym == s)[None, :]).sum(axis=1).astype(int)
+    return out
+
+
 def _frame_z_A(atoms: Atoms, h_mean: float) -> np.ndarray:
     zlo = float(np.asarray(atoms.get_celldisp()).ravel()[2])
     h = float(atoms.cell[2, 2])
@@ -192,7 +256,9 @@ def analyse_glass_run(frames: Iterable[tuple[Atoms, float]], frozen, *, window_p
         ``t_start_ps``, ``t_end_ps``); ``sei`` (bool (n_atoms,), SEI atoms at the fit-window
         start); ``symbols`` (n_atoms,); ``z_start_A`` (n_atoms,); ``positions``
         (n_fit_frames, n_mobile, 3) Å unwrapped mobile atoms; ``mobile`` (n_mobile,) atom
-        indices; ``cells``; ``times_ps`` (fit-window times from 0).
+        indices; ``cells``; ``times_ps`` (fit-window times from 0); ``sei_counts``
+        (DataFrame, :func:`sei_frame_counts` of every fit-window frame with the fit
+        window's Li potential-energy midpoints, ``t_ps`` on the run clock).
 
     Raises
     ------
@@ -207,6 +273,8 @@ def analyse_glass_run(frames: Iterable[tuple[Atoms, float]], frozen, *, window_p
     fit_acc = None
     first: dict = {}
     fit_times: list[float] = []
+    fit_zfrac: list[np.ndarray] = []
+    fit_volumes: list[float] = []
     z_range = None
 
     def acc():
@@ -230,6 +298,8 @@ def analyse_glass_run(frames: Iterable[tuple[Atoms, float]], frozen, *, window_p
                     first.update(atoms=atoms.copy(), t=t)
                 fit_acc.update(atoms, mask=~f)
                 fit_times.append(float(t))
+                fit_zfrac.append(_frame_z_A(atoms, 1.0).astype(np.float32))  # counts later
+                fit_volumes.append(float(atoms.get_volume()))
                 yield atoms
 
     try:
@@ -252,9 +322,12 @@ def analyse_glass_run(frames: Iterable[tuple[Atoms, float]], frozen, *, window_p
     pe = fit_rows[fit_rows["profile"] == "Li_pe"].set_index("interface")["z0_A"]
     z_start = _frame_z_A(first["atoms"], h_mean)
     sei = sei_region_mask(z_start, pe["Li|SEI"], pe["SEI|SSE"], f)
+    symbols = np.array(first["atoms"].get_chemical_symbols())
+    counts = sei_frame_counts(np.asarray(fit_zfrac), fit_volumes, fit_times, symbols, f,
+                              pe["Li|SEI"], pe["SEI|SSE"], h_mean, species)
     return {"profiles": pd.concat(profs, ignore_index=True),
             "interfaces": pd.concat(fits, ignore_index=True), "sei": sei,
-            "symbols": np.array(first["atoms"].get_chemical_symbols()),
+            "symbols": symbols, "sei_counts": counts,
             "z_start_A": z_start, "positions": pos, "mobile": np.flatnonzero(~f),
             "cells": cells, "times_ps": np.asarray(fit_times) - fit_times[0]}
 
