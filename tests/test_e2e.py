@@ -296,3 +296,22 @@ def test_hull_ordering_md_and_interface_diffusion_by_origin(run_dir):
 
     assert n_li.sum() == Formula(cell["formula"]).count()["Li"]  # every Li has one origin
     assert (res / "decomposition_interfaces" / "figures" / "fig4.png").stat().st_size > 0
+
+
+def test_glass_slab_md_figures(run_dir):
+    """Paper 000 on the test-scale Li|LiSiPS slab MD: SEI region from the fitted midpoints,
+    D_xy / D_z per species present (P may be absent from the small SEI: NaN + note), the SEI
+    composition inside it, and the growth tables with a row per law."""
+    out = run_dir / "results" / "test" / "glass"
+    tab2 = pd.read_csv(out / "tables" / "tab2.csv")
+    assert set(tab2["species"]) == {"Li", "Si", "P", "S"} and set(tab2["composition"]) == {"LiSiPS"}
+    li = tab2[tab2["species"] == "Li"].iloc[0]
+    assert li["n_atoms"] > 0 and li["D_xy_cm2_s"] > 0 and li["D_z_cm2_s"] > 0
+    empty = tab2[tab2["n_atoms"] == 0]
+    assert empty["D_xy_cm2_s"].isna().all() and empty["note"].notna().all()
+    tab1 = pd.read_csv(out / "tables" / "tab1.csv").iloc[0]
+    assert 0 < tab1["z_lo_A"] < tab1["z_hi_A"]
+    pct = tab1[["pct_Li", "pct_Si", "pct_P", "pct_S"]].sum()
+    assert pct == pytest.approx(100.0)
+    s1 = pd.read_csv(out / "tables" / "tabS1.csv")
+    assert {"t^1/2", "t^1/3", "ln t"} <= set(s1["law"])
