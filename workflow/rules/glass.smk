@@ -355,3 +355,126 @@ rule glass_sei_composition:
         compositions=config["glass"]["compositions"],
     script:
         "../scripts/glass_sei_composition.py"
+
+
+# glass_structure: a second streamed pass per run (after glass_md_analysis, whose fit-window
+#   midpoints bound the regions): CN profiles along z per profile window with the paper's
+#   pair cutoffs (glass.md_analysis.cn_cutoffs_A; frozen atoms never centres), partial RDFs of
+#   the SSE and SEI regions over the fit window (region-normalised), last frame
+#   (seiflow.glass_structure).
+# fig_glass_cn / fig_glass_rdf / fig_glass_snapshot: paper 000 Fig. 4 (Figs. S5-S7), Fig. S4
+#   (+ first-peak table), Fig. 1.
+rule glass_structure:
+    """CN profiles along z vs time, SSE/SEI partial RDFs and the last frame of one Li|glass
+    run, streamed frame by frame (paper 000 Fig. 1, Fig. 4, Figs. S4-S7)."""
+    input:
+        done=f"{RES}/glass/md/{{composition}}/md.done",
+        extxyz=f"{RES}/glass/structures/slab_{{composition}}.extxyz",
+        interfaces=f"{RES}/glass/analysis/{{composition}}/interfaces.csv",
+        profiles=f"{RES}/glass/analysis/{{composition}}/profiles.csv",
+    output:
+        cn=f"{RES}/glass/analysis/{{composition}}/cn_profiles.csv",
+        rdf=f"{RES}/glass/analysis/{{composition}}/region_rdf.csv",
+        last=f"{RES}/glass/analysis/{{composition}}/last_frame.extxyz",
+        summary=f"{RES}/glass/analysis/{{composition}}/structure_summary.json",
+    log:
+        f"logs/{SCALE}/glass/glass_structure_{{composition}}.log",
+    benchmark:
+        f"benchmarks/{SCALE}/glass/glass_structure_{{composition}}.tsv"
+    wildcard_constraints:
+        composition="|".join(GLASS_COMPOSITIONS),
+    conda:
+        "../../envs/analysis.yaml"
+    threads: 1
+    resources:
+        mem_mb=4000,
+    params:
+        md={k: v for k, v in GLASS_MD.items() if k != "compositions"},
+        type_map=model_type_map("glass"),
+        analysis=config["glass"]["md_analysis"],
+    script:
+        "../scripts/glass_structure.py"
+
+
+rule fig_glass_cn:
+    """glass Fig. 4 / Figs. S5-S7: coordination-number profiles along z vs time with the
+    paper's element-pair cutoffs, fitted midpoints overlaid (paper 000)."""
+    input:
+        cn=expand(f"{RES}/glass/analysis/{{c}}/cn_profiles.csv", c=GLASS_COMPOSITIONS),
+        interfaces=expand(
+            f"{RES}/glass/analysis/{{c}}/interfaces.csv", c=GLASS_COMPOSITIONS
+        ),
+    output:
+        png=report(
+            f"{RES}/glass/figures/fig4.png",
+            caption="../report/glass_fig4.rst",
+            category="glass",
+        ),
+        csv=f"{RES}/glass/figures/fig4.csv",
+        prov=f"{RES}/glass/provenance/fig4.json",
+    log:
+        f"logs/{SCALE}/glass/fig4.log",
+    conda:
+        "../../envs/analysis.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+    params:
+        title="Li | glass: coordination-number profiles vs time (paper 000 Fig. 4, Figs. S5-S7)",
+    script:
+        "../scripts/fig_glass_cn.py"
+
+
+rule fig_glass_rdf:
+    """glass Fig. S4: partial RDFs of the SSE vs the SEI region over the fit window and
+    their first-peak positions (paper 000)."""
+    input:
+        rdf=expand(f"{RES}/glass/analysis/{{c}}/region_rdf.csv", c=GLASS_COMPOSITIONS),
+    output:
+        png=report(
+            f"{RES}/glass/figures/figS4.png",
+            caption="../report/glass_figS4.rst",
+            category="glass",
+        ),
+        csv=f"{RES}/glass/figures/figS4.csv",
+        table=f"{RES}/glass/tables/figS4_peaks.csv",
+        prov=f"{RES}/glass/provenance/figS4.json",
+    log:
+        f"logs/{SCALE}/glass/figS4.log",
+    conda:
+        "../../envs/analysis.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+    params:
+        title="Li | glass: partial RDFs, SSE vs SEI region (paper 000 Fig. S4)",
+    script:
+        "../scripts/fig_glass_rdf.py"
+
+
+rule fig_glass_snapshot:
+    """glass Fig. 1: last frame of each Li|glass run coloured by element (OVITO headless)."""
+    input:
+        frames=expand(
+            f"{RES}/glass/analysis/{{c}}/last_frame.extxyz", c=GLASS_COMPOSITIONS
+        ),
+    output:
+        png=report(
+            f"{RES}/glass/figures/fig1.png",
+            caption="../report/glass_fig1.rst",
+            category="glass",
+        ),
+        csv=f"{RES}/glass/figures/fig1.csv",
+        prov=f"{RES}/glass/provenance/fig1.json",
+    log:
+        f"logs/{SCALE}/glass/fig1.log",
+    conda:
+        "../../envs/analysis.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+    params:
+        compositions=GLASS_COMPOSITIONS,
+        title="Li | glass interface models, last frame (paper 000 Fig. 1)",
+    script:
+        "../scripts/fig_glass_snapshot.py"
