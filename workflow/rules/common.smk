@@ -332,7 +332,7 @@ def system_sources(study):
     """Files of the initial-data systems of ``study`` built by other stages
     (:func:`source_file`). Name -> path."""
     names = sorted(set(model_settings(study, "initial_data")["systems"]))
-    return {n: source_file(n) for n in names if source_file(n) is not None}
+    return {n: f for n in names if (f := source_file(n)) is not None}
 
 
 def model_check_cell(study):

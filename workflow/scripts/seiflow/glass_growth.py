@@ -36,7 +36,6 @@ __all__ = [
 ]
 
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -309,7 +308,7 @@ def plot_fig3(series: pd.DataFrame, tabS1: pd.DataFrame, png, csv,
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from seiflow.transport_figures import DPI
+    from seiflow.figures import _save
 
     curves = fit_curves(series, tabS1)
     comps = list(dict.fromkeys(series["composition"])) or ["(none)"]
@@ -338,11 +337,7 @@ def plot_fig3(series: pd.DataFrame, tabS1: pd.DataFrame, png, csv,
     if title:
         fig.suptitle(title, fontsize=10)
     fig.tight_layout()
-    for p_ in (png, csv):
-        Path(p_).parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(png, dpi=DPI, bbox_inches="tight")
-    plt.close(fig)
     out = pd.concat([series.assign(kind="data"), curves.assign(kind="fit")],
                     ignore_index=True)
-    out.to_csv(csv, index=False)
+    _save(fig, out, png, csv)
     return out

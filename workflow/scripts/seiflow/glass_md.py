@@ -44,7 +44,6 @@ __all__ = [
 ]
 
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -459,7 +458,7 @@ def plot_fig2(profiles: pd.DataFrame, interfaces: pd.DataFrame, png, csv,
     import matplotlib.pyplot as plt
 
     from seiflow.profiles import fit_logistic_step
-    from seiflow.transport_figures import DPI
+    from seiflow.figures import _save
 
     comps = list(dict.fromkeys(profiles["composition"]))
     fig, axes = plt.subplots(2, len(comps), figsize=(4.2 * len(comps), 6.0), squeeze=False,
@@ -501,12 +500,8 @@ def plot_fig2(profiles: pd.DataFrame, interfaces: pd.DataFrame, png, csv,
     if title:
         fig.suptitle(title, fontsize=10)
     fig.tight_layout()
-    for p_ in (png, csv):
-        Path(p_).parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(png, dpi=DPI, bbox_inches="tight")
-    plt.close(fig)
     out = pd.concat(keep, ignore_index=True)
-    out.to_csv(csv, index=False)
+    _save(fig, out, png, csv)
     return out
 
 
@@ -519,11 +514,8 @@ def plot_fig6(msd: pd.DataFrame, png, csv, title: str | None = None) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from seiflow.transport_figures import DPI
+    from seiflow.figures import _save
 
-    for p_ in (png, csv):
-        Path(p_).parent.mkdir(parents=True, exist_ok=True)
-    msd.to_csv(csv, index=False)
     comps = list(dict.fromkeys(msd["composition"])) or ["(none)"]
     fig, axes = plt.subplots(2, len(comps), figsize=(4.0 * len(comps), 6.0), squeeze=False)
     for j, comp in enumerate(comps):
@@ -543,5 +535,4 @@ def plot_fig6(msd: pd.DataFrame, png, csv, title: str | None = None) -> None:
     if title:
         fig.suptitle(title, fontsize=10)
     fig.tight_layout()
-    fig.savefig(png, dpi=DPI, bbox_inches="tight")
-    plt.close(fig)
+    _save(fig, msd, png, csv)

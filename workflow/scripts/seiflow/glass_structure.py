@@ -370,7 +370,7 @@ def plot_fig4(cn: pd.DataFrame, interfaces: pd.DataFrame | None, png, csv,
     ``csv`` as the tidy table (composition, pair, window, t_start_ps, t_end_ps, z_A, cn,
     n_center, n_frames) and returned."""
     plt = _plt()
-    from seiflow.transport_figures import DPI
+    from seiflow.figures import _save
 
     cols = ["composition", "pair", "center", "neighbor", "window", "t_start_ps", "t_end_ps",
             "bin", "z_A", "cn", "n_center", "n_frames"]
@@ -409,11 +409,7 @@ def plot_fig4(cn: pd.DataFrame, interfaces: pd.DataFrame | None, png, csv,
     if title:
         fig.suptitle(title, fontsize=10)
     fig.tight_layout()
-    for p_ in (png, csv):
-        Path(p_).parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(png, dpi=DPI, bbox_inches="tight")
-    plt.close(fig)
-    out.to_csv(csv, index=False)
+    _save(fig, out, png, csv)
     return out
 
 
@@ -424,7 +420,7 @@ def plot_figS4(rdf: pd.DataFrame, peaks: pd.DataFrame, png, csv, title: str | No
     3.5 Å SSE / 3.0 Å SEI as grey ticks).  ``rdf`` (with ``composition``) is written to
     ``csv``."""
     plt = _plt()
-    from seiflow.transport_figures import DPI
+    from seiflow.figures import _save
 
     colours = {"SSE": "tab:blue", "SEI": "tab:red"}
     comps = list(dict.fromkeys(rdf["composition"])) or ["(none)"]
@@ -456,11 +452,7 @@ def plot_figS4(rdf: pd.DataFrame, peaks: pd.DataFrame, png, csv, title: str | No
     if title:
         fig.suptitle(title, fontsize=10)
     fig.tight_layout()
-    for p_ in (png, csv):
-        Path(p_).parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(png, dpi=DPI, bbox_inches="tight")
-    plt.close(fig)
-    rdf.to_csv(csv, index=False)
+    _save(fig, rdf, png, csv)
 
 
 def plot_fig1(frames: Mapping[str, Atoms], png, csv, title: str | None = None
@@ -475,7 +467,7 @@ def plot_fig1(frames: Mapping[str, Atoms], png, csv, title: str | None = None
 
     from seiflow.sei_structure import ELEMENT_COLORS
     from seiflow.snapshots import render_snapshot
-    from seiflow.transport_figures import DPI
+    from seiflow.figures import _save
 
     plt = _plt()
     comps = list(frames)
@@ -500,10 +492,6 @@ def plot_fig1(frames: Mapping[str, Atoms], png, csv, title: str | None = None
     if title:
         fig.suptitle(title, fontsize=10)
     fig.tight_layout()
-    for p_ in (png, csv):
-        Path(p_).parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(png, dpi=DPI, bbox_inches="tight")
-    plt.close(fig)
     out = pd.DataFrame(rows, columns=["composition", "time_ps", "label", "count", "frozen"])
-    out.to_csv(csv, index=False)
+    _save(fig, out, png, csv)
     return out

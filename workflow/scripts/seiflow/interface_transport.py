@@ -15,7 +15,6 @@ from __future__ import annotations
 __all__ = ["DIRECTIONS", "GROUPS", "origin_diffusion", "plot_origin_diffusion"]
 
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 
 import matplotlib
 
@@ -26,7 +25,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from seiflow.transport import diffusion_coefficient  # noqa: E402
-from seiflow.transport_figures import DPI, MIN_MSD_A2  # noqa: E402
+from seiflow.figures import _save  # noqa: E402
+from seiflow.transport_figures import MIN_MSD_A2  # noqa: E402
 
 #: direction label -> kinisi dims (paper 002: in-plane d = 2, out-of-plane d = 1)
 DIRECTIONS = {"in-plane": "xy", "out-of-plane": "z"}
@@ -146,9 +146,6 @@ def plot_origin_diffusion(table: pd.DataFrame, png, csv, title: str | None = Non
             "D_ci95_lo_cm2_s", "D_ci95_hi_cm2_s", "diffusive"}
     if table is None or len(table) == 0 or not need <= set(table.columns):
         raise ValueError(f"table must be non-empty with columns {sorted(need)}")
-    for p in (png, csv):
-        Path(p).parent.mkdir(parents=True, exist_ok=True)
-    table.to_csv(csv, index=False)
     data = table[table["group"] == "all"]
     runs = list(dict.fromkeys(zip(data["system"], data["temperature_K"])))
     fig, axes = plt.subplots(1, len(DIRECTIONS), figsize=(4.6 * len(DIRECTIONS), 3.8),
@@ -180,5 +177,4 @@ def plot_origin_diffusion(table: pd.DataFrame, png, csv, title: str | None = Non
     if title:
         fig.suptitle(title, fontsize=10)
     fig.tight_layout()
-    fig.savefig(png, dpi=DPI, bbox_inches="tight")
-    plt.close(fig)
+    _save(fig, table, png, csv)

@@ -2,7 +2,7 @@
 
 Built on :mod:`seiflow.transport` (unwrapping, MSD, kinisi D* and σ, Arrhenius fit).  Pure
 functions except the ``plot_*`` ones, which write a PNG (dpi :data:`DPI`) and the tidy CSV of
-exactly the plotted table.  Matplotlib only (the analysis environment has no seaborn).
+exactly the plotted table (:func:`seiflow.figures._save`); matplotlib styling, no seaborn theme.
 Units: Å, ps, K, eV; D in cm²/s, σ in S/cm.
 
 Sources
@@ -35,7 +35,6 @@ __all__ = [
 ]
 
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 
 import matplotlib
 
@@ -46,6 +45,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from ase import Atoms  # noqa: E402
 
+from seiflow.figures import DPI, _save  # noqa: E402
 from seiflow.transport import (  # noqa: E402
     KB_EV,
     arrhenius_fit,
@@ -57,7 +57,6 @@ from seiflow.transport import (  # noqa: E402
     unwrapped_positions,
 )
 
-DPI = 200
 MIN_MSD_A2 = 4.0
 """Default least MSD (Å²) at the last lag of a diffusive run: about one Li hop (≈ 2 Å) per
 Li; a pristine crystal at low temperature stays at its vibrational plateau (< 1 Å²)."""
@@ -411,14 +410,6 @@ def arrhenius_table(points: pd.DataFrame, extrapolate_T_K: float = 300.0
 
 
 # --------------------------------------------------------------------------- figures
-def _save(fig, data: pd.DataFrame, png, csv) -> None:
-    for p in (png, csv):
-        Path(p).parent.mkdir(parents=True, exist_ok=True)
-    data.to_csv(csv, index=False)
-    fig.savefig(png, dpi=DPI, bbox_inches="tight")
-    plt.close(fig)
-
-
 def _label(system: str) -> str:
     if system.startswith("hull_"):
         return f"ordering {system.removeprefix('hull_')}"
