@@ -25,6 +25,7 @@ include: "workflow/rules/bulk.smk"
 include: "workflow/rules/terminations.smk"
 include: "workflow/rules/termination_interfaces.smk"
 include: "workflow/rules/glass.smk"
+include: "workflow/rules/glass_crystallisation.smk"
 include: "workflow/rules/decomposition.smk"
 
 

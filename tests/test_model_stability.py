@@ -4,8 +4,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from ase.build import bulk
+
 from seiflow.model_stability import (
+    FINAL_DUMP,
     THERMO_COLUMNS,
+    close_contacts,
     conserved_energy_drift,
     parse_stability_thermo,
     stability_input,
@@ -38,6 +42,7 @@ def test_input_has_nvt_econserve_and_lost_atom_guard():
     assert "thermo_style custom " + " ".join(THERMO_COLUMNS) in text
     assert "thermo_modify lost error" in text and "run 1000" in text
     assert "pair_coeff * * Li P S Cl" in text
+    assert text.rstrip().endswith(f"write_dump all custom {FINAL_DUMP} id type x y z modify sort id")
     with pytest.raises(ValueError):
         stability_input("c", "m", ["Li"], 400.0, 0.001, 10, 1, 20)
 
@@ -71,3 +76,40 @@ def test_verdict_flags_drift_lost_atoms_and_nan():
     bad.loc[5, "econserve"] = np.nan
     ok, reason = stability_verdict(conserved_energy_drift(bad), 1.0)
     assert not ok and "non-finite" in reason
+
+
+def li2s():
+    return bulk("Li2S", "fluorite", a=5.71, cubic=True) * (2, 2, 2)
+
+
+def test_close_contacts_of_a_crystal_and_a_collapsed_pair():
+    at = li2s()
+    c = close_contacts(at, 0.5)
+    assert c["n_close_pairs"] == 0 and c["close_pairs_by_element"] == {}
+    assert c["min_pair_distance_A"] == pytest.approx(5.71 * np.sqrt(3) / 4, rel=1e-6)  # Li-S
+    s = [k for k, x in enumerate(at.get_chemical_symbols()) if x == "S"]
+    v = at.get_distance(s[0], s[1], mic=True, vector=True)
+    at.positions[s[1]] = at.positions[s[0]] + 0.5 * v / np.linalg.norm(v)  # S-S at 0.5 Å
+    c = close_contacts(at, 0.5)
+    assert c["min_pair_distance_A"] == pytest.approx(0.5, abs=1e-6)
+    assert c["close_pairs_by_element"]["S-S"] == [1, pytest.approx(0.5, abs=1e-6)]
+    # the moved S also sits near Li (0.5 x (1.28 + 1.05) = 1.165 Å)?  count is what it is:
+    assert c["n_close_pairs"] == sum(n for n, _ in c["close_pairs_by_element"].values())
+    with pytest.raises(ValueError):
+        close_contacts(at, 0.0)
+
+
+def test_verdict_fails_or_flags_a_collapse():
+    drift = conserved_energy_drift(_thermo(0.0))
+    contacts = {"n_close_pairs": 3, "min_contact_fraction": 0.5,
+                "close_pairs_by_element": {"S-S": [3, 0.49]}}
+    ok, reason = stability_verdict(drift, 1.0, contacts, "fail")
+    assert not ok and "3 collapsed atom pairs" in reason and "S-S x3 (shortest 0.49 A)" in reason
+    ok, reason = stability_verdict(drift, 1.0, contacts, "flag")
+    assert ok and reason.startswith("FLAGGED: 3 collapsed")
+    ok, reason = stability_verdict(conserved_energy_drift(_thermo(-5.0)), 1.0, contacts, "flag")
+    assert not ok and "drift" in reason and "also: 3 collapsed" in reason
+    ok, reason = stability_verdict(drift, 1.0, {**contacts, "n_close_pairs": 0}, "fail")
+    assert ok and reason == "stable"
+    with pytest.raises(ValueError, match="on_collapse"):
+        stability_verdict(drift, 1.0, contacts, "ignore")

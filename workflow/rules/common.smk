@@ -309,6 +309,34 @@ def model_descriptor(study):
     return {**config["descriptor"], **({"sel": sel} if sel else {})}
 
 
+# --- Li|glass slab MD runs (glass.smk, glass_crystallisation.smk) ---
+
+
+def glass_replica_runs(composition, n_replicas):
+    """Velocity-seed replica runs ``<composition>_v1 .. _v<n>`` (paper 000 Fig. S9)."""
+    return [f"{composition}_v{k}" for k in range(1, int(n_replicas) + 1)]
+
+
+def glass_run_composition(run):
+    """Composition of a glass MD run (``LiPS`` for ``LiPS`` and ``LiPS_v2``)."""
+    return run.split("_v")[0]
+
+
+def glass_slab_file(run, ext):
+    """The Li|glass slab (extxyz, lmp or json) a glass MD run starts from: replicas start
+    from the same slab as their composition's run (paper 000: "the exact same initial
+    LiPS structure")."""
+    return f"{RES}/glass/structures/slab_{glass_run_composition(run)}.{ext}"
+
+
+def glass_velocity_seed(run):
+    """LAMMPS velocity seed of a glass MD run: config seed + the composition's index in
+    glass_md.compositions, + 100 k for replica k (so replicas never share a seed)."""
+    comp = glass_run_composition(run)
+    k = int(run.split("_v")[1]) if "_v" in run else 0
+    return config["seed"] + GLASS_COMPOSITIONS.index(comp) + 100 * k
+
+
 def source_file(name):
     """File another stage builds for system ``name`` (seiflow.model_systems), else None:
     ``glass_<c>`` (melt-quenched sample 0 of composition c), ``slab_<c>`` (Li|glass slab),

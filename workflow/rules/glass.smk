@@ -163,39 +163,57 @@ if GLASS_MD["start_fit_ps"] >= GLASS_MD["fit_window_ps"]:
         f"scales.{SCALE}.glass_md.start_fit_ps must be shorter than fit_window_ps"
     )
 GLASS_COMPOSITIONS = GLASS_MD["compositions"]
+#: runs of the slab MD: one per composition, plus the velocity-seed replicas of
+#: glass_md.crystallisation.composition (paper 000 Fig. S9), named <composition>_v<k>
+GLASS_CRYST = GLASS_MD["crystallisation"]
+GLASS_CRYST_RUNS = [GLASS_CRYST["composition"]] + glass_replica_runs(
+    GLASS_CRYST["composition"], GLASS_CRYST["replicas"]
+)
+GLASS_RUNS = GLASS_COMPOSITIONS + GLASS_CRYST_RUNS[1:]
 _unknown = set(GLASS_COMPOSITIONS) - set(config["glass"]["compositions"])
 if _unknown:
     raise ValueError(
         f"scales.{SCALE}.glass_md.compositions {sorted(_unknown)} are not in glass.compositions"
     )
+if GLASS_CRYST["composition"] not in GLASS_COMPOSITIONS:
+    raise ValueError(
+        f"scales.{SCALE}.glass_md.crystallisation.composition="
+        f"{GLASS_CRYST['composition']!r} is not simulated at this scale "
+        f"(glass_md.compositions: {GLASS_COMPOSITIONS})"
+    )
 
 
 rule glass_md:
     """Production MD (NVT equilibration + NPT segments) of one Li|glass slab, frozen layers
-    fixed (paper 000, Methods)."""
+    fixed (paper 000, Methods); run = composition, or <composition>_v<k> for the k-th
+    velocity-seed replica (paper 000 Fig. S9)."""
     input:
-        data=f"{RES}/glass/structures/slab_{{composition}}.lmp",
-        extxyz=f"{RES}/glass/structures/slab_{{composition}}.extxyz",
-        info=f"{RES}/glass/structures/slab_{{composition}}.json",
+        data=lambda wc: glass_slab_file(wc.run, "lmp"),
+        extxyz=lambda wc: glass_slab_file(wc.run, "extxyz"),
+        info=lambda wc: glass_slab_file(wc.run, "json"),
         model=f"{RES}/glass/model/compressed_model.pth",
         stability=f"{RES}/glass/model/stability.json",
     output:
-        done=f"{RES}/glass/md/{{composition}}/md.done",
+        done=f"{RES}/glass/md/{{run}}/md.done",
     log:
-        f"logs/{SCALE}/glass/glass_md_{{composition}}.log",
+        f"logs/{SCALE}/glass/glass_md_{{run}}.log",
     benchmark:
-        f"benchmarks/{SCALE}/glass/glass_md_{{composition}}.tsv"
+        f"benchmarks/{SCALE}/glass/glass_md_{{run}}.tsv"
     wildcard_constraints:
-        composition="|".join(GLASS_COMPOSITIONS),
+        run="|".join(GLASS_RUNS),
     conda:
         DEEPMD_ENV
     threads: GLASS_MD["mpi_ranks"]
     resources:
         mem_mb=8000,
     params:
-        md={k: v for k, v in GLASS_MD.items() if k != "compositions"},
+        md={
+            k: v
+            for k, v in GLASS_MD.items()
+            if k not in ("compositions", "crystallisation")
+        },
         type_map=model_type_map("glass"),
-        seed=lambda wc: config["seed"] + GLASS_COMPOSITIONS.index(wc.composition),
+        seed=lambda wc: glass_velocity_seed(wc.run),
     script:
         "../scripts/glass_md.py"
 
@@ -205,28 +223,32 @@ rule glass_md_analysis:
     Li|glass run, streamed frame by frame (paper 000 Figs. 2, 6, Table 2); per-frame atom
     counts of the SEI region over the fit window (sei_counts.csv, paper 000 Table 1)."""
     input:
-        done=f"{RES}/glass/md/{{composition}}/md.done",
-        extxyz=f"{RES}/glass/structures/slab_{{composition}}.extxyz",
+        done=f"{RES}/glass/md/{{run}}/md.done",
+        extxyz=lambda wc: glass_slab_file(wc.run, "extxyz"),
     output:
-        profiles=f"{RES}/glass/analysis/{{composition}}/profiles.csv",
-        interfaces=f"{RES}/glass/analysis/{{composition}}/interfaces.csv",
-        diffusion=f"{RES}/glass/analysis/{{composition}}/diffusion.csv",
-        msd=f"{RES}/glass/analysis/{{composition}}/msd.csv",
-        sei_counts=f"{RES}/glass/analysis/{{composition}}/sei_counts.csv",
-        summary=f"{RES}/glass/analysis/{{composition}}/summary.json",
+        profiles=f"{RES}/glass/analysis/{{run}}/profiles.csv",
+        interfaces=f"{RES}/glass/analysis/{{run}}/interfaces.csv",
+        diffusion=f"{RES}/glass/analysis/{{run}}/diffusion.csv",
+        msd=f"{RES}/glass/analysis/{{run}}/msd.csv",
+        sei_counts=f"{RES}/glass/analysis/{{run}}/sei_counts.csv",
+        summary=f"{RES}/glass/analysis/{{run}}/summary.json",
     log:
-        f"logs/{SCALE}/glass/glass_md_analysis_{{composition}}.log",
+        f"logs/{SCALE}/glass/glass_md_analysis_{{run}}.log",
     benchmark:
-        f"benchmarks/{SCALE}/glass/glass_md_analysis_{{composition}}.tsv"
+        f"benchmarks/{SCALE}/glass/glass_md_analysis_{{run}}.tsv"
     wildcard_constraints:
-        composition="|".join(GLASS_COMPOSITIONS),
+        run="|".join(GLASS_RUNS),
     conda:
         "../../envs/analysis.yaml"
     threads: 1
     resources:
         mem_mb=8000,
     params:
-        md={k: v for k, v in GLASS_MD.items() if k != "compositions"},
+        md={
+            k: v
+            for k, v in GLASS_MD.items()
+            if k not in ("compositions", "crystallisation")
+        },
         type_map=model_type_map("glass"),
         analysis=config["glass"]["md_analysis"],
         mcmc=config["transport"]["mcmc"],
@@ -389,7 +411,11 @@ rule glass_structure:
     resources:
         mem_mb=4000,
     params:
-        md={k: v for k, v in GLASS_MD.items() if k != "compositions"},
+        md={
+            k: v
+            for k, v in GLASS_MD.items()
+            if k not in ("compositions", "crystallisation")
+        },
         type_map=model_type_map("glass"),
         analysis=config["glass"]["md_analysis"],
     script:

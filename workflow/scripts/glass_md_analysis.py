@@ -25,7 +25,7 @@ if __name__ == "__main__":
         bin_width_A=p.analysis["bin_width_A"],
         species=p.type_map,
     )
-    comp = snakemake.wildcards.composition  # noqa: F821
+    comp = snakemake.wildcards.run  # noqa: F821 (composition or <composition>_v<k>)
     sym = res["symbols"][res["mobile"]]
     sel = res["sei"][res["mobile"]]
     diff, msd = species_diffusion(

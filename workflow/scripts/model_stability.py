@@ -8,7 +8,10 @@ import sys
 from pathlib import Path
 
 from seiflow.lammps_md import run_lammps, write_lammps_data
+from seiflow.sei_analysis import iter_lammps_dump
 from seiflow.model_stability import (
+    FINAL_DUMP,
+    close_contacts,
     conserved_energy_drift,
     parse_stability_thermo,
     stability_input,
@@ -45,11 +48,15 @@ def check_model(workdir, data, model, type_map, temperature_K, settings, timeste
                            f"(LAMMPS error, e.g. lost atoms):\n{tail}") from err
     thermo = parse_stability_thermo((workdir / "stability.log").read_text())
     drift = conserved_energy_drift(thermo)
-    ok, reason = stability_verdict(drift, settings["max_drift_meV_atom_ps"])
+    final = next(iter_lammps_dump(workdir / FINAL_DUMP, type_map=type_map))
+    contacts = close_contacts(final, settings["min_contact_fraction"])
+    ok, reason = stability_verdict(drift, settings["max_drift_meV_atom_ps"], contacts,
+                                   settings["on_collapse"])
     result = {"model": str(model), "temperature_K": float(temperature_K),
               "timestep_fs": float(timestep_fs), "nsteps": int(settings["nsteps"]),
               "max_drift_meV_atom_ps": float(settings["max_drift_meV_atom_ps"]),
-              **drift, "passed": ok, "reason": reason,
+              **drift, **contacts, "on_collapse": settings["on_collapse"],
+              "collapsed": contacts["n_close_pairs"] > 0, "passed": ok, "reason": reason,
               "atom_steps_per_s": perf[-1]["atom_steps_per_s"] if perf else None}
     return thermo, result
 

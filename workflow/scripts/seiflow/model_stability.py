@@ -13,6 +13,14 @@ on the production cell and checks
   (1992)), fitted linearly over time and given per atom (meV/atom/ps), stays below a
   configured bound.
 
+* no collapsed atom pairs in the final frame: two atoms closer than ``min_contact_fraction`` ×
+  the sum of their covalent radii (ASE's Cordero et al. radii) mean the model has no
+  short-range repulsion where its training data had no close pairs, and atoms fall onto each
+  other (S-S at 0.5 A in an undertrained Li-P-S-Cl model). The energy stays finite and the
+  thermostat removes the released heat, so the drift test alone misses it. A collapse fails
+  the check, or is only recorded (``on_collapse: flag``) so that a demo run can go on with
+  visibly flagged results.
+
 The drift bound is a config value per scale: it flags explosions of the small demo models, and is
 tight at paper scale (a well-trained DeePMD model conserves energy to well below 1 meV/atom/ps at
 a 1 fs time step).
@@ -24,6 +32,64 @@ import numpy as np
 import pandas as pd
 
 THERMO_COLUMNS = ("step", "time", "temp", "pe", "ke", "etotal", "econserve", "atoms")
+
+#: final frame of the check run (LAMMPS dump, in the run directory), for :func:`close_contacts`
+FINAL_DUMP = "final.lammpstrj"
+
+#: what a collapse does to the verdict: fail the check, or only record it
+ON_COLLAPSE = ("fail", "flag")
+
+
+def close_contacts(atoms, min_contact_fraction: float) -> dict:
+    """Atom pairs closer than ``min_contact_fraction`` × (r_cov,i + r_cov,j).
+
+    Parameters
+    ----------
+    atoms : ase.Atoms
+        Frame (periodic or not); covalent radii from ``ase.data.covalent_radii``
+        (Cordero et al., Dalton Trans. 2832 (2008)).
+    min_contact_fraction : float
+        Fraction of the covalent-radius sum below which a pair counts as collapsed, in (0, 1].
+        0.5 gives 1.05 Å for S-S (bond 2.05 Å), 1.06 Å for P-S, 1.17 Å for Li-S, 1.28 Å for
+        Li-Li: far below any bond of the Li-P-S-Cl-Si-O-N-Na systems studied here.
+
+    Returns
+    -------
+    dict
+        ``n_close_pairs`` (int), ``min_pair_distance_A`` (shortest pair distance of any
+        kind, Å; NaN for < 2 atoms), ``close_pairs_by_element`` ({"S-S": [count,
+        shortest Å], ...}, elements sorted), ``min_contact_fraction``.
+
+    Raises
+    ------
+    ValueError
+        ``min_contact_fraction`` outside (0, 1].
+    """
+    from ase.data import covalent_radii
+    from ase.neighborlist import neighbor_list
+
+    f = float(min_contact_fraction)
+    if not 0 < f <= 1:
+        raise ValueError(f"min_contact_fraction must be in (0, 1], got {min_contact_fraction}")
+    out = {"n_close_pairs": 0, "min_pair_distance_A": float("nan"),
+           "close_pairs_by_element": {}, "min_contact_fraction": f}
+    if len(atoms) < 2:
+        return out
+    radii = covalent_radii[atoms.numbers]
+    # shortest distance: any pair within the largest possible contact radius or 3 Å
+    i, j, d = neighbor_list("ijd", atoms, max(3.0, 2 * f * radii.max()))
+    if d.size:
+        out["min_pair_distance_A"] = float(d.min())
+    keep = (i < j) & (d < f * (radii[i] + radii[j]))
+    sym = np.asarray(atoms.get_chemical_symbols())
+    by = {}
+    for a, b, r in zip(i[keep], j[keep], d[keep]):
+        key = "-".join(sorted((sym[a], sym[b])))
+        n, rmin = by.get(key, (0, np.inf))
+        by[key] = (n + 1, min(rmin, float(r)))
+    out["n_close_pairs"] = int(keep.sum())
+    out["close_pairs_by_element"] = {k: [int(n), float(r)] for k, (n, r) in sorted(by.items())}
+    return out
 
 
 def stability_input(data_file: str, model: str, type_map: list[str], temperature_K: float,
@@ -71,6 +137,7 @@ def stability_input(data_file: str, model: str, type_map: list[str], temperature
         f"velocity all create {temperature_K} {seed} dist gaussian mom yes rot no\n"
         f"fix nvt all nvt temp {temperature_K} {temperature_K} 0.1\n"
         f"run {int(nsteps)}\n"
+        f"write_dump all custom {FINAL_DUMP} id type x y z modify sort id\n"
     )
 
 
@@ -142,7 +209,8 @@ def conserved_energy_drift(thermo: pd.DataFrame) -> dict:
     }
 
 
-def stability_verdict(drift: dict, max_drift_meV_atom_ps: float) -> tuple[bool, str]:
+def stability_verdict(drift: dict, max_drift_meV_atom_ps: float, contacts: dict | None = None,
+                      on_collapse: str = "fail") -> tuple[bool, str]:
     """Pass/fail of the exploding-model check.
 
     Parameters
@@ -151,13 +219,33 @@ def stability_verdict(drift: dict, max_drift_meV_atom_ps: float) -> tuple[bool, 
         From :func:`conserved_energy_drift`.
     max_drift_meV_atom_ps : float
         Largest accepted |drift| of the conserved energy (meV/atom/ps).
+    contacts : dict, optional
+        From :func:`close_contacts` on the final frame; None skips the collapse test.
+    on_collapse : {"fail", "flag"}
+        A collapse (``n_close_pairs`` > 0) fails the check, or is only named in the reason
+        (prefixed "FLAGGED:") with the check passed.
 
     Returns
     -------
     (bool, str)
-        Whether the model passed, and the reason (every failed criterion, or "stable").
+        Whether the model passed, and the reason (every failed or flagged criterion, or
+        "stable").
+
+    Raises
+    ------
+    ValueError
+        Unknown ``on_collapse``.
     """
-    problems = []
+    if on_collapse not in ON_COLLAPSE:
+        raise ValueError(f"on_collapse must be one of {ON_COLLAPSE}, got {on_collapse!r}")
+    problems, flags = [], []
+    if contacts is not None and contacts["n_close_pairs"] > 0:
+        worst = ", ".join(f"{k} x{n} (shortest {r:.2f} A)"
+                          for k, (n, r) in contacts["close_pairs_by_element"].items())
+        msg = (f"{contacts['n_close_pairs']} collapsed atom pairs closer than "
+               f"{contacts['min_contact_fraction']:g} x the covalent-radius sum in the final "
+               f"frame: {worst} (no short-range repulsion in the model)")
+        (problems if on_collapse == "fail" else flags).append(msg)
     if drift["n_atoms_end"] != drift["n_atoms_start"]:
         problems.append(f"lost atoms: {drift['n_atoms_start']} -> {drift['n_atoms_end']}")
     if not drift["finite"]:
@@ -165,4 +253,6 @@ def stability_verdict(drift: dict, max_drift_meV_atom_ps: float) -> tuple[bool, 
     elif abs(drift["drift_meV_atom_ps"]) > max_drift_meV_atom_ps:
         problems.append(f"conserved-energy drift {drift['drift_meV_atom_ps']:.3g} meV/atom/ps "
                         f"exceeds {max_drift_meV_atom_ps:g}")
-    return (not problems, "; ".join(problems) if problems else "stable")
+    if problems:
+        return False, "; ".join(problems + [f"also: {m}" for m in flags])
+    return True, ("FLAGGED: " + "; ".join(flags)) if flags else "stable"
