@@ -35,6 +35,7 @@ rule dpgen_inputs:
             system=model_settings(wc.study, "initial_data")["systems"],
         ),
         systems=f"{RES}/{{study}}/structures/systems",
+        zbl=lambda wc: zbl_table_input(wc.study),
     output:
         param=f"{RES}/{{study}}/dpgen/param.json",
         machine=f"{RES}/{{study}}/dpgen/machine.json",
@@ -50,6 +51,7 @@ rule dpgen_inputs:
         dpgen=lambda wc: model_settings(wc.study, "dpgen"),
         exploration_systems=lambda wc: model_settings(wc.study, "exploration_systems"),
         descriptor=lambda wc: model_descriptor(wc.study),
+        short_range=config["short_range_repulsion"],
         oracle=config["oracle"],
         dft=config["dft"],
         dispatcher=config["dispatcher"],

@@ -183,6 +183,16 @@ def _check_model_blocks(cfg, name, block, study):
 
 def _check_config_semantics(cfg):
     """Cross-key checks the JSON schema cannot express; fail before any job starts."""
+    zbl = cfg["short_range_repulsion"]
+    if zbl["zbl"] and cfg["descriptor"]["type"] != "se_atten_v2":
+        raise ValueError(
+            "short_range_repulsion.zbl needs descriptor.type se_atten_v2 (DeePMD-kit's DP-ZBL "
+            f"model takes mixed-type descriptors only), got {cfg['descriptor']['type']!r}"
+        )
+    if not zbl["sw_rmin_A"] < zbl["sw_rmax_A"] < cfg["descriptor"]["rcut_A"]:
+        raise ValueError(
+            "short_range_repulsion: need sw_rmin_A < sw_rmax_A < descriptor.rcut_A"
+        )
     if len(cfg["descriptor"]["sel"]) != len(cfg["type_map"]):
         raise ValueError(
             f"descriptor.sel has {len(cfg['descriptor']['sel'])} entries but type_map has "
@@ -307,6 +317,13 @@ def model_descriptor(study):
     """Descriptor settings of the model of ``study`` (``sel`` per element of its type map)."""
     sel = config["study"].get(model_study(study), {}).get("descriptor_sel")
     return {**config["descriptor"], **({"sel": sel} if sel else {})}
+
+
+def zbl_table_input(study):
+    """The ZBL pair table of ``study``'s model ([] when short_range_repulsion.zbl is off)."""
+    if not config["short_range_repulsion"]["zbl"]:
+        return []
+    return f"{RES}/{model_study(study)}/zbl/zbl.table"
 
 
 # --- Li|glass slab MD runs (glass.smk, glass_crystallisation.smk) ---

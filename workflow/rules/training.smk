@@ -1,11 +1,32 @@
 # Stage 3: final DeePMD-kit model on all labelled data: train, freeze, compress, test.
 
 
+rule zbl_table:
+    """ZBL pair energies of every type pair of the study's model, written by LAMMPS
+    (pair_style zbl + pair_write) as a DeePMD-kit use_srtab table (seiflow.zbl)."""
+    output:
+        f"{RES}/{{study}}/zbl/zbl.table",
+    log:
+        f"logs/{SCALE}/{{study}}/zbl_table.log",
+    conda:
+        DEEPMD_ENV
+    threads: 1
+    resources:
+        mem_mb=1000,
+    params:
+        type_map=lambda wc: model_type_map(wc.study),
+        rcut_A=config["descriptor"]["rcut_A"],
+    script:
+        "../scripts/zbl_table.py"
+
+
 rule training_input:
-    """DeePMD-kit input.json (se_e2_a, PyTorch backend) for the final model."""
+    """DeePMD-kit input.json (PyTorch backend; DP-ZBL when short_range_repulsion.zbl) for
+    the final model."""
     input:
         train=f"{RES}/{{study}}/dataset/train",
         valid=f"{RES}/{{study}}/dataset/valid",
+        zbl=lambda wc: zbl_table_input(wc.study),
     output:
         f"{RES}/{{study}}/model/input.json",
     log:
@@ -20,13 +41,16 @@ rule training_input:
         descriptor=lambda wc: model_descriptor(wc.study),
         dpgen=lambda wc: model_settings(wc.study, "dpgen"),
         final_model=lambda wc: model_settings(wc.study, "final_model"),
+        short_range=config["short_range_repulsion"],
         seed=config["seed"],
     script:
         "../scripts/training_input.py"
 
 
 rule train_model:
-    """dp --pt train; a killed run restarts from its last checkpoint."""
+    """dp --pt train; a killed run restarts from its last checkpoint, but never from the
+    checkpoint of a different input.json (input.started.json records the one it began with).
+    """
     input:
         f"{RES}/{{study}}/model/input.json",
     output:
@@ -43,12 +67,16 @@ rule train_model:
         mem_mb=8000,
     shell:
         "log=$(realpath {log}); cd $(dirname {input}) && "
-        'if [ -f checkpoint ]; then restart="--restart $(cat checkpoint)"; else restart=; fi; '
+        "if [ -f checkpoint ] && cmp -s input.json input.started.json; then "
+        'restart="--restart $(cat checkpoint)"; '
+        "else rm -f checkpoint model.ckpt-*.pt; restart=; fi; cp input.json input.started.json; "
         "OMP_NUM_THREADS={threads} DP_INTRA_OP_PARALLELISM_THREADS={threads} "
         "DP_INTER_OP_PARALLELISM_THREADS=1 dp --pt train input.json $restart > $log 2>&1"
 
 
 rule freeze_model:
+    """dp --pt freeze, run in the model folder: DeePMD-kit rebuilds the model from its
+    input, whose DP-ZBL table path is relative to that folder."""
     input:
         f"{RES}/{{study}}/model/model.ckpt.pt",
     output:
@@ -61,7 +89,8 @@ rule freeze_model:
     resources:
         mem_mb=4000,
     shell:
-        "dp --pt freeze -c {input} -o {output} > {log} 2>&1"
+        "log=$(realpath {log}); cd $(dirname {input}) && "
+        "dp --pt freeze -c model.ckpt.pt -o frozen_model.pth > $log 2>&1"
 
 
 rule compress_model:
@@ -81,7 +110,9 @@ rule compress_model:
     resources:
         mem_mb=8000,
     shell:
-        "OMP_NUM_THREADS=1 dp --pt compress -i {input.model} -o {output} > {log} 2>&1"
+        "log=$(realpath {log}); cd $(dirname {input.model}) && "
+        "OMP_NUM_THREADS=1 dp --pt compress -i frozen_model.pth -o compressed_model.pth "
+        "> $log 2>&1"
 
 
 rule test_model:
@@ -111,6 +142,7 @@ rule product_ablation:
         train=f"{RES}/{{study}}/dataset/train",
         valid=f"{RES}/{{study}}/dataset/valid",
         model=f"{RES}/{{study}}/model/compressed_model.pth",
+        zbl=lambda wc: zbl_table_input(wc.study),
     output:
         frozen=f"{RES}/{{study}}/model_no_products/frozen_model.pth",
         table=f"{RES}/{{study}}/tables/product_ablation.csv",
@@ -129,6 +161,7 @@ rule product_ablation:
     params:
         products=lambda wc: config["study"][wc.study]["reaction_products"],
         type_map=lambda wc: model_type_map(wc.study),
+        short_range=config["short_range_repulsion"],
         descriptor=lambda wc: model_descriptor(wc.study),
         dpgen=lambda wc: model_settings(wc.study, "dpgen"),
         final_model=lambda wc: model_settings(wc.study, "final_model"),

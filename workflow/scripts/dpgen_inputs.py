@@ -5,7 +5,8 @@ import os
 import sys
 from pathlib import Path
 
-from seiflow.dpgen_inputs import check_dpgen_inputs, make_machine, make_param
+from seiflow.dpgen_inputs import (check_dpgen_inputs, make_machine, make_param,
+                                  short_range_settings)
 
 
 def oracle_fp_param(oracle, dft, type_map, workdir):
@@ -31,7 +32,7 @@ def oracle_fp_param(oracle, dft, type_map, workdir):
     return None
 
 
-def write_dpgen_inputs(init_dirs, systems_dir, out_param, out_machine, p):
+def write_dpgen_inputs(init_dirs, systems_dir, out_param, out_machine, p, zbl=None):
     workdir = Path(out_param).parent
     init_prefix = os.path.relpath(Path(init_dirs[0]).parent, workdir)
     sys_prefix = os.path.relpath(systems_dir, workdir)
@@ -48,6 +49,7 @@ def write_dpgen_inputs(init_dirs, systems_dir, out_param, out_machine, p):
         pressure_bar=p.pressure_bar,
         fp_param=oracle_fp_param(p.oracle, p.dft, p.type_map, workdir),
         system_names=list(p.exploration_systems),
+        short_range=short_range_settings(p.short_range, zbl, workdir),
     )
     machine = make_machine(
         str((workdir / "remote").resolve()),
@@ -73,4 +75,5 @@ if __name__ == "__main__":
         snakemake.output.param,  # noqa: F821
         snakemake.output.machine,  # noqa: F821
         snakemake.params,  # noqa: F821
+        zbl=snakemake.input.zbl or None,  # noqa: F821
     )

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from seiflow.active_learning import deepmd_system_dirs
-from seiflow.dpgen_inputs import deepmd_training_input
+from seiflow.dpgen_inputs import deepmd_training_input, short_range_settings
 from seiflow.model_test import parity_rmse, read_dp_test_detail
 from seiflow.product_ablation import ablation_table, split_product_systems
 
@@ -23,8 +23,9 @@ def _run(cmd, cwd, log):
                         "1", "DP_INTER_OP_PARALLELISM_THREADS": "1"})
 
 
-def product_ablation(train, valid, final_model, workdir, p, log):
-    """Train the no-product model in ``workdir`` and test both models on each product.
+def product_ablation(train, valid, final_model, workdir, p, log, zbl=None):
+    """Train the no-product model in ``workdir`` and test both models on each product
+    (DP-ZBL with the ``zbl`` table when short_range_repulsion.zbl is on, as the final model).
 
     Returns (table, parity frame)."""
     workdir = Path(workdir).resolve()
@@ -43,7 +44,8 @@ def product_ablation(train, valid, final_model, workdir, p, log):
         p.type_map, p.descriptor, p.dpgen["neuron_descriptor"], p.dpgen["axis_neuron"],
         p.dpgen["neuron_fitting"], p.final_model["training_steps"], p.seed,
         stop_lr=p.final_model["stop_lr"], training_systems=[rel(d) for d in others_train],
-        validation_systems=[rel(d) for d in (others_valid or others_train)])
+        validation_systems=[rel(d) for d in (others_valid or others_train)],
+        short_range=short_range_settings(p.short_range, zbl, workdir))
     text = json.dumps(cfg, indent=2)
     old = workdir / "input.json"
     if old.exists() and old.read_text() != text:  # new data or settings: never resume stale
@@ -76,7 +78,7 @@ if __name__ == "__main__":
     sys.stdout = sys.stderr = log
     i, o = snakemake.input, snakemake.output  # noqa: F821
     table, parity = product_ablation(i.train, i.valid, i.model, Path(o.frozen).parent,
-                                     snakemake.params, log)  # noqa: F821
+                                     snakemake.params, log, zbl=i.zbl or None)  # noqa: F821
     table.to_csv(o.table, index=False)
     parity.to_csv(o.parity, index=False)
     print(table.to_string(), flush=True)

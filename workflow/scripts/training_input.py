@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from seiflow.active_learning import deepmd_system_dirs
-from seiflow.dpgen_inputs import deepmd_training_input
+from seiflow.dpgen_inputs import deepmd_training_input, short_range_settings
 
 
 if __name__ == "__main__":
@@ -25,6 +25,7 @@ if __name__ == "__main__":
         stop_lr=p.final_model["stop_lr"],
         training_systems=[rel(d) for d in deepmd_system_dirs(snakemake.input.train)],  # noqa: F821
         validation_systems=[rel(d) for d in deepmd_system_dirs(snakemake.input.valid)],  # noqa: F821
+        short_range=short_range_settings(p.short_range, snakemake.input.zbl, out.parent),  # noqa: F821
     )
     out.write_text(json.dumps(cfg, indent=2))
     print(json.dumps(cfg, indent=2))

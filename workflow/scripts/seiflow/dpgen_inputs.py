@@ -16,6 +16,12 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
+from pathlib import PurePath
+
+from seiflow.zbl import dpzbl_model_keys
+
+#: descriptors DeePMD-kit's DP-ZBL (linear) model accepts (type-embedding, "mixed type")
+MIXED_TYPE_DESCRIPTORS = ("se_atten_v2",)
 
 # Thread variables for every DP-GEN / DeePMD / LAMMPS process: on 2 cores, 1 thread per
 # process and MPI ranks for parallelism was 3-4x faster than 2 threads per process.
@@ -51,15 +57,19 @@ def deepmd_training_input(
     stop_lr: float = 1.0e-8,
     training_systems: Sequence[str] = (),
     validation_systems: Sequence[str] = (),
+    short_range: dict | None = None,
 ) -> dict:
-    """DeePMD-kit (v3, PyTorch backend) ``input.json`` for an ``se_e2_a`` energy model.
+    """DeePMD-kit (v3, PyTorch backend) ``input.json`` for an energy model, optionally DP-ZBL.
 
     Parameters
     ----------
     type_map : sequence of str
         Element order, e.g. ``["Li", "P", "S", "Cl"]``.
     descriptor : dict
-        ``rcut_A``, ``rcut_smth_A`` (Å) and ``sel`` (max neighbours per type inside rcut).
+        ``type`` (``se_e2_a``, or ``se_atten_v2`` with no attention layer = se_e2_a with a
+        type embedding of width ``tebd_dim``, the mixed-type form DP-ZBL needs), ``rcut_A``,
+        ``rcut_smth_A`` (Å) and ``sel`` (max neighbours per type inside rcut; se_atten_v2
+        takes their sum).
     neuron_descriptor, neuron_fitting : sequence of int
         Hidden-layer widths of the embedding and fitting networks.
     axis_neuron : int
@@ -72,6 +82,10 @@ def deepmd_training_input(
         Seed for network initialisation and batch sampling.
     training_systems, validation_systems : sequence of str
         ``deepmd/npy`` system folders (DP-GEN fills ``training.training_data`` itself).
+    short_range : dict or None
+        DP-ZBL settings (:func:`seiflow.zbl.dpzbl_model_keys`): ``table`` (path of the ZBL
+        table as the training run sees it), ``sw_rmin_A``, ``sw_rmax_A``, ``smin_alpha_A``.
+        None: plain DP model.
 
     Returns
     -------
@@ -82,7 +96,9 @@ def deepmd_training_input(
     Raises
     ------
     ValueError
-        If ``sel`` does not have one entry per type or ``numb_steps`` < 1.
+        If ``sel`` does not have one entry per type, ``numb_steps`` < 1, an unknown
+        descriptor type, or DP-ZBL with a descriptor that is not mixed-type (DeePMD-kit's
+        linear DP-ZBL model only takes mixed-type atomic models).
     """
     sel = list(descriptor["sel"])
     if len(sel) != len(type_map):
@@ -104,26 +120,39 @@ def deepmd_training_input(
             "batch_size": "auto",
             "numb_btch": 1,
         }
-    return {
-        "model": {
-            "type_map": list(type_map),
-            "descriptor": {
-                "type": "se_e2_a",
-                "sel": sel,
-                "rcut_smth": float(descriptor["rcut_smth_A"]),
-                "rcut": float(descriptor["rcut_A"]),
-                "neuron": list(neuron_descriptor),
-                "resnet_dt": False,
-                "axis_neuron": int(axis_neuron),
-                "type_one_side": True,
-                "seed": int(seed),
-            },
-            "fitting_net": {
-                "neuron": list(neuron_fitting),
-                "resnet_dt": True,
-                "seed": int(seed) + 1,
-            },
+    kind = descriptor.get("type", "se_e2_a")
+    desc = {
+        "type": kind,
+        "rcut_smth": float(descriptor["rcut_smth_A"]),
+        "rcut": float(descriptor["rcut_A"]),
+        "neuron": list(neuron_descriptor),
+        "axis_neuron": int(axis_neuron),
+        "type_one_side": True,
+        "seed": int(seed),
+    }
+    if kind == "se_e2_a":
+        desc.update(sel=sel, resnet_dt=False)
+    elif kind == "se_atten_v2":
+        desc.update(sel=int(sum(sel)), attn_layer=0, tebd_dim=int(descriptor.get("tebd_dim", 8)))
+    else:
+        raise ValueError(f"descriptor type {kind!r} is not supported (se_e2_a, se_atten_v2)")
+    model = {
+        "type_map": list(type_map),
+        "descriptor": desc,
+        "fitting_net": {
+            "neuron": list(neuron_fitting),
+            "resnet_dt": True,
+            "seed": int(seed) + 1,
         },
+    }
+    if short_range is not None:
+        if kind not in MIXED_TYPE_DESCRIPTORS:
+            raise ValueError(f"DP-ZBL needs a mixed-type descriptor {MIXED_TYPE_DESCRIPTORS}, "
+                             f"got {kind!r}")
+        model.update(dpzbl_model_keys(short_range["table"], short_range["sw_rmin_A"],
+                                      short_range["sw_rmax_A"], short_range["smin_alpha_A"]))
+    return {
+        "model": model,
         "learning_rate": {
             "type": "exp",
             "start_lr": 1.0e-3,
@@ -143,6 +172,39 @@ def deepmd_training_input(
     }
 
 
+def short_range_settings(settings: dict, table, workdir) -> dict | None:
+    """DP-ZBL settings for :func:`deepmd_training_input` / :func:`make_param`.
+
+    Parameters
+    ----------
+    settings
+        The ``short_range_repulsion`` config block (``zbl``, ``sw_rmin_A``, ``sw_rmax_A``,
+        ``smin_alpha_A``).
+    table
+        Path of the ZBL table (rule zbl_table), or None when ``zbl`` is off.
+    workdir
+        Folder the training run starts in; the table path is made relative to it.
+
+    Returns
+    -------
+    dict or None
+        ``settings`` plus ``table`` (relative path); None when ``zbl`` is off.
+
+    Raises
+    ------
+    ValueError
+        ``zbl`` on but no table given.
+    """
+    import os
+
+    if not settings["zbl"]:
+        return None
+    if not table:
+        raise ValueError("short_range_repulsion.zbl is on but no ZBL table was given")
+    table = table if isinstance(table, str) else list(table)[0]
+    return {**settings, "table": os.path.relpath(table, workdir)}
+
+
 def make_param(
     type_map: Sequence[str],
     init_data_sys: Sequence[str],
@@ -155,6 +217,7 @@ def make_param(
     pressure_bar: float = 1.0,
     fp_param: dict | None = None,
     system_names: Sequence[str] | None = None,
+    short_range: dict | None = None,
 ) -> dict:
     """DP-GEN ``param.json`` for a run with LAMMPS exploration and an oracle fp stage.
 
@@ -186,6 +249,10 @@ def make_param(
         fp keys of a DFT oracle (``fp_style: cp2k`` with ``user_fp_params``, or ``fp_style:
         vasp`` with ``fp_incar``/``fp_pp_path``/``fp_pp_files``; see :mod:`seiflow.dft`).
         ``None``: the embedded oracles through ``fp_style: custom``.
+    short_range : dict or None
+        DP-ZBL settings as :func:`deepmd_training_input`; ``table`` is the table path
+        relative to the DP-GEN work folder. DP-GEN copies it into every training task
+        (``srtab_file_path``), so the models' ``use_srtab`` is its file name.
 
     Returns
     -------
@@ -237,7 +304,10 @@ def make_param(
         dpgen_cfg["training_steps"],
         seed,
         stop_lr=dpgen_cfg["stop_lr"],
+        short_range=None if short_range is None else
+        {**short_range, "table": PurePath(short_range["table"]).name},
     )
+    srtab = {} if short_range is None else {"srtab_file_path": str(short_range["table"])}
     return {
         "type_map": list(type_map),
         "mass_map": "auto",
@@ -259,6 +329,7 @@ def make_param(
         "shuffle_poscar": False,
         "fp_task_max": int(dpgen_cfg["fp_task_max"]),
         "fp_task_min": int(dpgen_cfg["fp_task_min"]),
+        **srtab,
         **(fp_param if fp_param is not None else CUSTOM_FP_PARAM),
     }
 
