@@ -326,6 +326,41 @@ def zbl_table_input(study):
     return f"{RES}/{model_study(study)}/zbl/zbl.table"
 
 
+def window_msd_runs(study):
+    """Run of paper 001 Fig. 2b (fig_window_msd) at every scale = ``window_msd.run``,
+    "first" = the study's first run (lowest temperature, first pressure and seed). Checks
+    every scale's block before any job starts: the run exists, and every origin is a dump
+    frame whose window ends within the run (seiflow.phase_transport.check_windows)."""
+    from seiflow.lammps_md import dump_times_ps
+    from seiflow.phase_transport import check_windows
+
+    runs_by_scale = {}
+    for scale, block in config["scales"].items():
+        md = md_settings(study, block["md"])
+        runs = [
+            run_id(T, p, v)
+            for T in md["temperatures_K"]
+            for p in md["pressures_bar"]
+            for v in md["velocity_seeds"]
+        ]
+        chosen = block["window_msd"]["run"]
+        runs_by_scale[scale] = runs[0] if chosen == "first" else chosen
+        if runs_by_scale[scale] not in runs:
+            raise ValueError(
+                f"scales.{scale}.window_msd.run={chosen!r} is not a production run of "
+                f"{study} ({runs})"
+            )
+        try:
+            check_windows(
+                dump_times_ps(md),
+                block["window_msd"]["origins_ps"],
+                block["window_msd"]["window_ps"],
+            )
+        except ValueError as err:
+            raise ValueError(f"scales.{scale}.window_msd: {err}") from None
+    return runs_by_scale
+
+
 # --- Li|glass slab MD runs (glass.smk, glass_crystallisation.smk) ---
 
 

@@ -2,39 +2,10 @@
 # metal-region Li of one production run classified by PTM at each origin, window-averaged
 # MSD in-plane and out-of-plane (seiflow.phase_transport).
 
-from seiflow.lammps_md import dump_times_ps
-from seiflow.phase_transport import check_windows
-
 #: Study whose production run Fig. 2b analyses (paper 001).
 WINDOW_MSD_STUDY = "symmetric_cell"
-#: Run of Fig. 2b at each scale: window_msd.run, "first" = the study's first run (lowest
-#: temperature, first pressure and velocity seed, as common.smk's first_run).
-WINDOW_MSD_RUNS = {}
-# Parse-time check of every scale's window_msd block (before any job starts): the run exists
-# and every origin is a dump frame whose window ends within the run.
-for _scale, _block in config["scales"].items():
-    _md = md_settings(WINDOW_MSD_STUDY, _block["md"])
-    _runs = [
-        run_id(T, p, v)
-        for T in _md["temperatures_K"]
-        for p in _md["pressures_bar"]
-        for v in _md["velocity_seeds"]
-    ]
-    _run = _block["window_msd"]["run"]
-    WINDOW_MSD_RUNS[_scale] = _runs[0] if _run == "first" else _run
-    if WINDOW_MSD_RUNS[_scale] not in _runs:
-        raise ValueError(
-            f"scales.{_scale}.window_msd.run={_run!r} is not a production run of "
-            f"{WINDOW_MSD_STUDY} ({_runs})"
-        )
-    try:
-        check_windows(
-            dump_times_ps(_md),
-            _block["window_msd"]["origins_ps"],
-            _block["window_msd"]["window_ps"],
-        )
-    except ValueError as err:
-        raise ValueError(f"scales.{_scale}.window_msd: {err}") from None
+#: Run of Fig. 2b at each scale (every scale's window_msd block checked at parse time).
+WINDOW_MSD_RUNS = window_msd_runs(WINDOW_MSD_STUDY)
 WINDOW_MSD_RUN = WINDOW_MSD_RUNS[SCALE]
 
 
