@@ -48,6 +48,15 @@ def _save(fig: plt.Figure, data: pd.DataFrame, png_path, csv_path) -> None:
     plt.close(fig)
 
 
+def _finish(fig: plt.Figure, data: pd.DataFrame, png_path, csv_path,
+            title: str | None = None) -> None:
+    """Optional suptitle (fontsize 10), ``tight_layout``, then :func:`_save`."""
+    if title:
+        fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    _save(fig, data, png_path, csv_path)
+
+
 def render_table_png(table: pd.DataFrame, png_path, columns=None, title: str | None = None,
                      float_format: str = "{:.3f}", max_text: int | None = None) -> None:
     """Render a table as a PNG (matplotlib ``table``, dpi :data:`DPI`) for tables that also

@@ -80,7 +80,7 @@ def plot_fig5(series: pd.DataFrame, onset_ps: float | None, threshold: float, pn
     ValueError
         Missing columns.
     """
-    from seiflow.figures import _require, _save
+    from seiflow.figures import _finish, _require
 
     cols = ["t_ps", "crystalline_share", "occ_P", "occ_S", "li_vacancy_fraction"]
     _require(series, cols, "plot_fig5")
@@ -108,10 +108,7 @@ def plot_fig5(series: pd.DataFrame, onset_ps: float | None, threshold: float, pn
         ax.set_xlim(left=0)
         if ax.get_legend_handles_labels()[0]:
             ax.legend(fontsize=7, frameon=False)
-    if title:
-        fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
-    _save(fig, tidy, png, csv)
+    _finish(fig, tidy, png, csv, title)
     return tidy
 
 
@@ -154,7 +151,7 @@ def plot_figS8(interfaces: pd.DataFrame, onset_ps: float | None, rates: Mapping,
     DataFrame written to ``csv``.
     """
     plt = _plt()
-    from seiflow.figures import _save
+    from seiflow.figures import _finish
 
     tab = _window_table(interfaces, profile)
     on = onset_ps if onset_ps is not None else np.nan
@@ -177,10 +174,7 @@ def plot_figS8(interfaces: pd.DataFrame, onset_ps: float | None, rates: Mapping,
         ax.set_xlabel("t (ps)")
         ax.set_ylabel(ylab)
         ax.legend(fontsize=7, frameon=False)
-    if title:
-        fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
-    _save(fig, tab, png, csv)
+    _finish(fig, tab, png, csv, title)
     return tab
 
 
@@ -205,7 +199,7 @@ def plot_figS9(series: pd.DataFrame, summaries: Sequence[Mapping], threshold: fl
     -------
     DataFrame written to ``csv``.
     """
-    from seiflow.figures import _require, _save
+    from seiflow.figures import _finish, _require
 
     _require(series, ["run", "t_ps", "crystalline_share"], "plot_figS9")
     plt = _plt()
@@ -223,10 +217,7 @@ def plot_figS9(series: pd.DataFrame, summaries: Sequence[Mapping], threshold: fl
     ax.set_ylabel("crystalline SEI anions (%)")
     ax.set_xlim(left=0)
     ax.legend(fontsize=7, frameon=False)
-    if title:
-        fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
-    _save(fig, data, png, csv)
+    _finish(fig, data, png, csv, title)
     return data
 
 

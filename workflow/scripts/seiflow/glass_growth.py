@@ -308,7 +308,7 @@ def plot_fig3(series: pd.DataFrame, tabS1: pd.DataFrame, png, csv,
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from seiflow.figures import _save
+    from seiflow.figures import _finish
 
     curves = fit_curves(series, tabS1)
     comps = list(dict.fromkeys(series["composition"])) or ["(none)"]
@@ -334,10 +334,7 @@ def plot_fig3(series: pd.DataFrame, tabS1: pd.DataFrame, png, csv,
         ax.set_ylabel("SEI thickness (Å)")
         ax.set_xlim(left=0)
         ax.legend(fontsize=6.5, frameon=False)
-    if title:
-        fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
     out = pd.concat([series.assign(kind="data"), curves.assign(kind="fit")],
                     ignore_index=True)
-    _save(fig, out, png, csv)
+    _finish(fig, out, png, csv, title)
     return out

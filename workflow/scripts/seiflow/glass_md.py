@@ -458,7 +458,7 @@ def plot_fig2(profiles: pd.DataFrame, interfaces: pd.DataFrame, png, csv,
     import matplotlib.pyplot as plt
 
     from seiflow.profiles import fit_logistic_step
-    from seiflow.figures import _save
+    from seiflow.figures import _finish
 
     comps = list(dict.fromkeys(profiles["composition"]))
     fig, axes = plt.subplots(2, len(comps), figsize=(4.2 * len(comps), 6.0), squeeze=False,
@@ -497,11 +497,8 @@ def plot_fig2(profiles: pd.DataFrame, interfaces: pd.DataFrame, png, csv,
         t0, t1 = last["t_start_ps"].iloc[0], last["t_end_ps"].iloc[0]
         ax_e.set_title(f"{t0:g}–{t1:g} ps", fontsize=8)
         keep.append(last.assign(composition=comp))
-    if title:
-        fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
     out = pd.concat(keep, ignore_index=True)
-    _save(fig, out, png, csv)
+    _finish(fig, out, png, csv, title)
     return out
 
 
@@ -514,7 +511,7 @@ def plot_fig6(msd: pd.DataFrame, png, csv, title: str | None = None) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from seiflow.figures import _save
+    from seiflow.figures import _finish
 
     comps = list(dict.fromkeys(msd["composition"])) or ["(none)"]
     fig, axes = plt.subplots(2, len(comps), figsize=(4.0 * len(comps), 6.0), squeeze=False)
@@ -532,7 +529,4 @@ def plot_fig6(msd: pd.DataFrame, png, csv, title: str | None = None) -> None:
             ax.set_xlabel("t (ps)")
             ax.set_ylabel(r"MSD (Å$^2$)")
             ax.legend(fontsize=7, frameon=False)
-    if title:
-        fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
-    _save(fig, msd, png, csv)
+    _finish(fig, msd, png, csv, title)

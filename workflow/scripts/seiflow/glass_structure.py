@@ -370,7 +370,7 @@ def plot_fig4(cn: pd.DataFrame, interfaces: pd.DataFrame | None, png, csv,
     ``csv`` as the tidy table (composition, pair, window, t_start_ps, t_end_ps, z_A, cn,
     n_center, n_frames) and returned."""
     plt = _plt()
-    from seiflow.figures import _save
+    from seiflow.figures import _finish
 
     cols = ["composition", "pair", "center", "neighbor", "window", "t_start_ps", "t_end_ps",
             "bin", "z_A", "cn", "n_center", "n_frames"]
@@ -406,10 +406,7 @@ def plot_fig4(cn: pd.DataFrame, interfaces: pd.DataFrame | None, png, csv,
                 ax.set_xlabel("z (Å)")
             if j == 0:
                 ax.set_ylabel("t (ps)")
-    if title:
-        fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
-    _save(fig, out, png, csv)
+    _finish(fig, out, png, csv, title)
     return out
 
 
@@ -420,7 +417,7 @@ def plot_figS4(rdf: pd.DataFrame, peaks: pd.DataFrame, png, csv, title: str | No
     3.5 Å SSE / 3.0 Å SEI as grey ticks).  ``rdf`` (with ``composition``) is written to
     ``csv``."""
     plt = _plt()
-    from seiflow.figures import _save
+    from seiflow.figures import _finish
 
     colours = {"SSE": "tab:blue", "SEI": "tab:red"}
     comps = list(dict.fromkeys(rdf["composition"])) or ["(none)"]
@@ -449,10 +446,7 @@ def plot_figS4(rdf: pd.DataFrame, peaks: pd.DataFrame, png, csv, title: str | No
                 ax.set_ylabel("g(r)")
             if ax.get_legend_handles_labels()[0]:
                 ax.legend(fontsize=6, frameon=False)
-    if title:
-        fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
-    _save(fig, rdf, png, csv)
+    _finish(fig, rdf, png, csv, title)
 
 
 def plot_fig1(frames: Mapping[str, Atoms], png, csv, title: str | None = None
@@ -467,7 +461,7 @@ def plot_fig1(frames: Mapping[str, Atoms], png, csv, title: str | None = None
 
     from seiflow.sei_structure import ELEMENT_COLORS
     from seiflow.snapshots import render_snapshot
-    from seiflow.figures import _save
+    from seiflow.figures import _finish
 
     plt = _plt()
     comps = list(frames)
@@ -489,9 +483,6 @@ def plot_fig1(frames: Mapping[str, Atoms], png, csv, title: str | None = None
                 sel = labels == lab
                 rows.append({"composition": comp, "time_ps": t, "label": lab,
                              "count": int(sel.sum()), "frozen": int((sel & fr).sum())})
-    if title:
-        fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
     out = pd.DataFrame(rows, columns=["composition", "time_ps", "label", "count", "frozen"])
-    _save(fig, out, png, csv)
+    _finish(fig, out, png, csv, title)
     return out
