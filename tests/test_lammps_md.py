@@ -91,3 +91,68 @@ def test_thermo_table_joins_segments_once_per_step(tmp_path):
     assert df["Volume"].tolist() == [10, 10, 11, 12]
     with pytest.raises(ValueError, match="no LAMMPS thermo"):
         thermo_table(tmp_path / "missing")
+
+
+def _fake_run(md_dir):
+    """Files a half-finished segmented run leaves (equilibration + one NPT segment)."""
+    for name in ("restart.100", "restart.300", "dump.0.lammpstrj", "dump.100.lammpstrj",
+                 "dump.300.lammpstrj.part", "equilibration.in", "equilibration.log",
+                 "segment.100.in", "segment.100.log"):
+        (md_dir / name).write_text("x")
+    (md_dir / "md.done").write_text("other rule's output")
+
+
+def _fingerprint(tmp_path, model_text="model A", **md_over):
+    from seiflow.lammps_md import run_fingerprint
+
+    (tmp_path / "model.pth").write_text(model_text)
+    (tmp_path / "conf.lmp").write_text("data")
+    md = {"timestep_fs": 1.0, "nvt_steps": 100, "npt_steps": 1000, "segment_steps": 200,
+          "dump_every": 10, "mpi_ranks": 1, "pressure_bar": 1.0, **md_over}
+    return run_fingerprint(tmp_path / "conf.lmp", tmp_path / "model.pth", ["Li", "S"], md,
+                           300.0, 7)
+
+
+def test_clear_stale_run_keeps_a_run_with_the_same_inputs(tmp_path):
+    """Same model and settings (a longer npt_steps, other ranks): the run resumes."""
+    from seiflow.lammps_md import clear_stale_run, completed_step
+
+    md_dir = tmp_path / "md"
+    md_dir.mkdir()
+    assert clear_stale_run(md_dir, _fingerprint(tmp_path)) == []  # fresh: nothing to remove
+    _fake_run(md_dir)
+    extended = _fingerprint(tmp_path, npt_steps=5000, mpi_ranks=4, segment_steps=500)
+    assert clear_stale_run(md_dir, extended) == []
+    assert completed_step(md_dir) == 300
+
+
+def test_clear_stale_run_removes_the_segments_of_another_model(tmp_path):
+    """A retrained model (other SHA-256) must not continue the old trajectory."""
+    from seiflow.lammps_md import RUN_INPUTS_FILE, clear_stale_run, completed_step
+
+    md_dir = tmp_path / "md"
+    md_dir.mkdir()
+    clear_stale_run(md_dir, _fingerprint(tmp_path))
+    _fake_run(md_dir)
+    removed = clear_stale_run(md_dir, _fingerprint(tmp_path, model_text="model B"))
+    assert len(removed) == 9
+    assert completed_step(md_dir) is None
+    assert sorted(p.name for p in md_dir.iterdir()) == ["md.done", RUN_INPUTS_FILE]
+
+
+def test_clear_stale_run_removes_a_run_without_a_record(tmp_path):
+    """Segments from before run_inputs.json existed cannot be trusted: start over."""
+    from seiflow.lammps_md import clear_stale_run
+
+    md_dir = tmp_path / "md"
+    md_dir.mkdir()
+    _fake_run(md_dir)
+    assert "restart.300" in clear_stale_run(md_dir, _fingerprint(tmp_path))
+
+
+def test_run_fingerprint_sees_trajectory_settings(tmp_path):
+    """Trajectory settings (timestep, dump cadence) change the fingerprint; the run length not."""
+    base = _fingerprint(tmp_path)
+    assert _fingerprint(tmp_path, timestep_fs=0.5) != base
+    assert _fingerprint(tmp_path, dump_every=20) != base
+    assert _fingerprint(tmp_path, npt_steps=99) == base

@@ -5,6 +5,10 @@ with Nosé–Hoover thermostat and barostat (time constants 0.1 ps and 1 ps). Ev
 its own LAMMPS process that starts from ``restart.<step>`` and writes ``restart.<step+n>``;
 a killed run resumes from the last finished segment. Each segment writes its own dump file,
 renamed from ``*.part`` only after LAMMPS finished, so a dump file on disk is always complete.
+A run resumes only with the inputs it started with: ``run_inputs.json`` records the SHA-256 of
+the model and data file and every setting that changes the trajectory; when a rerun brings
+other inputs (a retrained model, say) the stale segments are removed and the run starts over
+(:func:`clear_stale_run`). ``npt_steps`` is not part of it, so a run can be extended.
 
 The timestep counter runs on from the NVT equilibration into NPT (no reset): Li and the
 electrolyte react from the first step of contact, so the SEI clock starts at step 0 and the
@@ -14,6 +18,7 @@ equilibration is dumped too (``dump.0.lammpstrj``).
 from __future__ import annotations
 
 import glob
+import hashlib
 import json
 import os
 import re
@@ -215,6 +220,71 @@ def completed_step(md_dir: str | Path) -> int | None:
     return max(steps) if steps else None
 
 
+RUN_INPUTS_FILE = "run_inputs.json"
+# settings that do not change the trajectory so far: a run resumes across changes of these
+_RESUMABLE_MD_KEYS = ("npt_steps", "segment_steps", "mpi_ranks")
+# files of a run that belong to its inputs (removed when the inputs change)
+_RUN_STATE_GLOBS = ("restart.*", "dump.*.lammpstrj*", "segment.*.in", "segment.*.log",
+                    "equilibration.in", "equilibration.log")
+
+
+def _sha256(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def run_fingerprint(data_file: str | Path, model: str | Path, type_map: list[str], md: dict,
+                    temperature_K: float, seed: int, frozen_ids=None,
+                    freeze_z_only: bool = False) -> dict:
+    """Everything a segmented MD run's trajectory depends on, as a JSON-able dict.
+
+    Holds the SHA-256 of ``data_file`` and ``model`` (not their paths or times), the type map,
+    the temperature, the velocity seed, the frozen atoms and every ``md`` setting except
+    ``npt_steps``, ``segment_steps`` and ``mpi_ranks`` (a longer run, other segment lengths or
+    rank counts continue the same trajectory).
+    """
+    return {
+        "data_sha256": _sha256(data_file),
+        "model_sha256": _sha256(model),
+        "type_map": list(type_map),
+        "md": {k: md[k] for k in sorted(md) if k not in _RESUMABLE_MD_KEYS},
+        "temperature_K": float(temperature_K),
+        "seed": int(seed),
+        "frozen_ids": None if frozen_ids is None else sorted(int(i) for i in set(frozen_ids)),
+        "freeze_z_only": bool(freeze_z_only),
+    }
+
+
+def clear_stale_run(md_dir: str | Path, fingerprint: dict) -> list[str]:
+    """Remove the segments of a run in ``md_dir`` that started from other inputs.
+
+    A run resumes from its newest restart file only if ``run_inputs.json`` in ``md_dir``
+    equals ``fingerprint`` (:func:`run_fingerprint`); otherwise (other model or settings, or a
+    run from before fingerprints were recorded) its restart, dump and segment files are
+    removed, as Snakemake removes the outputs of a job it reruns. ``run_inputs.json`` is then
+    (re)written.
+
+    Returns
+    -------
+    list of str
+        Names of the removed files (empty when the run resumes or starts fresh).
+    """
+    md_dir = Path(md_dir)
+    record = md_dir / RUN_INPUTS_FILE
+    old = json.loads(record.read_text()) if record.is_file() else None
+    removed = []
+    if old != fingerprint:
+        for pattern in _RUN_STATE_GLOBS:
+            for path in sorted(md_dir.glob(pattern)):
+                path.unlink()
+                removed.append(path.name)
+    record.write_text(json.dumps(fingerprint, indent=1, sort_keys=True))
+    return removed
+
+
 def segment_dumps(md_dir: str | Path) -> list[str]:
     """Finished segment dump files in time order."""
     files = glob.glob(os.path.join(str(md_dir), "dump.*.lammpstrj"))
@@ -388,6 +458,13 @@ def run_production(md_dir: str | Path, data_file: str, model: str, type_map: lis
     md_dir = Path(md_dir)
     md_dir.mkdir(parents=True, exist_ok=True)
     data_file, model = os.path.abspath(data_file), os.path.abspath(model)
+    stale = clear_stale_run(md_dir, run_fingerprint(data_file, model, type_map, md,
+                                                    temperature_K, seed, frozen_ids,
+                                                    freeze_z_only))
+    if stale:
+        print(f"{md_dir}: inputs differ from run_inputs.json of the run on disk; removed "
+              f"{len(stale)} stale files ({', '.join(stale[:4])}{', ...' if len(stale) > 4 else ''})"
+              " and starting over", flush=True)
     ranks = int(md["mpi_ranks"])
     lmp_cmd = ["lmp"] if ranks == 1 else ["mpirun", "-np", str(ranks), "lmp"]
     dt_ps = float(md["timestep_fs"]) / 1000.0
@@ -419,6 +496,7 @@ def run_production(md_dir: str | Path, data_file: str, model: str, type_map: lis
             "temperature_K": temperature_K, "segments": len(segment_dumps(md_dir)),
             **({} if frozen_ids is None else {"n_frozen": len(set(frozen_ids)),
                                               "freeze_z_only": bool(freeze_z_only)}),
+            "stale_files_removed": len(stale),
             "wall_s_this_call": time.time() - t0, "performance": perf}
 
 
