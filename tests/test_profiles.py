@@ -299,3 +299,22 @@ def test_fit_errors():
         interface_positions(df, column="mean_c_pe")
     with pytest.raises(ValueError, match="side"):
         interface_positions(df, side="left")
+
+
+def test_two_step_fit_never_returns_cancelling_amplitudes():
+    """A noisy single step fitted with two steps from a degenerate start (both steps at one z,
+    huge opposite amplitudes: the solution a DP-ZBL test model's Li_pe profile produced) must
+    end with amplitudes bounded by the profile range, or fail loudly."""
+    rng = np.random.default_rng(3)
+    y = logistic_step(Z, -0.5, 20.0, 1.5, -3.0) + rng.normal(0, 0.05, Z.size)
+    degenerate = (1000.0, 30.0, 5.0, -1000.0, 30.0, 5.0, -3.2)
+    try:
+        fit = fit_logistic_step(Z, y, n_steps=2, p0=degenerate)
+    except RuntimeError as err:
+        assert "non-degenerate" in str(err)
+    else:
+        assert np.all(np.abs(fit.amplitude) < 3.0 * np.ptp(y))
+    fit = fit_logistic_step(Z, y, n_steps=2)  # the automatic starts still find a real fit
+    assert np.all(np.abs(fit.amplitude) < 3.0 * np.ptp(y))
+    with pytest.raises(ValueError, match="max_amplitude_ratio"):
+        fit_logistic_step(Z, y, max_amplitude_ratio=0.0)

@@ -543,15 +543,19 @@ def fit_logistic_step(
     sigma=None,
     absolute_sigma: bool = False,
     width_factor: float = WIDTH_FACTOR_10_90,
+    max_amplitude_ratio: float = 3.0,
 ) -> LogisticFit:
     """Least-squares logistic fit of a profile [paper 000, Methods, Fig. 2].
 
     One step: f(z) = a / (1 + exp(−(z − z0)/w)) + c; two steps:
     f(z) = Σᵢ aᵢ / (1 + exp(−(z − z0ᵢ)/wᵢ)) + c.  Fitted with
     :func:`scipy.optimize.curve_fit` (trust-region reflective) with bounds
-    w ∈ [10⁻³ L, L] and z0 ∈ [z_min, z_max] (L = z_max − z_min); amplitudes are
+    w ∈ [10⁻³ L, L], z0 ∈ [z_min, z_max] (L = z_max − z_min) and
+    |a| ≤ ``max_amplitude_ratio`` · (y_max − y_min); the amplitude sign is
     free, so a rising (a > 0) or falling (a < 0) step is handled
-    automatically.  Without ``p0`` several starts are tried, built from the
+    automatically.  A start that ends on the amplitude bound is discarded:
+    that is the degenerate two-step solution (both steps at one z with
+    huge, cancelling amplitudes) which otherwise can fit a noisy profile.  Without ``p0`` several starts are tried, built from the
     profile's edge plateaus, half-height (and 10 %/90 %) crossings, cumulative
     variation and gradient peaks; the start with the lowest residual wins.
 
@@ -579,6 +583,8 @@ def fit_logistic_step(
         Passed to curve_fit (True: ``sigma`` are absolute errors).
     width_factor
         width_A = width_factor · w (> 0).
+    max_amplitude_ratio
+        Bound of every |aᵢ| in units of the profile's range (> 0; default 3).
 
     Returns
     -------
@@ -592,8 +598,10 @@ def fit_logistic_step(
         are fewer than 3·n_steps + 3 points, all z are equal, ``p0`` has the
         wrong length, ``sigma`` is not positive, or width_factor <= 0.
     RuntimeError
-        If no start converges.
+        If no start converges to a fit off the amplitude bound.
     """
+    if not max_amplitude_ratio > 0:
+        raise ValueError("max_amplitude_ratio must be > 0")
     if n_steps not in (1, 2):
         raise ValueError(f"n_steps must be 1 or 2, got {n_steps}")
     zz = np.asarray(z, dtype=float)
@@ -627,16 +635,20 @@ def fit_logistic_step(
         raise ValueError("all z are equal")
 
     w_lo, w_hi = span * 1e-3, span
+    # |a| <= max_amplitude_ratio x the profile's range: two steps at one z with huge opposite
+    # amplitudes that cancel (a degenerate two-step fit) cannot be the answer
+    a_max = float(max_amplitude_ratio) * max(float(np.ptp(yy)), 1e-12)
     if n_steps == 1:
         model = logistic_step
-        lower = [-np.inf, zz[0], w_lo, -np.inf]
-        upper = [np.inf, zz[-1], w_hi, np.inf]
+        lower = [-a_max, zz[0], w_lo, -np.inf]
+        upper = [a_max, zz[-1], w_hi, np.inf]
         starts = _guesses_one(zz, yy)
     else:
         model = logistic_two_step
-        lower = [-np.inf, zz[0], w_lo, -np.inf, zz[0], w_lo, -np.inf]
-        upper = [np.inf, zz[-1], w_hi, np.inf, zz[-1], w_hi, np.inf]
+        lower = [-a_max, zz[0], w_lo, -a_max, zz[0], w_lo, -np.inf]
+        upper = [a_max, zz[-1], w_hi, a_max, zz[-1], w_hi, np.inf]
         starts = _guesses_two(zz, yy)
+    amplitude_index = np.arange(n_steps) * 3
     if p0 is not None:
         p = [float(v) for v in p0]
         if len(p) != n_par:
@@ -669,12 +681,17 @@ def fit_logistic_step(
             )
         except (RuntimeError, ValueError):
             continue
+        if np.any(np.abs(popt[amplitude_index]) >= (1.0 - 1e-6) * a_max):
+            continue  # stuck at the amplitude bound: degenerate, not a step
         res = yy - model(zz, *popt)
         sse = float(np.sum(res**2 if sig is None else (res / sig) ** 2))
         if best is None or sse < best[0]:
             best = (sse, popt, pcov)
     if best is None:
-        raise RuntimeError("logistic fit did not converge from any start")
+        raise RuntimeError(
+            "logistic fit did not converge from any start to a non-degenerate step "
+            f"(|amplitude| < {max_amplitude_ratio:g} x the profile range)"
+        )
     _, popt, pcov = best
     pcov = np.asarray(pcov, dtype=float)
 
