@@ -74,6 +74,9 @@ def test_dry_run_rejects_inconsistent_config_before_any_job(root, tmp_path):
          "systems: [glass_LiPS]}]\n", "are not explored"),
         ("scales:\n  test:\n    model_by_study:\n      glass:\n        dpgen:\n"
          "          numb_models: 1\n", "merged model blocks fail the schema"),
+        # DP-ZBL per model study: the glass model with ZBL but the global se_e2_a descriptor
+        ("study:\n  glass:\n    short_range_repulsion: {zbl: true}\n",
+         "study.glass: short_range_repulsion.zbl needs descriptor.type se_atten_v2"),
     ],
 )
 def test_dry_run_rejects_bad_stage_config_before_any_job(root, tmp_path, override, message):

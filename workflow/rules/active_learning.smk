@@ -51,7 +51,7 @@ rule dpgen_inputs:
         dpgen=lambda wc: model_settings(wc.study, "dpgen"),
         exploration_systems=lambda wc: model_settings(wc.study, "exploration_systems"),
         descriptor=lambda wc: model_descriptor(wc.study),
-        short_range=config["short_range_repulsion"],
+        short_range=lambda wc: model_short_range(wc.study),
         oracle=config["oracle"],
         dft=config["dft"],
         dispatcher=config["dispatcher"],

@@ -183,16 +183,27 @@ def _check_model_blocks(cfg, name, block, study):
 
 def _check_config_semantics(cfg):
     """Cross-key checks the JSON schema cannot express; fail before any job starts."""
-    zbl = cfg["short_range_repulsion"]
-    if zbl["zbl"] and cfg["descriptor"]["type"] != "se_atten_v2":
-        raise ValueError(
-            "short_range_repulsion.zbl needs descriptor.type se_atten_v2 (DeePMD-kit's DP-ZBL "
-            f"model takes mixed-type descriptors only), got {cfg['descriptor']['type']!r}"
-        )
-    if not zbl["sw_rmin_A"] < zbl["sw_rmax_A"] < cfg["descriptor"]["rcut_A"]:
-        raise ValueError(
-            "short_range_repulsion: need sw_rmin_A < sw_rmax_A < descriptor.rcut_A"
-        )
+    # the global blocks, then each model study's overrides (study.<name>.descriptor / ...)
+    merged = {"(global)": ({}, {})}
+    for name, blk in cfg["study"].items():
+        if "model_from" not in blk:
+            merged[f"study.{name}"] = (
+                blk.get("descriptor", {}),
+                blk.get("short_range_repulsion", {}),
+            )
+    for where, (descriptor_over, zbl_over) in merged.items():
+        descriptor = {**cfg["descriptor"], **descriptor_over}
+        zbl = {**cfg["short_range_repulsion"], **zbl_over}
+        if zbl["zbl"] and descriptor["type"] != "se_atten_v2":
+            raise ValueError(
+                f"{where}: short_range_repulsion.zbl needs descriptor.type se_atten_v2 "
+                "(DeePMD-kit's DP-ZBL model takes mixed-type descriptors only), got "
+                f"{descriptor['type']!r}"
+            )
+        if not zbl["sw_rmin_A"] < zbl["sw_rmax_A"] < descriptor["rcut_A"]:
+            raise ValueError(
+                f"{where}: short_range_repulsion needs sw_rmin_A < sw_rmax_A < descriptor.rcut_A"
+            )
     if len(cfg["descriptor"]["sel"]) != len(cfg["type_map"]):
         raise ValueError(
             f"descriptor.sel has {len(cfg['descriptor']['sel'])} entries but type_map has "
@@ -314,14 +325,28 @@ def model_type_map(study):
 
 
 def model_descriptor(study):
-    """Descriptor settings of the model of ``study`` (``sel`` per element of its type map)."""
-    sel = config["study"].get(model_study(study), {}).get("descriptor_sel")
-    return {**config["descriptor"], **({"sel": sel} if sel else {})}
+    """Descriptor settings of the model of ``study``: the global ``descriptor`` block, with
+    ``study.<model study>.descriptor`` over it and ``sel`` per element of its type map.
+    """
+    blk = config["study"].get(model_study(study), {})
+    sel = blk.get("descriptor_sel")
+    return {
+        **config["descriptor"],
+        **blk.get("descriptor", {}),
+        **({"sel": sel} if sel else {}),
+    }
+
+
+def model_short_range(study):
+    """DP-ZBL settings of the model of ``study``: the global ``short_range_repulsion`` block
+    with ``study.<model study>.short_range_repulsion`` over it."""
+    blk = config["study"].get(model_study(study), {})
+    return {**config["short_range_repulsion"], **blk.get("short_range_repulsion", {})}
 
 
 def zbl_table_input(study):
-    """The ZBL pair table of ``study``'s model ([] when short_range_repulsion.zbl is off)."""
-    if not config["short_range_repulsion"]["zbl"]:
+    """The ZBL pair table of ``study``'s model ([] when its short-range repulsion is off)."""
+    if not model_short_range(study)["zbl"]:
         return []
     return f"{RES}/{model_study(study)}/zbl/zbl.table"
 

@@ -21,7 +21,7 @@ rule zbl_table:
 
 
 rule training_input:
-    """DeePMD-kit input.json (PyTorch backend; DP-ZBL when short_range_repulsion.zbl) for
+    """DeePMD-kit input.json (PyTorch backend; DP-ZBL when the model's short_range_repulsion.zbl) for
     the final model."""
     input:
         train=f"{RES}/{{study}}/dataset/train",
@@ -41,7 +41,7 @@ rule training_input:
         descriptor=lambda wc: model_descriptor(wc.study),
         dpgen=lambda wc: model_settings(wc.study, "dpgen"),
         final_model=lambda wc: model_settings(wc.study, "final_model"),
-        short_range=config["short_range_repulsion"],
+        short_range=lambda wc: model_short_range(wc.study),
         seed=config["seed"],
     script:
         "../scripts/training_input.py"
@@ -161,7 +161,7 @@ rule product_ablation:
     params:
         products=lambda wc: config["study"][wc.study]["reaction_products"],
         type_map=lambda wc: model_type_map(wc.study),
-        short_range=config["short_range_repulsion"],
+        short_range=lambda wc: model_short_range(wc.study),
         descriptor=lambda wc: model_descriptor(wc.study),
         dpgen=lambda wc: model_settings(wc.study, "dpgen"),
         final_model=lambda wc: model_settings(wc.study, "final_model"),
