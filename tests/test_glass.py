@@ -271,6 +271,9 @@ def test_melt_quench_lj_runs_logs_and_restarts(tmp_path):
     assert np.isfinite(final2.get_potential_energy())
     with pytest.raises(GlassError, match="different protocol"):
         melt_quench(atoms, _lj(), trajectory_path=cut, **dict(kw, T_melt_K=1200))
+    # a trajectory of another calculator is not resumed either
+    with pytest.raises(GlassError, match="different protocol"):
+        melt_quench(atoms, _lj(), trajectory_path=cut, **dict(kw, calculator_id="sevennet"))
 
 
 def test_melt_quench_rejects_constraints_and_bad_protocol():

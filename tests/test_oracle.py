@@ -60,3 +60,18 @@ def test_dft_oracles_from_config(config, tmp_path):
     assert "DZVP-MOLOPT-SR-GTH" in cp2k.parameters["basis_set"]
     assert "mpirun.openmpi" in cp2k.command and "-np 2" in cp2k.command
     assert "ELECTRONIC_TEMPERATURE" in cp2k.parameters["inp"]
+
+
+def test_oracle_id_names_the_physics():
+    """Restart records compare these strings: every oracle and DFT setting differs."""
+    from seiflow.oracle import OracleError, oracle_id
+
+    dft = {"cp2k": {"xc": "PBE", "cutoff_Ry": 400}, "vasp": {"paper": "001"}}
+    ids = {oracle_id("chgnet"), oracle_id("sevennet"), oracle_id("cp2k", dft),
+           oracle_id("cp2k", {**dft, "cp2k": {"xc": "PBE", "cutoff_Ry": 600}}),
+           oracle_id("vasp", dft)}
+    assert len(ids) == 5
+    with pytest.raises(OracleError, match="dft"):
+        oracle_id("cp2k")
+    with pytest.raises(OracleError, match="unknown"):
+        oracle_id("mace")

@@ -19,7 +19,7 @@ from seiflow.glass import (
     relaxation_frames,
     sample_seeds,
 )
-from seiflow.oracle import get_calculator
+from seiflow.oracle import get_calculator, oracle_id
 
 
 def make_sample(p, composition, sample, threads, out):
@@ -42,6 +42,7 @@ def make_sample(p, composition, sample, threads, out):
         tdamp_fs=s["tdamp_fs"], pdamp_fs=s["pdamp_fs"], traj_every=s["traj_every"],
         log_every=s["log_every"], minimise_steps=s["minimise_steps"],
         minimise_fmax_eV_A=g["minimise_fmax_eV_A"],
+        calculator_id=oracle_id(p.oracle, snakemake.config["dft"]),  # noqa: F821
     )
     frames = ase.io.read(restart / "md.traj", index=":")
     summary, rdf = analyse_glass_sample(

@@ -453,6 +453,7 @@ def melt_quench(
     restart: bool = True,
     minimise_steps: int = 0,
     minimise_fmax_eV_A: float = 0.1,
+    calculator_id: str | None = None,
 ) -> tuple[Atoms, list[dict[str, Any]]]:
     """Melt, quench and relax a cell with ASE molecular dynamics and any ASE calculator.
 
@@ -508,6 +509,9 @@ def melt_quench(
     minimise_steps, minimise_fmax_eV_A
         Pre-melt FIRE minimisation (fresh runs only): step limit (>= 0) and force
         criterion (eV/A, > 0).
+    calculator_id
+        What the calculator is (e.g. the oracle name and its DFT settings); part of the
+        protocol, so a trajectory of another calculator is never resumed.
 
     Returns
     -------
@@ -559,7 +563,8 @@ def melt_quench(
          "timestep_fs": timestep_fs, "pressure_bar": pressure_bar, "seed": int(seed),
          "friction_per_ps": friction_per_ps, "tdamp_fs": tdamp, "pdamp_fs": pdamp,
          "minimise_steps": int(minimise_steps), "minimise_fmax_eV_A": minimise_fmax_eV_A,
-         "n_atoms": len(atoms), "formula": atoms.get_chemical_formula()},
+         "n_atoms": len(atoms), "formula": atoms.get_chemical_formula(),
+         **({} if calculator_id is None else {"calculator": str(calculator_id)})},
         sort_keys=True)
     bounds = np.cumsum([0, n["melt"], n["quench"], n["relax"]])  # stage start steps
     total = int(bounds[-1])

@@ -116,6 +116,31 @@ def get_calculator(oracle: str, n_threads: int = 1, dft: dict | None = None,
     )
 
 
+def oracle_id(oracle: str, dft: dict | None = None) -> str:
+    """A string naming the physics of an oracle: the model and version of an embedded ML
+    potential, or the DFT code with its settings block (``dft.cp2k`` / ``dft.vasp``), for
+    restart records that must not mix calculators.
+
+    Raises
+    ------
+    OracleError
+        Unknown oracle name, or a DFT oracle without its ``dft`` block.
+    """
+    import json
+
+    if oracle == "chgnet":
+        return "chgnet 0.3.0"
+    if oracle == "sevennet":
+        return "sevennet 7net-0"
+    if oracle in DFT_ORACLES:
+        if dft is None:
+            raise OracleError(f"oracle {oracle!r} needs the 'dft' config block")
+        return f"{oracle} " + json.dumps(dft[oracle], sort_keys=True)
+    raise OracleError(
+        f"unknown oracle {oracle!r}: known are {EMBEDDED_ORACLES + DFT_ORACLES}"
+    )
+
+
 def label_frames(frames: Iterable, calculator, max_abs_force: float | None = 50.0) -> list:
     """Label frames with a calculator, returning new ``Atoms`` with a single-point result.
 
