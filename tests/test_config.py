@@ -77,6 +77,9 @@ def test_dry_run_rejects_inconsistent_config_before_any_job(root, tmp_path):
         # DP-ZBL per model study: the glass model with ZBL but the global se_e2_a descriptor
         ("study:\n  glass:\n    short_range_repulsion: {zbl: true}\n",
          "study.glass: short_range_repulsion.zbl needs descriptor.type se_atten_v2"),
+        # an override on a study that borrows its model would be silently ignored
+        ("study:\n  two_step:\n    short_range_repulsion: {zbl: false}\n",
+         "set short_range_repulsion in study.symmetric_cell instead"),
     ],
 )
 def test_dry_run_rejects_bad_stage_config_before_any_job(root, tmp_path, override, message):

@@ -186,6 +186,12 @@ def _check_config_semantics(cfg):
     # the global blocks, then each model study's overrides (study.<name>.descriptor / ...)
     merged = {"(global)": ({}, {})}
     for name, blk in cfg["study"].items():
+        overrides = {"descriptor", "short_range_repulsion"} & set(blk)
+        if "model_from" in blk and overrides:
+            raise ValueError(
+                f"study.{name} uses the model of {blk['model_from']!r} (model_from): set "
+                f"{', '.join(sorted(overrides))} in study.{blk['model_from']} instead"
+            )
         if "model_from" not in blk:
             merged[f"study.{name}"] = (
                 blk.get("descriptor", {}),
