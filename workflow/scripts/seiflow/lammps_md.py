@@ -18,7 +18,6 @@ equilibration is dumped too (``dump.0.lammpstrj``).
 from __future__ import annotations
 
 import glob
-import hashlib
 import json
 import os
 import re
@@ -27,6 +26,8 @@ import time
 from pathlib import Path
 
 import pandas as pd
+
+from seiflow.provenance import sha256
 
 _RESTART_RE = re.compile(r"restart\.(\d+)$")
 _LOOP_RE = re.compile(
@@ -228,14 +229,6 @@ _RUN_STATE_GLOBS = ("restart.*", "dump.*.lammpstrj*", "segment.*.in", "segment.*
                     "equilibration.in", "equilibration.log")
 
 
-def _sha256(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def run_fingerprint(data_file: str | Path, model: str | Path, type_map: list[str], md: dict,
                     temperature_K: float, seed: int, frozen_ids=None,
                     freeze_z_only: bool = False) -> dict:
@@ -247,8 +240,8 @@ def run_fingerprint(data_file: str | Path, model: str | Path, type_map: list[str
     rank counts continue the same trajectory).
     """
     return {
-        "data_sha256": _sha256(data_file),
-        "model_sha256": _sha256(model),
+        "data_sha256": sha256(data_file),
+        "model_sha256": sha256(model),
         "type_map": list(type_map),
         "md": {k: md[k] for k in sorted(md) if k not in _RESUMABLE_MD_KEYS},
         "temperature_K": float(temperature_K),

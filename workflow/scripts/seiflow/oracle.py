@@ -32,6 +32,8 @@ from pathlib import Path
 import numpy as np
 
 EMBEDDED_ORACLES = ("chgnet", "sevennet")
+CHGNET_MODEL = "0.3.0"  # CHGNet.load(model_name=...): weights bundled in the chgnet wheel
+SEVENNET_MODEL = "7net-0"  # SevenNetCalculator(model=...): weights bundled in the sevenn wheel
 DFT_ORACLES = ("cp2k", "vasp")
 
 
@@ -105,12 +107,12 @@ def get_calculator(oracle: str, n_threads: int = 1, dft: dict | None = None,
         from chgnet.model import CHGNet
         from chgnet.model.dynamics import CHGNetCalculator
 
-        model = CHGNet.load(model_name="0.3.0", use_device="cpu", verbose=False)
+        model = CHGNet.load(model_name=CHGNET_MODEL, use_device="cpu", verbose=False)
         return CHGNetCalculator(model=model, use_device="cpu")
     if oracle == "sevennet":
         from sevenn.calculator import SevenNetCalculator
 
-        return SevenNetCalculator(model="7net-0", device="cpu")
+        return SevenNetCalculator(model=SEVENNET_MODEL, device="cpu")
     raise OracleError(
         f"unknown oracle {oracle!r}: known are {EMBEDDED_ORACLES + DFT_ORACLES}"
     )
@@ -129,9 +131,9 @@ def oracle_id(oracle: str, dft: dict | None = None) -> str:
     import json
 
     if oracle == "chgnet":
-        return "chgnet 0.3.0"
+        return f"chgnet {CHGNET_MODEL}"
     if oracle == "sevennet":
-        return "sevennet 7net-0"
+        return f"sevennet {SEVENNET_MODEL}"
     if oracle in DFT_ORACLES:
         if dft is None:
             raise OracleError(f"oracle {oracle!r} needs the 'dft' config block")

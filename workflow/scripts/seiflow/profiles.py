@@ -555,9 +555,10 @@ def fit_logistic_step(
     free, so a rising (a > 0) or falling (a < 0) step is handled
     automatically.  A start that ends on the amplitude bound is discarded:
     that is the degenerate two-step solution (both steps at one z with
-    huge, cancelling amplitudes) which otherwise can fit a noisy profile.  Without ``p0`` several starts are tried, built from the
-    profile's edge plateaus, half-height (and 10 %/90 %) crossings, cumulative
-    variation and gradient peaks; the start with the lowest residual wins.
+    huge, cancelling amplitudes) which otherwise can fit a noisy profile.
+    Without ``p0`` several starts are tried, built from the profile's edge
+    plateaus, half-height (and 10 %/90 %) crossings, cumulative variation and
+    gradient peaks; the start with the lowest residual wins.
 
     Interface width.  The paper's text quotes "transition widths" (Li|SEI
     4.28–5.62 Å, SEI|SSE ≈10.5–22 Å) without giving their relation to w.
