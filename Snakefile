@@ -7,6 +7,7 @@ min_version("9.0")
 
 
 configfile: "config/config.yaml"
+configfile: "config/resources.yaml"
 
 
 include: "workflow/rules/common.smk"
@@ -27,6 +28,12 @@ include: "workflow/rules/termination_interfaces.smk"
 include: "workflow/rules/glass.smk"
 include: "workflow/rules/glass_crystallisation.smk"
 include: "workflow/rules/decomposition.smk"
+
+
+# every rule has a job size in config/resources.yaml, and every entry there is a rule
+check_resource_table(
+    config["resources"], [r.name for r in workflow.rules], list(config["scales"])
+)
 
 
 rule all:

@@ -16,8 +16,12 @@ def root():
 
 @pytest.fixture()
 def config():
+    """The shipped config as the workflow loads it: config.yaml, then resources.yaml."""
     with open(ROOT / "config" / "config.yaml") as fh:
-        return yaml.safe_load(fh)
+        cfg = yaml.safe_load(fh)
+    with open(ROOT / "config" / "resources.yaml") as fh:
+        cfg.update(yaml.safe_load(fh))
+    return cfg
 
 
 def run_rule_script(name, smk):

@@ -161,7 +161,7 @@ def test_settings_from_config_and_commands():
     with pytest.raises(ValueError, match="added_mos"):
         CP2KSettings(added_mos=0)
     assert cp2k_fp_command(1) == "cp2k.psmp -i input.inp"
-    assert cp2k_fp_command(4, launcher="srun") == "srun -np 4 cp2k.psmp -i input.inp"
+    assert cp2k_fp_command(4, launcher="srun") == "srun -n 4 cp2k.psmp -i input.inp"
     with pytest.raises(ValueError, match="mpi_ranks"):
         cp2k_fp_command(0)
     p = cp2k_fp_param(CP2KSettings(data_dir="/opt/cp2k/data"), TYPE_MAP)

@@ -58,7 +58,7 @@ def test_dft_oracles_from_config(config, tmp_path):
         pytest.skip("CP2K not installed")
     cp2k = get_calculator("cp2k", dft=config["dft"], directory=tmp_path / "cp2k")
     assert "DZVP-MOLOPT-SR-GTH" in cp2k.parameters["basis_set"]
-    assert "mpirun.openmpi" in cp2k.command and "-np 2" in cp2k.command
+    assert "mpirun.openmpi" in cp2k.command and "-n 2" in cp2k.command
     assert "ELECTRONIC_TEMPERATURE" in cp2k.parameters["inp"]
 
 

@@ -13,9 +13,9 @@ rule initial_data:
         f"benchmarks/{SCALE}/{{study}}/initial_data_{{system}}.tsv"
     conda:
         "../../envs/oracle.yaml"
-    threads: 1
+    threads: rule_threads("initial_data")
     resources:
-        mem_mb=4000,
+        **rule_resources("initial_data"),
     params:
         oracle=config["oracle"],
         oracle_threads=config["oracle_threads"],
@@ -42,10 +42,10 @@ rule dpgen_inputs:
     log:
         f"logs/{SCALE}/{{study}}/dpgen_inputs.log",
     conda:
-        "../../envs/dpgen.yaml"
-    threads: 1
+        DPGEN_ENV
+    threads: rule_threads("dpgen_inputs")
     resources:
-        mem_mb=1000,
+        **rule_resources("dpgen_inputs"),
     params:
         type_map=lambda wc: model_type_map(wc.study),
         dpgen=lambda wc: model_settings(wc.study, "dpgen"),
@@ -76,10 +76,10 @@ rule dpgen_run:
     benchmark:
         f"benchmarks/{SCALE}/{{study}}/dpgen_run.tsv"
     conda:
-        "../../envs/dpgen.yaml"
-    threads: workflow.cores
+        DPGEN_ENV
+    threads: rule_threads("dpgen_run")
     resources:
-        mem_mb=8000,
+        **rule_resources("dpgen_run"),
     params:
         seed=config["seed"],
         convergence=lambda wc: model_settings(wc.study, "dpgen")["convergence"],
@@ -104,10 +104,10 @@ rule collect_dataset:
     log:
         f"logs/{SCALE}/{{study}}/collect_dataset.log",
     conda:
-        "../../envs/dpgen.yaml"
-    threads: 1
+        DPGEN_ENV
+    threads: rule_threads("collect_dataset")
     resources:
-        mem_mb=4000,
+        **rule_resources("collect_dataset"),
     params:
         type_map=lambda wc: model_type_map(wc.study),
         validation_fraction=lambda wc: model_settings(wc.study, "final_model")[
@@ -145,9 +145,9 @@ rule oracle_benchmark:
         f"benchmarks/{SCALE}/{{study}}/oracle_benchmark.tsv"
     conda:
         "../../envs/oracle.yaml"
-    threads: config["dft"]["mpi_ranks"]
+    threads: rule_threads("oracle_benchmark")
     resources:
-        mem_mb=8000,
+        **rule_resources("oracle_benchmark"),
     params:
         teachers=S["oracle_benchmark"]["teachers"],
         reference=S["oracle_benchmark"]["reference"],

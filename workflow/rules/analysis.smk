@@ -12,9 +12,9 @@ rule sei_analysis:
         f"logs/{SCALE}/{{study}}/sei_analysis_{{run}}.log",
     conda:
         "../../envs/analysis.yaml"
-    threads: 1
+    threads: rule_threads("sei_analysis")
     resources:
-        mem_mb=4000,
+        **rule_resources("sei_analysis"),
     params:
         analysis=config["analysis"],
         md=lambda wc: run_md_settings(wc.study, wc.run),
@@ -42,9 +42,9 @@ rule structure_analysis:
         f"benchmarks/{SCALE}/{{study}}/structure_analysis_{{run}}.tsv"
     conda:
         "../../envs/analysis.yaml"
-    threads: 1
+    threads: rule_threads("structure_analysis")
     resources:
-        mem_mb=4000,
+        **rule_resources("structure_analysis"),
     params:
         md=lambda wc: run_md_settings(wc.study, wc.run),
         conditions=lambda wc: run_conditions(wc.run),

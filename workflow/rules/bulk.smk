@@ -39,9 +39,9 @@ rule relax_bulk:
         phase="|".join(RELAXABLE_PHASES),
     conda:
         "../../envs/oracle.yaml"
-    threads: config["oracle_threads"]
+    threads: rule_threads("relax_bulk")
     resources:
-        mem_mb=3000,
+        **rule_resources("relax_bulk"),
     params:
         oracle=config["oracle"],
         fmax_eV_A=S["bulk"]["fmax_eV_A"],
@@ -70,9 +70,9 @@ rule relax_lpsc_order:
         replica=r"\d+",
     conda:
         "../../envs/oracle.yaml"
-    threads: config["oracle_threads"]
+    threads: rule_threads("relax_lpsc_order")
     resources:
-        mem_mb=4000,
+        **rule_resources("relax_lpsc_order"),
     params:
         supercell=S["bulk"]["lpsc_supercell"],
         s_cl_disorder=config["bulk"]["lpsc_s_cl_disorder"],
@@ -113,9 +113,9 @@ rule lpsc_order_table:
         f"logs/{SCALE}/terminations/tab1.log",
     conda:
         "../../envs/structures.yaml"
-    threads: 1
+    threads: rule_threads("lpsc_order_table")
     resources:
-        mem_mb=2000,
+        **rule_resources("lpsc_order_table"),
     params:
         oracle=config["oracle"],
     script:
@@ -141,9 +141,9 @@ rule fig_lpsc_lattice:
         f"logs/{SCALE}/terminations/fig3.log",
     conda:
         "../../envs/figures.yaml"
-    threads: 1
+    threads: rule_threads("fig_lpsc_lattice")
     resources:
-        mem_mb=2000,
+        **rule_resources("fig_lpsc_lattice"),
     script:
         "../scripts/fig_lpsc_lattice.py"
 
@@ -165,9 +165,9 @@ rule lattice_table:
         f"logs/{SCALE}/bulk/lattice_table.log",
     conda:
         "../../envs/structures.yaml"
-    threads: 1
+    threads: rule_threads("lattice_table")
     resources:
-        mem_mb=2000,
+        **rule_resources("lattice_table"),
     script:
         "../scripts/lattice_table.py"
 
@@ -192,9 +192,9 @@ rule hull_orderings:
         f"benchmarks/{SCALE}/symmetric_cell/hull_orderings.tsv"
     conda:
         "../../envs/oracle.yaml"
-    threads: config["oracle_threads"]
+    threads: rule_threads("hull_orderings")
     resources:
-        mem_mb=4000,
+        **rule_resources("hull_orderings"),
     params:
         oracle=config["oracle"],
         supercell=config["hull"]["supercell"],

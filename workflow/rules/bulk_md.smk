@@ -23,9 +23,9 @@ rule bulk_md_cell:
         f"logs/{SCALE}/{{model}}/bulk_md_cell_{{system}}.log",
     conda:
         "../../envs/structures.yaml"
-    threads: 1
+    threads: rule_threads("bulk_md_cell")
     resources:
-        mem_mb=2000,
+        **rule_resources("bulk_md_cell"),
     params:
         structures=config["structures"],
         supercells=S["bulk_md"]["supercells"],
@@ -53,9 +53,9 @@ rule bulk_md:
         f"benchmarks/{SCALE}/{{model}}/bulk_md_{{system}}_T{{T}}.tsv"
     conda:
         DEEPMD_ENV
-    threads: S["bulk_md"]["mpi_ranks"]
+    threads: rule_threads("bulk_md")
     resources:
-        mem_mb=4000,
+        **rule_resources("bulk_md"),
     params:
         md=bulk_md_settings(),
         type_map=lambda wc: model_type_map(wc.model),

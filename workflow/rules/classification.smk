@@ -37,9 +37,9 @@ rule classification_dataset:
         f"benchmarks/{SCALE}/{{study}}/classification_dataset_{{run}}.tsv"
     conda:
         "../../envs/analysis.yaml"
-    threads: 1
+    threads: rule_threads("classification_dataset")
     resources:
-        mem_mb=4000,
+        **rule_resources("classification_dataset"),
     params:
         md=lambda wc: run_md_settings(wc.study, wc.run),
         type_map=lambda wc: model_type_map(wc.study),
@@ -66,9 +66,9 @@ rule classification_clustering:
         f"benchmarks/{SCALE}/{{study}}/classification_clustering_{{run}}.tsv"
     conda:
         "../../envs/dadapy.yaml"
-    threads: 4
+    threads: rule_threads("classification_clustering")
     resources:
-        mem_mb=8000,
+        **rule_resources("classification_clustering"),
     params:
         python=DADAPY_PYTHON,
         script=f"{SCRIPTS}/density_peaks.py",
@@ -96,9 +96,9 @@ rule classification_labels:
         f"logs/{SCALE}/{{study}}/classification_labels_{{run}}.log",
     conda:
         "../../envs/analysis.yaml"
-    threads: 1
+    threads: rule_threads("classification_labels")
     resources:
-        mem_mb=2000,
+        **rule_resources("classification_labels"),
     params:
         min_reference_points=CLS["min_reference_points"],
     script:
@@ -136,9 +136,9 @@ rule fig_classification:
         study="symmetric_cell",
     conda:
         "../../envs/analysis.yaml"
-    threads: 1
+    threads: rule_threads("fig_classification")
     resources:
-        mem_mb=2000,
+        **rule_resources("fig_classification"),
     params:
         run=lambda wc: first_run(wc.study),
         classification=CLS,

@@ -10,6 +10,7 @@ import yaml
 sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
 from seiflow.bulk import check_bulk_config
 from seiflow.glass import check_glass_config
+from seiflow.job_resources import check_resource_table, job_size
 from seiflow.model_systems import check_system_names
 from seiflow.structures import check_interface_config
 from seiflow.termination_interfaces import check_termination_interfaces_config
@@ -30,6 +31,20 @@ RES = f"results/{SCALE}"
 SCRIPTS = str(Path(workflow.basedir) / "workflow" / "scripts")
 # conda env of DeePMD-kit / LAMMPS rules: CPU build locally, GPU build on clusters
 DEEPMD_ENV = f"../../envs/deepmd-lammps-{config['deepmd_device']}.yaml"
+# DP-GEN's env carries dp and lmp for the stage jobs it dispatches: same CPU / GPU switch
+DPGEN_ENV = f"../../envs/dpgen-{config['deepmd_device']}.yaml"
+
+
+def rule_threads(rule):
+    """Snakemake ``threads`` of ``rule`` from config/resources.yaml (seiflow.job_resources)."""
+    return job_size(config["resources"], rule, config).threads
+
+
+def rule_resources(rule):
+    """Snakemake ``resources`` of ``rule`` from config/resources.yaml: memory growing with
+    the attempt, runtime, cpus_per_task, GPUs (deepmd_device gpu), MPI tasks and launcher.
+    """
+    return job_size(config["resources"], rule, config).resources()
 
 
 #: Studies of the Li | LPSC production-MD chain (study.<name> blocks, DP-GEN + DeePMD model).

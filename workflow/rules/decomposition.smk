@@ -80,9 +80,9 @@ rule decomposition_surfaces:
         phase="|".join(DEC_S["phases"]),
     conda:
         "../../envs/oracle.yaml"
-    threads: config["oracle_threads"]
+    threads: rule_threads("decomposition_surfaces")
     resources:
-        mem_mb=4000,
+        **rule_resources("decomposition_surfaces"),
     params:
         oracle=config["oracle"],
         settings=DEC_SURFACE_SETTINGS,
@@ -106,9 +106,9 @@ rule fig_wulff:
         f"logs/{SCALE}/decomposition_interfaces/fig1.log",
     conda:
         "../../envs/figures.yaml"
-    threads: 1
+    threads: rule_threads("fig_wulff")
     resources:
-        mem_mb=2000,
+        **rule_resources("fig_wulff"),
     params:
         phases=DEC_S["phases"],
     script:
@@ -130,9 +130,9 @@ rule decomposition_lattice_match:
         f"benchmarks/{SCALE}/decomposition_interfaces/tabS3.tsv"
     conda:
         "../../envs/structures.yaml"
-    threads: 1
+    threads: rule_threads("decomposition_lattice_match")
     resources:
-        mem_mb=4000,
+        **rule_resources("decomposition_lattice_match"),
     params:
         phases=DEC_PAIRING_PHASES,
         pairings=DEC_S["pairings"],
@@ -163,9 +163,9 @@ rule adhesion_interface:
         pairing="|".join(DEC_PAIRINGS) or "no-pairing",
     conda:
         "../../envs/oracle.yaml"
-    threads: config["oracle_threads"]
+    threads: rule_threads("adhesion_interface")
     resources:
-        mem_mb=6000,
+        **rule_resources("adhesion_interface"),
     params:
         oracle=config["oracle"],
         pairing=lambda wc: DEC_PAIRINGS[wc.pairing],
@@ -191,8 +191,8 @@ rule fig_adhesion:
         f"logs/{SCALE}/decomposition_interfaces/fig2.log",
     conda:
         "../../envs/figures.yaml"
-    threads: 1
+    threads: rule_threads("fig_adhesion")
     resources:
-        mem_mb=2000,
+        **rule_resources("fig_adhesion"),
     script:
         "../scripts/fig_adhesion.py"

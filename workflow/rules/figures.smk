@@ -19,9 +19,9 @@ rule fig_ps4_thickness:
         f"logs/{SCALE}/{{study}}/fig2d.log",
     conda:
         "../../envs/figures.yaml"
-    threads: 1
+    threads: rule_threads("fig_ps4_thickness")
     resources:
-        mem_mb=2000,
+        **rule_resources("fig_ps4_thickness"),
     params:
         ps4_cutoff_A=config["analysis"]["ps4_cutoff_A"],
     script:
@@ -48,9 +48,9 @@ rule fig_alpha:
         f"logs/{SCALE}/{{study}}/fig2.log",
     conda:
         "../../envs/figures.yaml"
-    threads: 1
+    threads: rule_threads("fig_alpha")
     resources:
-        mem_mb=2000,
+        **rule_resources("fig_alpha"),
     params:
         fit_tmin_ps=S["analysis"]["fit_tmin_ps"],
         n_boot=config["analysis"]["n_bootstrap"],
@@ -76,9 +76,9 @@ rule fig_model_parity:
         f"logs/{SCALE}/{{study}}/model_parity.log",
     conda:
         "../../envs/figures.yaml"
-    threads: 1
+    threads: rule_threads("fig_model_parity")
     resources:
-        mem_mb=2000,
+        **rule_resources("fig_model_parity"),
     params:
         oracle=config["oracle"],
     script:
@@ -104,9 +104,9 @@ rule fig_product_ablation:
         study="symmetric_cell",
     conda:
         "../../envs/figures.yaml"
-    threads: 1
+    threads: rule_threads("fig_product_ablation")
     resources:
-        mem_mb=2000,
+        **rule_resources("fig_product_ablation"),
     params:
         oracle=config["oracle"],
     script:
@@ -130,9 +130,9 @@ rule fig_al_report:
         f"logs/{SCALE}/{{study}}/fig_al_report.log",
     conda:
         "../../envs/figures.yaml"
-    threads: 1
+    threads: rule_threads("fig_al_report")
     resources:
-        mem_mb=2000,
+        **rule_resources("fig_al_report"),
     params:
         stage_times=lambda wc: f"{RES}/{wc.study}/dpgen/stage_times.tsv",
         trust=lambda wc: model_settings(wc.study, "dpgen")["trust_level_force_eV_A"],
@@ -159,9 +159,9 @@ rule fig_rulegraph:
         f"logs/{SCALE}/symmetric_cell/fig1.log",
     conda:
         "../../envs/figures.yaml"
-    threads: 1
+    threads: rule_threads("fig_rulegraph")
     resources:
-        mem_mb=2000,
+        **rule_resources("fig_rulegraph"),
     params:
         config=config,
         # stage of each rule = the rule file defining it (evaluated once all files are read)
@@ -182,9 +182,9 @@ rule figure_index:
         f"logs/{SCALE}/figure_index.log",
     conda:
         "../../envs/analysis.yaml"
-    threads: 1
+    threads: rule_threads("figure_index")
     resources:
-        mem_mb=500,
+        **rule_resources("figure_index"),
     params:
         studies=config["studies"],
         training_studies=training_studies(),
@@ -212,9 +212,9 @@ rule provenance:
         f"logs/{SCALE}/provenance.log",
     conda:
         "../../envs/analysis.yaml"
-    threads: 1
+    threads: rule_threads("provenance")
     resources:
-        mem_mb=1000,
+        **rule_resources("provenance"),
     params:
         config=config,
     script:

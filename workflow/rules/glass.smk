@@ -39,9 +39,9 @@ rule glass_sample:
         sample=r"\d+",
     conda:
         "../../envs/oracle.yaml"
-    threads: config["oracle_threads"]
+    threads: rule_threads("glass_sample")
     resources:
-        mem_mb=4000,
+        **rule_resources("glass_sample"),
     params:
         glass={
             k: config["glass"][k]
@@ -83,9 +83,9 @@ rule glass_slab:
         composition="|".join(config["glass"]["compositions"]),
     conda:
         "../../envs/structures.yaml"
-    threads: 1
+    threads: rule_threads("glass_slab")
     resources:
-        mem_mb=2000,
+        **rule_resources("glass_slab"),
     params:
         li_lattice_A=config["structures"]["li_lattice_A"],
         n_li_layers=S["glass"]["n_li_layers"],
@@ -124,9 +124,9 @@ rule glass_samples_table:
         f"logs/{SCALE}/glass/glass_samples_table.log",
     conda:
         "../../envs/figures.yaml"
-    threads: 1
+    threads: rule_threads("glass_samples_table")
     resources:
-        mem_mb=2000,
+        **rule_resources("glass_samples_table"),
     params:
         tetrahedral_cutoffs_A=config["glass"]["tetrahedral_cutoffs_A"],
     script:
@@ -203,9 +203,9 @@ rule glass_md:
         run="|".join(GLASS_RUNS),
     conda:
         DEEPMD_ENV
-    threads: GLASS_MD["mpi_ranks"]
+    threads: rule_threads("glass_md")
     resources:
-        mem_mb=8000,
+        **rule_resources("glass_md"),
     params:
         md={
             k: v
@@ -240,9 +240,9 @@ rule glass_md_analysis:
         run="|".join(GLASS_RUNS),
     conda:
         "../../envs/analysis.yaml"
-    threads: 1
+    threads: rule_threads("glass_md_analysis")
     resources:
-        mem_mb=8000,
+        **rule_resources("glass_md_analysis"),
     params:
         md={
             k: v
@@ -281,9 +281,9 @@ rule fig_glass_profiles:
         f"logs/{SCALE}/glass/fig2.log",
     conda:
         "../../envs/analysis.yaml"
-    threads: 1
+    threads: rule_threads("fig_glass_profiles")
     resources:
-        mem_mb=2000,
+        **rule_resources("fig_glass_profiles"),
     params:
         title="Li | glass: density and Li potential-energy profiles (paper 000 Fig. 2)",
     script:
@@ -311,9 +311,9 @@ rule fig_glass_diffusion:
         f"logs/{SCALE}/glass/fig6.log",
     conda:
         "../../envs/analysis.yaml"
-    threads: 1
+    threads: rule_threads("fig_glass_diffusion")
     resources:
-        mem_mb=2000,
+        **rule_resources("fig_glass_diffusion"),
     params:
         title="Li | glass: MSD in the SEI region (paper 000 Fig. 6)",
     script:
@@ -343,9 +343,9 @@ rule fig_glass_growth:
         f"logs/{SCALE}/glass/fig3.log",
     conda:
         "../../envs/analysis.yaml"
-    threads: 1
+    threads: rule_threads("fig_glass_growth")
     resources:
-        mem_mb=2000,
+        **rule_resources("fig_glass_growth"),
     params:
         growth=config["glass"]["md_analysis"]["growth"],
         title="Li | glass: SEI thickness vs time and growth laws (paper 000 Fig. 3)",
@@ -369,9 +369,9 @@ rule glass_sei_composition:
         f"logs/{SCALE}/glass/tab1.log",
     conda:
         "../../envs/analysis.yaml"
-    threads: 1
+    threads: rule_threads("glass_sei_composition")
     resources:
-        mem_mb=2000,
+        **rule_resources("glass_sei_composition"),
     params:
         species=model_type_map("glass"),
         compositions=config["glass"]["compositions"],
@@ -407,9 +407,9 @@ rule glass_structure:
         composition="|".join(GLASS_COMPOSITIONS),
     conda:
         "../../envs/analysis.yaml"
-    threads: 1
+    threads: rule_threads("glass_structure")
     resources:
-        mem_mb=4000,
+        **rule_resources("glass_structure"),
     params:
         md={
             k: v
@@ -442,9 +442,9 @@ rule fig_glass_cn:
         f"logs/{SCALE}/glass/fig4.log",
     conda:
         "../../envs/analysis.yaml"
-    threads: 1
+    threads: rule_threads("fig_glass_cn")
     resources:
-        mem_mb=2000,
+        **rule_resources("fig_glass_cn"),
     params:
         title="Li | glass: coordination-number profiles vs time (paper 000 Fig. 4, Figs. S5-S7)",
     script:
@@ -469,9 +469,9 @@ rule fig_glass_rdf:
         f"logs/{SCALE}/glass/figS4.log",
     conda:
         "../../envs/analysis.yaml"
-    threads: 1
+    threads: rule_threads("fig_glass_rdf")
     resources:
-        mem_mb=2000,
+        **rule_resources("fig_glass_rdf"),
     params:
         title="Li | glass: partial RDFs, SSE vs SEI region (paper 000 Fig. S4)",
     script:
@@ -496,9 +496,9 @@ rule fig_glass_snapshot:
         f"logs/{SCALE}/glass/fig1.log",
     conda:
         "../../envs/analysis.yaml"
-    threads: 1
+    threads: rule_threads("fig_glass_snapshot")
     resources:
-        mem_mb=2000,
+        **rule_resources("fig_glass_snapshot"),
     params:
         compositions=GLASS_COMPOSITIONS,
         title="Li | glass interface models, last frame (paper 000 Fig. 1)",

@@ -37,9 +37,9 @@ rule glass_crystallisation:
         run="|".join(GLASS_RUNS),
     conda:
         "../../envs/analysis.yaml"
-    threads: 1
+    threads: rule_threads("glass_crystallisation")
     resources:
-        mem_mb=4000,
+        **rule_resources("glass_crystallisation"),
     params:
         md={
             k: v
@@ -95,9 +95,9 @@ rule fig_glass_crystallisation:
         f"logs/{SCALE}/glass/fig5.log",
     conda:
         "../../envs/analysis.yaml"
-    threads: 1
+    threads: rule_threads("fig_glass_crystallisation")
     resources:
-        mem_mb=2000,
+        **rule_resources("fig_glass_crystallisation"),
     params:
         composition=GLASS_CRYST["composition"],
         growth_profile=config["glass"]["md_analysis"]["growth"]["profile"],

@@ -18,9 +18,9 @@ rule model_stability:
         f"benchmarks/{SCALE}/{{study}}/model_stability.tsv"
     conda:
         DEEPMD_ENV
-    threads: 1
+    threads: rule_threads("model_stability")
     resources:
-        mem_mb=4000,
+        **rule_resources("model_stability"),
     params:
         settings=S["model_check"],
         cell_file=lambda wc: model_check_cell(wc.study),
@@ -46,9 +46,9 @@ rule production_md:
         f"benchmarks/{SCALE}/{{study}}/production_md_{{run}}.tsv"
     conda:
         DEEPMD_ENV
-    threads: S["md"]["mpi_ranks"]
+    threads: rule_threads("production_md")
     resources:
-        mem_mb=8000,
+        **rule_resources("production_md"),
     params:
         md=lambda wc: run_md_settings(wc.study, wc.run),
         temperature_K=lambda wc: run_conditions(wc.run)["temperature_K"],
@@ -70,9 +70,9 @@ rule li_melting:
         f"benchmarks/{SCALE}/{{study}}/li_melting.tsv"
     conda:
         DEEPMD_ENV
-    threads: 1
+    threads: rule_threads("li_melting")
     resources:
-        mem_mb=4000,
+        **rule_resources("li_melting"),
     params:
         settings=S["li_melting"],
         type_map=config["type_map"],

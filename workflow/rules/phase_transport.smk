@@ -30,10 +30,9 @@ rule fig_window_msd:
         study=WINDOW_MSD_STUDY,
     conda:
         "../../envs/analysis.yaml"
-    threads: 1
+    threads: rule_threads("fig_window_msd")
     resources:
-        # unwrapped Li positions, n_frames x n_Li x 3 float64 (paper: 3501 x ~15k Li, 1.3 GB)
-        mem_mb=8000,
+        **rule_resources("fig_window_msd"),
     params:
         run=WINDOW_MSD_RUN,
         md=lambda wc: run_md_settings(wc.study, WINDOW_MSD_RUN),

@@ -30,9 +30,9 @@ rule fig_snapshot:
         snap="fig1|fig2a|fig3",
     conda:
         "../../envs/analysis.yaml"
-    threads: 1
+    threads: rule_threads("fig_snapshot")
     resources:
-        mem_mb=2000,
+        **rule_resources("fig_snapshot"),
     params:
         which=lambda wc: snapshot_spec(wc)[0],
         scheme=lambda wc: snapshot_spec(wc)[1],
@@ -62,9 +62,9 @@ rule fig_region_rdf:
         study="symmetric_cell",
     conda:
         "../../envs/analysis.yaml"
-    threads: 1
+    threads: rule_threads("fig_region_rdf")
     resources:
-        mem_mb=2000,
+        **rule_resources("fig_region_rdf"),
     params:
         li2s_a_A=config["analysis"]["li2s_a_A"],
         window_ps=S["analysis"]["window_ps"],
@@ -90,9 +90,9 @@ rule fig_xrd:
         study="symmetric_cell",
     conda:
         "../../envs/analysis.yaml"
-    threads: 1
+    threads: rule_threads("fig_xrd")
     resources:
-        mem_mb=2000,
+        **rule_resources("fig_xrd"),
     params:
         li2s_a_A=config["analysis"]["li2s_a_A"],
         fwhm_deg=config["analysis"]["xrd_fwhm_deg"],
@@ -121,9 +121,9 @@ rule fig_thermo:
         study="symmetric_cell",
     conda:
         "../../envs/figures.yaml"
-    threads: 1
+    threads: rule_threads("fig_thermo")
     resources:
-        mem_mb=2000,
+        **rule_resources("fig_thermo"),
     params:
         runs=lambda wc: md_runs(wc.study),
         conditions=lambda wc: [run_conditions(r) for r in md_runs(wc.study)],
@@ -151,9 +151,9 @@ rule fig_crystalline_share:
         study="two_step",
     conda:
         "../../envs/figures.yaml"
-    threads: 1
+    threads: rule_threads("fig_crystalline_share")
     resources:
-        mem_mb=2000,
+        **rule_resources("fig_crystalline_share"),
     params:
         fit_tmin_ps=S["analysis"]["fit_tmin_ps"],
         n_boot=config["analysis"]["n_bootstrap"],
@@ -181,9 +181,9 @@ rule fig_structure_series:
         series="fig9|fig11a|fig11b",
     conda:
         "../../envs/figures.yaml"
-    threads: 1
+    threads: rule_threads("fig_structure_series")
     resources:
-        mem_mb=2000,
+        **rule_resources("fig_structure_series"),
     params:
         quantities=lambda wc: TERMINATION_SERIES[wc.series][1],
         title=lambda wc: TERMINATION_SERIES[wc.series][2],
@@ -206,9 +206,9 @@ rule terminations_sei_tables:
         f"logs/{SCALE}/terminations/terminations_sei_tables.log",
     conda:
         "../../envs/figures.yaml"
-    threads: 1
+    threads: rule_threads("terminations_sei_tables")
     resources:
-        mem_mb=2000,
+        **rule_resources("terminations_sei_tables"),
     params:
         threshold=config["analysis"]["crystalline_threshold"],
         window_ps=S["analysis"]["window_ps"],
@@ -240,9 +240,9 @@ rule fig_flux:
         f"logs/{SCALE}/terminations/fig_flux.log",
     conda:
         "../../envs/figures.yaml"
-    threads: 1
+    threads: rule_threads("fig_flux")
     resources:
-        mem_mb=2000,
+        **rule_resources("fig_flux"),
     params:
         window_ps=S["analysis"]["window_ps"],
     script:
@@ -267,9 +267,9 @@ rule fig_li_melting:
         study="symmetric_cell",
     conda:
         "../../envs/analysis.yaml"
-    threads: 1
+    threads: rule_threads("fig_li_melting")
     resources:
-        mem_mb=2000,
+        **rule_resources("fig_li_melting"),
     script:
         "../scripts/fig_li_melting.py"
 
@@ -300,9 +300,9 @@ rule fig_cell_variants:
         fig="fig6|figS17",
     conda:
         "../../envs/figures.yaml"
-    threads: 1
+    threads: rule_threads("fig_cell_variants")
     resources:
-        mem_mb=2000,
+        **rule_resources("fig_cell_variants"),
     params:
         studies=lambda wc: cell_variant_group(wc.study, wc.fig),
         names=lambda wc: [

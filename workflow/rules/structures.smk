@@ -12,9 +12,9 @@ rule exploration_structures:
         f"logs/{SCALE}/{{study}}/exploration_structures.log",
     conda:
         "../../envs/structures.yaml"
-    threads: 1
+    threads: rule_threads("exploration_structures")
     resources:
-        mem_mb=2000,
+        **rule_resources("exploration_structures"),
     params:
         structures=config["structures"],
         initial_data=lambda wc: model_settings(wc.study, "initial_data"),
@@ -42,9 +42,9 @@ rule md_structure:
         study=f"({'|'.join(BUILT_MD_STUDIES)})({VARIANT_SEP}[A-Za-z0-9_]+)?",
     conda:
         "../../envs/structures.yaml"
-    threads: 1
+    threads: rule_threads("md_structure")
     resources:
-        mem_mb=4000,
+        **rule_resources("md_structure"),
     params:
         structures=config["structures"],
         lpsc_repeats=lambda wc: md_lpsc_repeats(wc.study),

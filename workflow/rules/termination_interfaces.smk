@@ -24,9 +24,9 @@ rule termination_interfaces:
         f"benchmarks/{SCALE}/terminations/termination_interfaces.tsv"
     conda:
         "../../envs/oracle.yaml"
-    threads: 1
+    threads: rule_threads("termination_interfaces")
     resources:
-        mem_mb=4000,
+        **rule_resources("termination_interfaces"),
     params:
         settings=config["termination_interfaces"],
         scale_settings=S["termination_interfaces"],
@@ -63,9 +63,9 @@ rule termination_interface_figures:
         f"logs/{SCALE}/terminations/termination_interface_figures.log",
     conda:
         "../../envs/figures.yaml"
-    threads: 1
+    threads: rule_threads("termination_interface_figures")
     resources:
-        mem_mb=2000,
+        **rule_resources("termination_interface_figures"),
     params:
         rdf_r_max_A=config["termination_interfaces"]["rdf_r_max_A"],
         rdf_bin_A=config["termination_interfaces"]["rdf_bin_A"],
@@ -88,9 +88,9 @@ rule termination_md_structure:
         f"logs/{SCALE}/terminations/termination_md_structure.log",
     conda:
         "../../envs/structures.yaml"
-    threads: 1
+    threads: rule_threads("termination_md_structure")
     resources:
-        mem_mb=2000,
+        **rule_resources("termination_md_structure"),
     params:
         rank=config["study"].get("terminations", {}).get("md_interface_rank"),
         state=config["study"].get("terminations", {}).get("md_interface_state"),

@@ -25,9 +25,9 @@ rule surface_terminations:
         f"benchmarks/{SCALE}/terminations/surface_terminations.tsv"
     conda:
         "../../envs/oracle.yaml"
-    threads: 1
+    threads: rule_threads("surface_terminations")
     resources:
-        mem_mb=4000,
+        **rule_resources("surface_terminations"),
     params:
         settings=config["terminations"],
         scale_settings=S["terminations"],
@@ -53,8 +53,8 @@ rule termination_tables:
         f"logs/{SCALE}/terminations/termination_tables.log",
     conda:
         "../../envs/figures.yaml"
-    threads: 1
+    threads: rule_threads("termination_tables")
     resources:
-        mem_mb=2000,
+        **rule_resources("termination_tables"),
     script:
         "../scripts/termination_tables.py"

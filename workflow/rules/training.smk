@@ -10,9 +10,9 @@ rule zbl_table:
         f"logs/{SCALE}/{{study}}/zbl_table.log",
     conda:
         DEEPMD_ENV
-    threads: 1
+    threads: rule_threads("zbl_table")
     resources:
-        mem_mb=1000,
+        **rule_resources("zbl_table"),
     params:
         type_map=lambda wc: model_type_map(wc.study),
         rcut_A=config["descriptor"]["rcut_A"],
@@ -33,9 +33,9 @@ rule training_input:
         f"logs/{SCALE}/{{study}}/training_input.log",
     conda:
         DEEPMD_ENV
-    threads: 1
+    threads: rule_threads("training_input")
     resources:
-        mem_mb=1000,
+        **rule_resources("training_input"),
     params:
         type_map=lambda wc: model_type_map(wc.study),
         descriptor=lambda wc: model_descriptor(wc.study),
@@ -62,16 +62,20 @@ rule train_model:
         f"benchmarks/{SCALE}/{{study}}/train_model.tsv"
     conda:
         DEEPMD_ENV
-    threads: 1
+    threads: rule_threads("train_model")
     resources:
-        mem_mb=8000,
+        **rule_resources("train_model"),
+    params:
+        scripts=SCRIPTS,  # seiflow.device: fail at once if a requested GPU is not visible
     shell:
-        "log=$(realpath {log}); cd $(dirname {input}) && "
+        "log=$(realpath {log}); "
+        "PYTHONPATH={params.scripts} python -m seiflow.device --gpus {resources.gpu} > $log 2>&1 && "
+        "cd $(dirname {input}) && "
         "if [ -f checkpoint ] && cmp -s input.json input.started.json; then "
         'restart="--restart $(cat checkpoint)"; '
         "else rm -f checkpoint model.ckpt-*.pt; restart=; fi; cp input.json input.started.json; "
         "OMP_NUM_THREADS={threads} DP_INTRA_OP_PARALLELISM_THREADS={threads} "
-        "DP_INTER_OP_PARALLELISM_THREADS=1 dp --pt train input.json $restart > $log 2>&1"
+        "DP_INTER_OP_PARALLELISM_THREADS=1 dp --pt train input.json $restart >> $log 2>&1"
 
 
 rule freeze_model:
@@ -85,9 +89,9 @@ rule freeze_model:
         f"logs/{SCALE}/{{study}}/freeze_model.log",
     conda:
         DEEPMD_ENV
-    threads: 1
+    threads: rule_threads("freeze_model")
     resources:
-        mem_mb=4000,
+        **rule_resources("freeze_model"),
     shell:
         "log=$(realpath {log}); cd $(dirname {input}) && "
         "dp --pt freeze -c model.ckpt.pt -o frozen_model.pth > $log 2>&1"
@@ -106,13 +110,17 @@ rule compress_model:
         f"benchmarks/{SCALE}/{{study}}/compress_model.tsv"
     conda:
         DEEPMD_ENV
-    threads: 1
+    threads: rule_threads("compress_model")
     resources:
-        mem_mb=8000,
+        **rule_resources("compress_model"),
+    params:
+        scripts=SCRIPTS,  # seiflow.device: fail at once if a requested GPU is not visible
     shell:
-        "log=$(realpath {log}); cd $(dirname {input.model}) && "
+        "log=$(realpath {log}); "
+        "PYTHONPATH={params.scripts} python -m seiflow.device --gpus {resources.gpu} > $log 2>&1 && "
+        "cd $(dirname {input.model}) && "
         "OMP_NUM_THREADS=1 dp --pt compress -i frozen_model.pth -o compressed_model.pth "
-        "> $log 2>&1"
+        ">> $log 2>&1"
 
 
 rule test_model:
@@ -126,9 +134,9 @@ rule test_model:
         f"logs/{SCALE}/{{study}}/test_model.log",
     conda:
         DEEPMD_ENV
-    threads: 1
+    threads: rule_threads("test_model")
     resources:
-        mem_mb=4000,
+        **rule_resources("test_model"),
     script:
         "../scripts/test_model.py"
 
@@ -155,9 +163,9 @@ rule product_ablation:
         study="symmetric_cell",
     conda:
         DEEPMD_ENV
-    threads: 1
+    threads: rule_threads("product_ablation")
     resources:
-        mem_mb=8000,
+        **rule_resources("product_ablation"),
     params:
         products=lambda wc: config["study"][wc.study]["reaction_products"],
         type_map=lambda wc: model_type_map(wc.study),

@@ -34,9 +34,9 @@ rule unwrap_run:
         f"benchmarks/{SCALE}/{{model}}/unwrap_run_{{system}}_T{{T}}.tsv"
     conda:
         "../../envs/analysis.yaml"
-    threads: 1
+    threads: rule_threads("unwrap_run")
     resources:
-        mem_mb=4000,
+        **rule_resources("unwrap_run"),
     params:
         md=bulk_md_settings(),
         type_map=lambda wc: model_type_map(wc.model),
@@ -70,9 +70,9 @@ rule diffusion_run:
         series="|".join(S["bulk_md"]["series"]),
     conda:
         "../../envs/analysis.yaml"
-    threads: 1
+    threads: rule_threads("diffusion_run")
     resources:
-        mem_mb=4000,
+        **rule_resources("diffusion_run"),
     params:
         transport=TRANSPORT,
         series_runs=lambda wc: SERIES_RUN_DIRS[wc.series],
@@ -108,9 +108,9 @@ rule fig_arrhenius_lpsc:
         f"logs/{SCALE}/terminations/fig5.log",
     conda:
         "../../envs/analysis.yaml"
-    threads: 1
+    threads: rule_threads("fig_arrhenius_lpsc")
     resources:
-        mem_mb=2000,
+        **rule_resources("fig_arrhenius_lpsc"),
     params:
         quantities=["D", "sigma_NE", "sigma_collective"],
         panels={
@@ -145,9 +145,9 @@ rule fig_arrhenius_binaries:
         f"logs/{SCALE}/decomposition_interfaces/fig3.log",
     conda:
         "../../envs/analysis.yaml"
-    threads: 1
+    threads: rule_threads("fig_arrhenius_binaries")
     resources:
-        mem_mb=2000,
+        **rule_resources("fig_arrhenius_binaries"),
     params:
         quantities=["D"],
         panels={"Li tracer diffusion in the bulk binaries": ["D"]},
@@ -174,9 +174,9 @@ rule fig_li_trajectories:
         f"logs/{SCALE}/terminations/fig4.log",
     conda:
         "../../envs/analysis.yaml"
-    threads: 1
+    threads: rule_threads("fig_li_trajectories")
     resources:
-        mem_mb=4000,
+        **rule_resources("fig_li_trajectories"),
     params:
         labels=SERIES_RUN_LABELS.get("ordering", []),
         plane="xy",
@@ -206,9 +206,9 @@ rule fig_hull_msd:
         f"logs/{SCALE}/symmetric_cell/figS15.log",
     conda:
         "../../envs/analysis.yaml"
-    threads: 1
+    threads: rule_threads("fig_hull_msd")
     resources:
-        mem_mb=2000,
+        **rule_resources("fig_hull_msd"),
     params:
         quantities=["D"],
         extrapolate_T_K=TRANSPORT["extrapolate_T_K"],
@@ -237,9 +237,9 @@ rule interface_diffusion:
         f"benchmarks/{SCALE}/{{model}}/interface_diffusion_{{system}}_T{{T}}.tsv"
     conda:
         "../../envs/analysis.yaml"
-    threads: 1
+    threads: rule_threads("interface_diffusion")
     resources:
-        mem_mb=4000,
+        **rule_resources("interface_diffusion"),
     params:
         transport=TRANSPORT,
         min_msd_A2=TRANSPORT["min_msd_A2"],
@@ -266,9 +266,9 @@ rule fig_interface_diffusion:
         f"logs/{SCALE}/decomposition_interfaces/fig4.log",
     conda:
         "../../envs/analysis.yaml"
-    threads: 1
+    threads: rule_threads("fig_interface_diffusion")
     resources:
-        mem_mb=2000,
+        **rule_resources("fig_interface_diffusion"),
     params:
         title="Li D* by origin at metal|binary interfaces, Li vacancies near the interface (paper 002 Fig. 4)",
     script:

@@ -229,12 +229,13 @@ def cp2k_fp_param(settings: CP2KSettings, type_map: Sequence[str]) -> dict:
 def _mpi_prefix(mpi_ranks: int, launcher: str) -> str:
     if int(mpi_ranks) < 1:
         raise ValueError(f"mpi_ranks must be >= 1, got {mpi_ranks}")
-    return "" if int(mpi_ranks) == 1 else f"{launcher} -np {int(mpi_ranks)} "
+    # -n, not -np: srun takes only -n; MPICH's and Open MPI's mpirun take both
+    return "" if int(mpi_ranks) == 1 else f"{launcher} -n {int(mpi_ranks)} "
 
 
 def cp2k_fp_command(mpi_ranks: int = 1, binary: str = "cp2k.psmp",
                     launcher: str = "mpirun") -> str:
-    """DP-GEN ``fp`` command (stdout goes to ``output``): ``[launcher -np N] binary -i input.inp``.
+    """DP-GEN ``fp`` command (stdout goes to ``output``): ``[launcher -n N] binary -i input.inp``.
 
     ``launcher`` may carry flags (OpenMPI as root: ``"mpirun --allow-run-as-root"``). Pin
     ``OMP_NUM_THREADS=1`` in the machine's fp envs when using several ranks.

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from seiflow.job_resources import mpi_command
 from seiflow.provenance import sha256
 
 _RESTART_RE = re.compile(r"restart\.(\d+)$")
@@ -423,7 +424,7 @@ def run_lammps(input_text: str, workdir: Path, name: str, lmp_cmd: list[str]) ->
 
 def run_production(md_dir: str | Path, data_file: str, model: str, type_map: list[str],
                    md: dict, temperature_K: float, seed: int, frozen_ids=None,
-                   freeze_z_only: bool = False) -> dict:
+                   freeze_z_only: bool = False, launcher: str | None = "mpirun") -> dict:
     """Run or resume the segmented production MD in ``md_dir``.
 
     Parameters
@@ -442,6 +443,9 @@ def run_production(md_dir: str | Path, data_file: str, model: str, type_map: lis
         1-based atom ids held fixed in the equilibration and every segment
         (:func:`freeze_commands`, paper 000's frozen boundary layers); None (default):
         no atom is frozen and the inputs are unchanged.
+    launcher : str or None
+        MPI launcher when ``md["mpi_ranks"]`` > 1 (the rule's ``resources.mpi``: ``mpirun``
+        locally, ``srun`` in a Slurm allocation; :func:`seiflow.job_resources.mpi_command`).
 
     Returns
     -------
@@ -458,8 +462,7 @@ def run_production(md_dir: str | Path, data_file: str, model: str, type_map: lis
         print(f"{md_dir}: inputs differ from run_inputs.json of the run on disk; removed "
               f"{len(stale)} stale files ({', '.join(stale[:4])}{', ...' if len(stale) > 4 else ''})"
               " and starting over", flush=True)
-    ranks = int(md["mpi_ranks"])
-    lmp_cmd = ["lmp"] if ranks == 1 else ["mpirun", "-np", str(ranks), "lmp"]
+    lmp_cmd = mpi_command("lmp", int(md["mpi_ranks"]), launcher)
     dt_ps = float(md["timestep_fs"]) / 1000.0
     t0 = time.time()
     perf = []
