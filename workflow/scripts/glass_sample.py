@@ -11,6 +11,7 @@ from pathlib import Path
 
 import ase.io
 
+from seiflow.device import require_gpus
 from seiflow.glass import (
     analyse_glass_sample,
     glass_composition,
@@ -66,5 +67,6 @@ def make_sample(p, composition, sample, threads, out):
 
 if __name__ == "__main__":
     sys.stdout = sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
+    require_gpus(snakemake.resources.get("gpu", 0))  # noqa: F821
     make_sample(snakemake.params, snakemake.wildcards.composition,  # noqa: F821
                 int(snakemake.wildcards.sample), snakemake.threads, snakemake.output)  # noqa: F821

@@ -8,6 +8,7 @@ from pathlib import Path
 import ase.io
 import pandas as pd
 
+from seiflow.device import require_gpus
 from seiflow.lammps_md import bulk_npt_input, run_lammps
 from seiflow.melting import bcc_li_supercell, bcc_share
 from seiflow.sei_analysis import iter_lammps_dump
@@ -39,6 +40,7 @@ def run_melting(workdir, model, type_map, a_A, settings, seed, rmsd_cutoff):
 
 if __name__ == "__main__":
     sys.stdout = sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
+    require_gpus(snakemake.resources.get("gpu", 0))  # noqa: F821
     p = snakemake.params  # noqa: F821
     df = run_melting(Path(snakemake.output.csv).parent / "li_melting_md",  # noqa: F821
                      snakemake.input.model, p.type_map, p.a_A, p.settings, p.seed,  # noqa: F821

@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 
+from seiflow.device import require_gpus
 from seiflow.lammps_md import run_lammps, write_lammps_data
 from seiflow.sei_analysis import iter_lammps_dump
 from seiflow.model_stability import (
@@ -63,6 +64,7 @@ def check_model(workdir, data, model, type_map, temperature_K, settings, timeste
 
 if __name__ == "__main__":
     sys.stdout = sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
+    require_gpus(snakemake.resources.get("gpu", 0))  # noqa: F821
     p = snakemake.params  # noqa: F821
     out = snakemake.output  # noqa: F821
     thermo, result = check_model(Path(out.json).parent / "stability_md", p.cell_file,

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from seiflow.active_learning import deepmd_system_dirs
+from seiflow.device import require_gpus
 from seiflow.dpgen_inputs import deepmd_training_input, short_range_settings
 from seiflow.model_test import parity_rmse, read_dp_test_detail
 from seiflow.product_ablation import ablation_table, split_product_systems
@@ -76,6 +77,7 @@ def product_ablation(train, valid, final_model, workdir, p, log, zbl=None):
 if __name__ == "__main__":
     log = open(snakemake.log[0], "w")  # noqa: F821
     sys.stdout = sys.stderr = log
+    require_gpus(snakemake.resources.get("gpu", 0))  # noqa: F821
     i, o = snakemake.input, snakemake.output  # noqa: F821
     table, parity = product_ablation(i.train, i.valid, i.model, Path(o.frozen).parent,
                                      snakemake.params, log, zbl=i.zbl or None)  # noqa: F821

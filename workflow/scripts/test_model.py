@@ -4,8 +4,11 @@ import os
 import subprocess
 from pathlib import Path
 
+from seiflow.device import require_gpus
+
 if __name__ == "__main__":
     log = open(snakemake.log[0], "w")  # noqa: F821
+    require_gpus(snakemake.resources.get("gpu", 0))  # noqa: F821
     out = Path(snakemake.output[0])  # noqa: F821
     out.mkdir(parents=True, exist_ok=True)
     cmd = ["dp", "--pt", "test", "-m", snakemake.input.model, "-s",  # noqa: F821
