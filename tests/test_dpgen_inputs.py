@@ -45,7 +45,7 @@ def test_machine_pins_threads_and_separate_remote_roots():
         assert envs["DP_INTER_OP_PARALLELISM_THREADS"] == "1"
         assert m[stage]["machine"]["context_type"] == "LocalContext"
         assert m[stage]["machine"]["batch_type"] == "Shell"
-    assert m["model_devi"]["command"] == "mpirun -np 2 lmp"
+    assert m["model_devi"]["command"] == "mpirun -n 2 lmp"
     assert "--oracle sevennet" in m["fp"]["command"]
     assert m["fp"]["resources"]["envs"]["PYTHONPATH"] == "/x/scripts"
 
@@ -107,3 +107,18 @@ def test_iterations_explore_named_systems_at_their_pressures(config):
                    system_names=names)
     with pytest.raises(ValueError, match="system_names"):
         make_param(config["type_map"], SYSTEMS, [["a"]] * 3, dp, config["descriptor"], seed=1)
+
+
+def test_slurm_stage_jobs_get_the_path_of_the_dpgen_env():
+    """dpdispatcher's Slurm scripts start `bash -l`, whose profile resets PATH: the stage jobs
+    export the PATH of the env that wrote machine.json, so dp / lmp are found (issue 17)."""
+    from seiflow.dpgen_inputs import make_machine
+
+    slurm = {"batch_type": "Slurm", "source_list": [], "stages": {}}
+    m = make_machine("/abs/remote", "chgnet", "/abs/scripts", dispatcher=slurm,
+                     job_path="/envs/dpgen/bin:/usr/bin")
+    for stage in ("train", "model_devi", "fp"):
+        assert m[stage]["resources"]["envs"]["PATH"] == "/envs/dpgen/bin:/usr/bin"
+        assert m[stage]["resources"]["envs"]["OMP_NUM_THREADS"] == "1"
+    shell = make_machine("/abs/remote", "chgnet", "/abs/scripts", job_path="/x/bin")
+    assert all("PATH" not in shell[s]["resources"]["envs"] for s in ("train", "model_devi", "fp"))

@@ -15,9 +15,11 @@ References
 from __future__ import annotations
 
 import copy
+import shlex
 from collections.abc import Sequence
 from pathlib import PurePath
 
+from seiflow.job_resources import mpi_command
 from seiflow.zbl import dpzbl_model_keys
 
 #: descriptors DeePMD-kit's DP-ZBL (linear) model accepts (type-embedding, "mixed type")
@@ -372,7 +374,7 @@ def fp_command(oracle: str, dft: dict | None = None) -> str:
     """Command DP-GEN's fp stage runs in each labelling task folder.
 
     ``chgnet`` / ``sevennet``: the custom fp entry point ``python -m seiflow.oracle``
-    (``fp_style: custom``); ``cp2k``: ``[launcher -np N] cp2k.psmp -i input.inp``
+    (``fp_style: custom``); ``cp2k``: ``[launcher -n N] cp2k.psmp -i input.inp``
     (``fp_style: cp2k``; :func:`seiflow.dft.cp2k_fp_command` with ``dft.mpi_ranks`` and
     ``dft.mpi_launcher``); ``vasp``: ``dft.vasp.command`` (``fp_style: vasp``).
 
@@ -406,6 +408,8 @@ def make_machine(
     deepmd_version: str = "3.2.0",
     dispatcher: dict | None = None,
     dft: dict | None = None,
+    launcher: str = "mpirun",
+    job_path: str | None = None,
 ) -> dict:
     """DP-GEN ``machine.json``: dpdispatcher ``LocalContext`` with a ``Shell`` or ``Slurm`` batch.
 
@@ -432,6 +436,14 @@ def make_machine(
         ``source_list``) and of the stage ``command``.
     dft : dict or None
         The ``dft`` config block (command of the ``cp2k`` / ``vasp`` fp stage).
+    launcher : str
+        MPI launcher of multi-rank exploration (``mpi_launcher``: ``mpirun`` locally,
+        ``srun --mpi=pmi2`` inside a Slurm job).
+    job_path : str or None
+        ``PATH`` exported in the stage jobs of a batch system other than ``Shell`` (the
+        caller passes its own, that of the DP-GEN env): dpdispatcher's Slurm job scripts start
+        a login shell (``#!/bin/bash -l``) whose profile resets ``PATH``, so ``dp`` and ``lmp``
+        of the env would not be found. Ignored for ``Shell``, which inherits it.
 
     Returns
     -------
@@ -456,10 +468,12 @@ def make_machine(
     stages = dispatcher.get("stages") or {}
     if set(stages) - set(DISPATCH_STAGES):
         raise ValueError(f"unknown dispatcher stages {sorted(set(stages) - set(DISPATCH_STAGES))}")
-    lmp = "lmp" if mpi_ranks == 1 else f"mpirun -np {int(mpi_ranks)} lmp"
+    lmp = shlex.join(mpi_command("lmp", int(mpi_ranks), launcher))
     fp_envs = {**SINGLE_THREAD_ENVS, "PYTHONPATH": pythonpath}
     commands = {"train": "dp", "model_devi": lmp, "fp": fp_command(oracle, dft)}
     envs = {"train": SINGLE_THREAD_ENVS, "model_devi": SINGLE_THREAD_ENVS, "fp": fp_envs}
+    if batch != "Shell" and job_path:
+        envs = {stage: {**e, "PATH": job_path} for stage, e in envs.items()}
     groups = {"train": 1, "model_devi": 1, "fp": fp_group_size}
     machine = {"api_version": "1.0", "deepmd_version": deepmd_version}
     for stage in DISPATCH_STAGES:
