@@ -177,3 +177,27 @@ def test_json_compared_up_to_the_run_folder(tmp_path):
     assert n == 1 and [d.status for d in diffs] == ["within_tolerance"]
     (runs["b"] / "machine.json").write_text('{"remote_root": "/elsewhere", "n": 1}')
     assert [d.status for d in compare_trees(runs["a"], runs["b"])[0]] == ["differs"]
+
+
+def test_timing_fields_are_not_compared(tmp_path):
+    """DP-GEN stage wall times (al_report.csv) and LAMMPS speed (stability.json) change from
+    run to run: the audit ignores them, and nothing else."""
+    import pandas as pd
+
+    from seiflow.audit import compare_tables, compare_trees, is_timing_field
+
+    assert all(map(is_timing_field, ["train_s", "total_s", "atom_steps_per_s", "wall_s"]))
+    assert not any(map(is_timing_field, ["D_cm2_s", "energy_meV_per_atom", "time_ps"]))
+    ref = pd.DataFrame({"iteration": [0], "share_accurate": [0.5], "train_s": [10.0]})
+    new = ref.assign(train_s=[99.0])
+    assert compare_tables(ref, new, 0, 0) is None
+    assert compare_tables(ref, new.assign(share_accurate=[0.6]), 0, 0)
+    for run, speed, drift in (("a", 1.0e5, 0.1), ("b", 2.0e5, 0.1), ("c", 1.0e5, 0.2)):
+        d = tmp_path / run / "results" / "test"
+        d.mkdir(parents=True)
+        (d / "stability.json").write_text(
+            f'{{"drift_meV_atom_ps": {drift}, "atom_steps_per_s": {speed}}}')
+    base = tmp_path / "a" / "results" / "test"
+    assert compare_trees(base, tmp_path / "b" / "results" / "test")[0][0].status == \
+        "within_tolerance"
+    assert compare_trees(base, tmp_path / "c" / "results" / "test")[0][0].status == "differs"

@@ -38,11 +38,26 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["Difference", "compare_tables", "compare_trees", "WALL_TIME_COLUMNS", "main"]
+__all__ = ["Difference", "compare_tables", "compare_trees", "is_timing_field", "TIMING_FIELDS",
+           "WALL_TIME_COLUMNS", "main"]
 
 #: Column names that hold wall-clock timings, never compared (regular expression, full match).
 WALL_TIME_COLUMNS = re.compile(r"(wall.*|.*_wall(_s)?|.*wall_time.*|.*seconds_wall.*|elapsed.*)",
                                re.IGNORECASE)
+
+#: Timing fields whose names the pattern above does not catch, with their writers: the DP-GEN
+#: stage wall times of al_report.csv (seiflow.al_report: train_s, exploration_s, labelling_s,
+#: total_s; unix_time_s of dpgen/stage_times.tsv), LAMMPS speed of the model checks
+#: (model_stability.json / li_melting: atom_steps_per_s) and the oracle benchmark's cost per frame.
+TIMING_FIELDS = frozenset({"train_s", "exploration_s", "labelling_s", "total_s", "unix_time_s",
+                           "atom_steps_per_s", "reference_seconds_per_frame",
+                           "seconds_per_frame"})
+
+
+def is_timing_field(name: str) -> bool:
+    """True for a column / JSON key that holds a wall-clock timing (never compared)."""
+    return str(name) in TIMING_FIELDS or bool(WALL_TIME_COLUMNS.fullmatch(str(name)))
+
 
 #: Files never compared: provenance records carry timestamps and checksums by design.
 SKIP_FILES = re.compile(r"(^|/)(provenance\.json|provenance/.*\.json|.*\.provenance\.json)$")
@@ -101,7 +116,7 @@ def compare_tables(ref: pd.DataFrame, new: pd.DataFrame, rtol: float, atol: floa
         return f"shape differs: {ref.shape} vs {new.shape}"
     problems = []
     for col in ref.columns:
-        if WALL_TIME_COLUMNS.fullmatch(str(col)):
+        if is_timing_field(col):
             continue
         a, b = ref[col], new[col]
         if pd.api.types.is_numeric_dtype(a) and pd.api.types.is_numeric_dtype(b):
@@ -174,7 +189,16 @@ def _json_without_run_root(path: Path, results_dir: Path):
     folders are the same run when nothing else differs.
     """
     root = str(results_dir.resolve().parent.parent)
-    return json.loads(path.read_text().replace(root, "<run>"))
+    return _without_timings(json.loads(path.read_text().replace(root, "<run>")))
+
+
+def _without_timings(value):
+    """JSON value with every timing key (:func:`is_timing_field`) removed, recursively."""
+    if isinstance(value, dict):
+        return {k: _without_timings(v) for k, v in value.items() if not is_timing_field(k)}
+    if isinstance(value, list):
+        return [_without_timings(v) for v in value]
+    return value
 
 
 def _tracked_copy(repo: Path, dest: Path) -> None:
