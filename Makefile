@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 CORES ?= all
 
-.PHONY: run test lint audit report oracle-benchmark clean-results
+.PHONY: run test test-slurm driver lint audit report oracle-benchmark clean-results
 
 # System packages, installed with apt when missing and running as root (otherwise install them
 # yourself): OVITO's renderer (snapshot figures) needs a Vulkan loader (mesa's lavapipe is a
@@ -34,8 +34,25 @@ $(STAMP): requirements.lock requirements-dadapy.lock
 run: $(STAMP)
 	snakemake --cores $(CORES) --config scale=demo
 
-test: $(STAMP)
-	$(VENV)/bin/python -m pytest -v -rs
+# The driver environment of a cluster login node: snakemake, the Slurm plugin and what parsing
+# the workflow imports (README "Running on a Slurm cluster").
+DRIVER_VENV := .venv-driver
+driver: $(DRIVER_VENV)/.installed
+$(DRIVER_VENV)/.installed: requirements-driver.txt requirements.lock
+	test -x $(DRIVER_VENV)/bin/python || $(PYTHON) -m venv $(DRIVER_VENV)
+	$(DRIVER_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(DRIVER_VENV)/bin/python -m pip install --quiet -r requirements-driver.txt -c requirements.lock
+	touch $@
+
+# The end-to-end run is kept in .test-runs/local: make test-slurm compares its own run with it.
+test: $(STAMP) driver
+	SEIFLOW_E2E_DIR=$(CURDIR)/.test-runs/local $(VENV)/bin/python -m pytest -v -rs
+
+# The test scale through profiles/slurm on a real single-node Slurm (installed and started by
+# tests/slurm/local_cluster.sh; needs root): tests/test_slurm.py.
+test-slurm: $(STAMP)
+	tests/slurm/local_cluster.sh up
+	$(VENV)/bin/python -m pytest -v -rs -m slurm -o addopts= tests/test_slurm.py
 
 # Rerun the test scale in a fresh copy of the tracked files and compare every table with
 # results/test (made first if missing). RTOL/ATOL: tolerance where bytes differ (README).

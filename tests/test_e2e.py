@@ -6,8 +6,10 @@ provenance. Runs for real (several minutes on 2 cores); nothing is mocked.
 """
 
 import json
+import os
 import shutil
 import subprocess
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -18,7 +20,15 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture(scope="module")
 def run_dir(root, tmp_path_factory):
-    work = tmp_path_factory.mktemp("e2e")
+    # SEIFLOW_E2E_DIR (set by `make test`): keep the run there, the local reference of
+    # `make test-slurm` (tests/test_slurm.py); otherwise a temporary folder
+    keep = os.environ.get("SEIFLOW_E2E_DIR")
+    if keep:
+        work = Path(keep)
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+    else:
+        work = tmp_path_factory.mktemp("e2e")
     for item in ("Snakefile", "workflow", "config", "envs", "profiles"):
         src = root / item
         (shutil.copytree if src.is_dir() else shutil.copy)(src, work / item)
