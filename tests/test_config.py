@@ -32,6 +32,10 @@ def test_shipped_config_is_valid(config, root):
             bad={"lpsc_repeats": [1, 1]}), "too short|\\[1, 1\\]"),
         (lambda c: c["analysis"]["structure"].update(cn_pairs=[["S", "Li", "P"]]), "too long|S"),
         (lambda c: c["study"]["terminations"].update(md_interface_state="half"), "half"),
+        # issue 19: a production temperature no model or cell survives
+        (lambda c: c["scales"]["test"]["md"].update(temperatures_K=[40000]), "40000"),
+        (lambda c: c["scales"]["test"]["bulk_md"]["series"]["lpsc"].update(
+            temperatures_K=[600, 9000]), "9000"),
     ],
 )
 def test_schema_rejects_bad_values(config, root, mutate, message):
@@ -80,6 +84,15 @@ def test_dry_run_rejects_inconsistent_config_before_any_job(root, tmp_path):
         # an override on a study that borrows its model would be silently ignored
         ("study:\n  two_step:\n    short_range_repulsion: {zbl: false}\n",
          "set short_range_repulsion in study.symmetric_cell instead"),
+        # issue 19: inputs that used to pass and fail (or waste) a job later
+        ("type_map: [Li, P, S, Xx]\n", "type_map: ['Xx'] is not an element"),
+        ("study:\n  two_step:\n    model_from: glass\n",
+         "study.two_step.model_from='glass': that model's type_map ['Li', 'Si', 'P', 'S'] differs"),
+        ("scales:\n  test:\n    dpgen:\n      fp_task_min: 5\n",
+         "scales.test.dpgen.fp_task_min=5 exceeds fp_task_max=4"),
+        ("scales:\n  test:\n    dpgen:\n      iterations: "
+         "[{temps: [600], nsteps: 300, trj_freq: 500, ensemble: nvt}]\n",
+         "scales.test.dpgen.iterations[0].trj_freq=500 exceeds nsteps=300"),
     ],
 )
 def test_dry_run_rejects_bad_stage_config_before_any_job(root, tmp_path, override, message):
@@ -104,3 +117,41 @@ def test_dry_run_resolves_every_scale(root, scale):
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
     out = res.stdout + res.stderr
     assert "production_md" in out or "Nothing to be done" in out
+
+
+@pytest.mark.parametrize(
+    "mutate, message",
+    [
+        (lambda c: c.update(type_map=["Li", "P", "S", "Xx"]), r"type_map: \['Xx'\] is not"),
+        (lambda c: c["study"]["glass"].update(type_map=["Li", "Si", "Pp", "S"]),
+         r"study.glass.type_map: \['Pp'\]"),
+        (lambda c: c["study"]["terminations"].update(model_from="decomposition_interfaces"),
+         "study.terminations.model_from='decomposition_interfaces'"),
+    ],
+)
+def test_type_map_checks(config, mutate, message):
+    """seiflow.config_checks, called by common.smk at parse time (fast, no snakemake)."""
+    from seiflow.config_checks import check_model_from_type_maps, check_type_maps
+
+    check_type_maps(config)
+    check_model_from_type_maps(config)
+    bad = copy.deepcopy(config)
+    mutate(bad)
+    with pytest.raises(ValueError, match=message):
+        check_type_maps(bad)
+        check_model_from_type_maps(bad)
+
+
+def test_dpgen_block_checks(config):
+    from seiflow.config_checks import check_dpgen_block
+
+    dpgen = config["scales"]["test"]["dpgen"]
+    check_dpgen_block(dpgen, "scales.test.dpgen")
+    with pytest.raises(ValueError, match="fp_task_min=9 exceeds fp_task_max=4"):
+        check_dpgen_block({**dpgen, "fp_task_min": 9}, "x")
+    it = {**dpgen["iterations"][0], "trj_freq": dpgen["iterations"][0]["nsteps"] + 1}
+    with pytest.raises(ValueError, match=r"x.iterations\[0\].trj_freq"):
+        check_dpgen_block({**dpgen, "iterations": [it]}, "x")
+    # trj_freq == nsteps still dumps two frames (0 and nsteps): allowed
+    ok = {**dpgen["iterations"][0], "trj_freq": dpgen["iterations"][0]["nsteps"]}
+    check_dpgen_block({**dpgen, "iterations": [ok]}, "x")

@@ -9,6 +9,11 @@ import yaml
 
 sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
 from seiflow.bulk import check_bulk_config
+from seiflow.config_checks import (
+    check_dpgen_block,
+    check_model_from_type_maps,
+    check_type_maps,
+)
 from seiflow.glass import check_glass_config
 from seiflow.job_resources import check_resource_table, job_size
 from seiflow.model_systems import check_system_names
@@ -175,6 +180,7 @@ def _check_model_blocks(cfg, name, block, study):
             raise ValueError(
                 f"{where}.dpgen.iterations[{i}].systems {sorted(extra)} are not explored"
             )
+    check_dpgen_block(merged["dpgen"], f"{where}.dpgen")
     lo, hi = merged["dpgen"]["trust_level_force_eV_A"]
     if not lo < hi:
         raise ValueError(f"{where}.dpgen: trust levels need lo < hi, got {lo}, {hi}")
@@ -198,6 +204,8 @@ def _check_model_blocks(cfg, name, block, study):
 
 def _check_config_semantics(cfg):
     """Cross-key checks the JSON schema cannot express; fail before any job starts."""
+    check_type_maps(cfg)
+    check_model_from_type_maps(cfg)
     # the global blocks, then each model study's overrides (study.<name>.descriptor / ...)
     merged = {"(global)": ({}, {})}
     for name, blk in cfg["study"].items():
