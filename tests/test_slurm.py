@@ -214,29 +214,56 @@ def test_every_job_went_through_sbatch(slurm_runs):
             assert "-p debug" in line and "--mem " in line and " -t " in line, line
 
 
+def _dpgen_stage_jobs(log_text: str) -> dict[str, list[str]]:
+    """DP-GEN stage -> Slurm job ids that dpdispatcher submitted for it (dpgen_run's log:
+    "iter ... task 01: run_train", then "job <hash> was submitted; job_id is <id>")."""
+    stages, current = {"train": [], "model_devi": [], "fp": []}, None
+    for line in log_text.splitlines():
+        m = re.search(r"task \d+: run_(train|model_devi|fp)\b", line)
+        if m:
+            current = m.group(1)
+        elif re.search(r"task \d+: ", line):
+            current = None
+        m = re.search(r"was submitted; job_id is (\d+)", line)
+        if m and current:
+            stages[current].append(m.group(1))
+    return stages
+
+
 def test_dpgen_stages_were_their_own_slurm_jobs(slurm_runs):
     work, _ = slurm_runs
-    remote = work / RES / "symmetric_cell" / "dpgen" / "remote"
+    log = (work / "logs" / SCALE / "symmetric_cell" / "dpgen_run.log").read_text()
     jobs = {j["id"]: j for j in _squeue_all()}
-    stages = {}
-    for stage in ("train", "model_devi", "fp"):
-        subs = list((remote / stage).rglob("*.sub"))
-        assert subs, f"no dpdispatcher job script for DP-GEN's {stage} stage"
-        assert all("#SBATCH" in s.read_text() for s in subs)
-        ids = [p.read_text().strip() for p in (remote / stage).rglob("*_job_id")]
-        assert ids, f"no Slurm job id recorded for DP-GEN's {stage} stage"
+    stages = _dpgen_stage_jobs(log)
+    for stage, ids in stages.items():
+        assert ids, f"DP-GEN's {stage} stage submitted no Slurm job:\n{log[-3000:]}"
         for jid in ids:
             assert jobs[jid]["state"] == "COMPLETED", jobs[jid]
             assert not jobs[jid]["comment"].startswith("rule_")  # not a snakemake job
-        stages[stage] = ids
-    assert len(set(sum(stages.values(), []))) == sum(len(v) for v in stages.values())
+    ids = sum(stages.values(), [])
+    assert len(set(ids)) == len(ids)
+    # the driver job itself held one core while DP-GEN's jobs ran (dispatcher_threads)
+    assert "--cpus-per-task=1" in next(
+        line for line in (work / "run_A.log").read_text().splitlines()
+        if line.startswith("sbatch call:") and "rule_dpgen_run" in line)
+
+
+def test_mpi_job_ran_its_ranks_with_srun_inside_its_allocation(slurm_runs):
+    work, runs = slurm_runs
+    sbatch = next(line for line in runs["B"][1].splitlines()
+                  if line.startswith("sbatch call:") and "rule_bulk_md_wildcards" in line)
+    assert "--ntasks=2" in sbatch and "--cpus-per-task=1" in sbatch, sbatch
+    md = work / RES / "symmetric_cell" / "bulk_md" / "Li6PS5Cl" / "T600"
+    for log in md.glob("*.log"):
+        assert "on 2 procs" in log.read_text(), log  # one LAMMPS run on 2 MPI ranks
 
 
 def test_cancelled_job_is_retried_with_twice_the_memory(slurm_runs):
     _, runs = slurm_runs
     first = runs["A_cancelled"]
     assert first is not None, "the labelling job was never seen running"
-    same = [j for j in _squeue_all() if j["comment"] == first["comment"]]
+    ours = set(_submitted(runs["A"][1]))  # Slurm keeps older runs' jobs for MinJobAge
+    same = [j for j in _squeue_all() if j["comment"] == first["comment"] and j["id"] in ours]
     states = sorted(j["state"] for j in same)
     assert states == ["CANCELLED", "COMPLETED"], same
     retry = next(j for j in same if j["state"] == "COMPLETED")
