@@ -156,3 +156,48 @@ def test_run_fingerprint_sees_trajectory_settings(tmp_path):
     assert _fingerprint(tmp_path, timestep_fs=0.5) != base
     assert _fingerprint(tmp_path, dump_every=20) != base
     assert _fingerprint(tmp_path, npt_steps=99) == base
+
+
+def _finished_run(md_dir: Path, nvt=200, seg=500, n_seg=2):
+    """Files of a finished segmented run: equilibration to nvt, then n_seg segments."""
+    md_dir.mkdir(exist_ok=True)
+    (md_dir / "dump.0.lammpstrj").write_text("x")
+    (md_dir / f"restart.{nvt}").write_text("x")
+    for k in range(n_seg):
+        start = nvt + k * seg
+        for name in (f"dump.{start}.lammpstrj", f"segment.{start}.in", f"segment.{start}.log",
+                     f"restart.{start + seg}"):
+            (md_dir / name).write_text("x")
+
+
+def test_shortened_run_is_cut_back_to_its_new_end(tmp_path):
+    """npt_steps shortened after a finished 200 + 2 x 500 step run (issue 19): the run keeps
+    its trajectory up to the new end, a segment boundary, and drops what came after."""
+    from seiflow.lammps_md import completed_step, segment_dumps, truncate_run
+
+    _finished_run(tmp_path)
+    assert truncate_run(tmp_path, 1200) == []  # not shorter: nothing to do
+    removed = truncate_run(tmp_path, 700)
+    assert sorted(removed) == ["dump.700.lammpstrj", "restart.1200", "segment.700.in",
+                               "segment.700.log"]
+    assert completed_step(tmp_path) == 700
+    assert [Path(p).name for p in segment_dumps(tmp_path)] == ["dump.0.lammpstrj",
+                                                                "dump.200.lammpstrj"]
+
+
+def test_shortened_run_off_a_segment_boundary_is_refused(tmp_path):
+    from seiflow.lammps_md import truncate_run
+
+    _finished_run(tmp_path)
+    with pytest.raises(ValueError, match=r"reached step 1200.*\[200, 700, 1200\]"):
+        truncate_run(tmp_path, 500)
+    assert (tmp_path / "restart.1200").exists()  # nothing removed
+
+
+def test_progress_line_reports_speed_and_eta():
+    from seiflow.lammps_md import progress_line
+
+    line = progress_line(700, 1200, {"wall_s": 50.0, "steps": 500}, 1.0)
+    # 0.1 s/step at 1 fs: 864,000 steps/day = 0.864 ns/day; 500 steps left = 50 s
+    assert line == "step 700/1200 (58 %), 0.864 ns/day, ETA 0.8 min"
+    assert progress_line(200, 1200, None, 1.0) == "step 200/1200 (17 %)"

@@ -279,6 +279,53 @@ def clear_stale_run(md_dir: str | Path, fingerprint: dict) -> list[str]:
     return removed
 
 
+def truncate_run(md_dir: str | Path, end_step: int) -> list[str]:
+    """Cut a run on disk back to ``end_step`` when the config asks for a shorter run.
+
+    A run that went past ``end_step`` (``npt_steps`` shortened after it finished) keeps its
+    trajectory up to ``end_step`` when that step is one of its segment boundaries (a
+    ``restart.<end_step>`` file exists): the restart files after it and the dumps and segment
+    inputs / logs that start at or after it are removed. Nothing is removed when the run does
+    not go past ``end_step``.
+
+    Returns
+    -------
+    list of str
+        Names of the removed files.
+
+    Raises
+    ------
+    ValueError
+        If the run went past ``end_step`` and ``end_step`` is not one of its segment
+        boundaries (the message lists them).
+    """
+    md_dir = Path(md_dir)
+    done = completed_step(md_dir)
+    if done is None or done <= end_step:
+        return []
+    boundaries = sorted(int(m.group(1)) for p in md_dir.glob("restart.*")
+                        if (m := _RESTART_RE.search(p.name)))
+    if end_step not in boundaries:
+        raise ValueError(
+            f"{md_dir}: the run on disk reached step {done}, past the configured end "
+            f"(nvt_steps + npt_steps = {end_step}), which is not one of its segment boundaries "
+            f"{boundaries}: set npt_steps so that the end is one of them, or remove {md_dir} "
+            "to start the run over"
+        )
+    removed = []
+    for path in sorted(md_dir.iterdir()):
+        name = path.name
+        m = _RESTART_RE.search(name)
+        if m and int(m.group(1)) > end_step:
+            removed.append(name)
+        elif re.fullmatch(r"(dump|segment)\.(\d+)\..*", name) and \
+                int(name.split(".")[1]) >= end_step:
+            removed.append(name)
+    for name in removed:
+        (md_dir / name).unlink()
+    return removed
+
+
 def segment_dumps(md_dir: str | Path) -> list[str]:
     """Finished segment dump files in time order."""
     files = glob.glob(os.path.join(str(md_dir), "dump.*.lammpstrj"))
@@ -462,6 +509,12 @@ def run_production(md_dir: str | Path, data_file: str, model: str, type_map: lis
         print(f"{md_dir}: inputs differ from run_inputs.json of the run on disk; removed "
               f"{len(stale)} stale files ({', '.join(stale[:4])}{', ...' if len(stale) > 4 else ''})"
               " and starting over", flush=True)
+    run_end = int(md["nvt_steps"]) + int(md["npt_steps"])
+    cut = truncate_run(md_dir, run_end)
+    if cut:
+        print(f"{md_dir}: the run on disk went past the configured end (step {run_end}); kept "
+              f"its trajectory up to step {run_end} and removed {len(cut)} later files",
+              flush=True)
     lmp_cmd = mpi_command("lmp", int(md["mpi_ranks"]), launcher)
     dt_ps = float(md["timestep_fs"]) / 1000.0
     t0 = time.time()
@@ -487,6 +540,8 @@ def run_production(md_dir: str | Path, data_file: str, model: str, type_map: lis
             md_dir, f"segment.{step}", lmp_cmd)
         os.replace(md_dir / part, md_dir / f"dump.{step}.lammpstrj")
         os.replace(md_dir / f"restart.{end}.tmp", md_dir / f"restart.{end}")
+        print(progress_line(end, run_end, perf[-1] if perf else None,
+                            float(md["timestep_fs"])), flush=True)
     return {"last_step": completed_step(md_dir), "nvt_steps": nvt,
             "timestep_fs": md["timestep_fs"],
             "temperature_K": temperature_K, "segments": len(segment_dumps(md_dir)),
@@ -494,6 +549,27 @@ def run_production(md_dir: str | Path, data_file: str, model: str, type_map: lis
                                               "freeze_z_only": bool(freeze_z_only)}),
             "stale_files_removed": len(stale),
             "wall_s_this_call": time.time() - t0, "performance": perf}
+
+
+def progress_line(step: int, end_step: int, perf: dict | None, timestep_fs: float) -> str:
+    """One progress line of a segmented run: step, share done, ns/day and ETA of the rest.
+
+    Parameters
+    ----------
+    step, end_step : int
+        Step reached and last step of the run.
+    perf : dict or None
+        :func:`parse_loop_time` record of the segment just run (``wall_s``, ``steps``).
+    timestep_fs : float
+        MD timestep (fs).
+    """
+    line = f"step {step}/{end_step} ({100.0 * step / end_step:.0f} %)"
+    if perf and perf.get("wall_s", 0) > 0 and perf.get("steps", 0) > 0:
+        s_per_step = perf["wall_s"] / perf["steps"]
+        ns_day = 86400.0 / s_per_step * timestep_fs * 1e-6
+        eta_min = (end_step - step) * s_per_step / 60.0
+        line += f", {ns_day:.3g} ns/day, ETA {eta_min:.1f} min"
+    return line
 
 
 def write_summary(summary: dict, path: str | Path) -> None:
