@@ -47,6 +47,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from seiflow.job_resources import mpi_command
 from seiflow.oracle import OracleError
 
 # --------------------------------------------------------------------------- #
@@ -227,10 +228,11 @@ def cp2k_fp_param(settings: CP2KSettings, type_map: Sequence[str]) -> dict:
 
 
 def _mpi_prefix(mpi_ranks: int, launcher: str) -> str:
+    """``"<launcher> -n N "`` (:func:`seiflow.job_resources.mpi_command`), or ``""`` for one
+    rank."""
     if int(mpi_ranks) < 1:
         raise ValueError(f"mpi_ranks must be >= 1, got {mpi_ranks}")
-    # -n, not -np: srun takes only -n; MPICH's and Open MPI's mpirun take both
-    return "" if int(mpi_ranks) == 1 else f"{launcher} -n {int(mpi_ranks)} "
+    return "".join(f"{word} " for word in mpi_command([], int(mpi_ranks), launcher))
 
 
 def cp2k_fp_command(mpi_ranks: int = 1, binary: str = "cp2k.psmp",

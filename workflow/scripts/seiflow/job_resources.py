@@ -43,9 +43,6 @@ from dataclasses import dataclass
 RANK_SOURCES = ("md", "bulk_md", "glass_md", "dft", "dft_reference")
 #: Oracles whose labelling runs an MPI DFT code (``dft.mpi_ranks`` ranks).
 DFT_ORACLES = ("cp2k", "vasp")
-#: Keys of a resource class (and of a per-rule override).
-CLASS_KEYS = ("threads", "dispatcher_threads", "mem_mb", "runtime_min", "gpus",
-              "mpi_ranks_from")
 
 
 @dataclass(frozen=True)

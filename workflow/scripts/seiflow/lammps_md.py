@@ -300,11 +300,11 @@ def truncate_run(md_dir: str | Path, end_step: int) -> list[str]:
         boundaries (the message lists them).
     """
     md_dir = Path(md_dir)
-    done = completed_step(md_dir)
-    if done is None or done <= end_step:
-        return []
     boundaries = sorted(int(m.group(1)) for p in md_dir.glob("restart.*")
                         if (m := _RESTART_RE.search(p.name)))
+    if not boundaries or boundaries[-1] <= end_step:
+        return []
+    done = boundaries[-1]  # completed_step(md_dir)
     if end_step not in boundaries:
         raise ValueError(
             f"{md_dir}: the run on disk reached step {done}, past the configured end "
