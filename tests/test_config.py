@@ -88,6 +88,19 @@ def test_dry_run_rejects_inconsistent_config_before_any_job(root, tmp_path):
         ("type_map: [Li, P, S, Xx]\n", "type_map: ['Xx'] is not an element"),
         ("study:\n  two_step:\n    model_from: glass\n",
          "study.two_step.model_from='glass': that model's type_map ['Li', 'Si', 'P', 'S'] differs"),
+        # config/resources.yaml (issue 17): every malformed job size is refused by name
+        ('mpi_launcher: ""\n', "On instance['mpi_launcher']"),
+        ("resources:\n  classes:\n    md: {mpi_ranks_from: gpu}\n",
+         "'gpu' is not one of ['md', 'bulk_md', 'glass_md', 'dft', 'dft_reference']"),
+        ("resources:\n  classes:\n    md: {gpus: -1}\n", "-1 is less than the minimum of 0"),
+        ("resources:\n  classes:\n    tiny: {threads: 1}\n", "'mem_mb' is a required property"),
+        ("resources:\n  rules:\n    fig_alpha: heavy\n",
+         "resources.rules.fig_alpha: unknown class 'heavy'"),
+        ("resources:\n  rules:\n    no_such_rule: light\n",
+         "resources.rules names rules the workflow does not have: ['no_such_rule']"),
+        ("resources:\n  classes:\n    tiny: {mem_mb: {test: 500}, runtime_min: 10}\n"
+         "  rules:\n    fig_alpha: tiny\n",
+         "resources.rules.fig_alpha.mem_mb: no value for scale 'demo'"),
         ("scales:\n  test:\n    dpgen:\n      fp_task_min: 5\n",
          "scales.test.dpgen.fp_task_min=5 exceeds fp_task_max=4"),
         ("scales:\n  test:\n    dpgen:\n      iterations: "
