@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "workflow" / "scripts"))
 
-from seiflow.lammps_md import equilibration_input, run_lammps  # noqa: E402
+from seiflow.md.lammps import equilibration_input, run_lammps  # noqa: E402
 
 
 def measure(data, model, ranks, steps, type_map, temperature=400.0):

@@ -5,7 +5,7 @@ Measures for one model folder (``frozen_model.pth``, ``compressed_model.pth``, `
 1. LAMMPS ``pair_style deepmd`` MD of the data file, compressed and frozen model, 1 and 2 MPI
    ranks: atom-steps/s from LAMMPS' own "Loop time" (MD loop only, model loading excluded),
    median over ``--repeats`` (``measure`` of bench/md_speed.py: NVT Nosé–Hoover, 1 fs, 400 K).
-2. The teacher (CHGNet through ``seiflow.oracle.get_calculator``) on the SAME cell: ASE
+2. The teacher (CHGNet through ``seiflow.oracle.calculators.get_calculator``) on the SAME cell: ASE
    velocity-Verlet MD (NVE, 1 fs, Maxwell–Boltzmann velocities at 400 K), timed for
    ``--teacher-steps`` steps after 1 warm-up step, with 1 and 2 torch threads. ASE has no MPI
    domain decomposition, so the teacher's "ranks" are torch intra-op threads.
@@ -47,7 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from md_speed import measure  # noqa: E402
 
-from seiflow.oracle import get_calculator  # noqa: E402
+from seiflow.oracle.calculators import get_calculator  # noqa: E402
 
 MODELS = ("compressed_model.pth", "frozen_model.pth")
 COLUMNS = ["what", "backend", "ranks_or_threads", "atoms", "steps", "seconds",
@@ -133,7 +133,7 @@ def teacher_speed(atoms, n_threads, steps, temperature_K=400.0, oracle="chgnet",
     temperature_K : float
         Temperature (K) of the initial Maxwell–Boltzmann velocities (zero total momentum).
     oracle : str
-        Teacher name for :func:`seiflow.oracle.get_calculator`.
+        Teacher name for :func:`seiflow.oracle.calculators.get_calculator`.
     seed : int
         Seed of the initial velocities.
 

@@ -1,4 +1,4 @@
-"""Throughput of the full SEI structure analysis (seiflow.sei_structure) on a >= 30,000-atom
+"""Throughput of the full SEI structure analysis (seiflow.analysis.sei_structure) on a >= 30,000-atom
 frame: a demo frame replicated in plane, rattled per frame, fed to StructureAnalysis.
 
 Run from the repository root after a demo run (uses the first frame of the snapshots file):
@@ -8,7 +8,7 @@ It prints the atom count, the per-frame wall time of every frame and frames/s (r
 dump is not included; the analysis rule streams frames with ase.io.iread).
 
 ``--analysis glass_crystallisation`` times instead the per-frame step of rule
-glass_crystallisation (seiflow.glass_crystallisation.crystalline_sei_frame: PTM of the anion
+glass_crystallisation (seiflow.analysis.glass_crystallisation.crystalline_sei_frame: PTM of the anion
 sublattice, occupancies, Li tetrahedral sites, crystalline Li) on the last frame of a demo
 Li|glass run, replicated the same way, with the SEI region set to the middle third of the cell:
     .venv/bin/python bench/structure_analysis_speed.py --analysis glass_crystallisation \
@@ -24,7 +24,7 @@ import ase.io
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "workflow" / "scripts"))
-from seiflow.sei_structure import StructureAnalysis, StructureSettings  # noqa: E402
+from seiflow.analysis.sei_structure import StructureAnalysis, StructureSettings  # noqa: E402
 
 
 def replicated_frame(path, min_atoms):
@@ -70,7 +70,7 @@ def main(argv=None):
 
 def glass_crystallisation(frame, n_frames):
     """Time crystalline_sei_frame on ``n_frames`` rattled copies of ``frame``."""
-    from seiflow.glass_crystallisation import crystalline_sei_frame
+    from seiflow.analysis.glass_crystallisation import crystalline_sei_frame
 
     frozen = frame.arrays.pop("frozen", np.zeros(len(frame), bool)).astype(bool)
     rng = np.random.default_rng(0)

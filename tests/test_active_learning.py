@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from seiflow.active_learning import check_resumable, classify_model_deviation
+from seiflow.model.active_learning import check_resumable, classify_model_deviation
 
 
 def test_classify_model_deviation_counts():
@@ -28,7 +28,7 @@ def test_resume_guard_refuses_changed_param(tmp_path):
 
 
 def test_fp_data_dirs_finds_every_multisystem_folder(tmp_path):
-    from seiflow.active_learning import deepmd_system_dirs, fp_data_dirs
+    from seiflow.model.active_learning import deepmd_system_dirs, fp_data_dirs
 
     for sub in ["02.fp/data.000/Li16", "02.fp/data.001/Cl4Li24P4S20", "01.model_devi/x"]:
         (tmp_path / sub).mkdir(parents=True)
@@ -41,7 +41,7 @@ def test_unseeded_default_rng_is_seeded_from_global_state():
     """DP-GEN's ``np.random.default_rng()`` (no seed) repeats once numpy.random is seeded."""
     import numpy as np
 
-    from seiflow.active_learning import _seeded_default_rng
+    from seiflow.model.active_learning import _seeded_default_rng
 
     draws = []
     for _ in range(2):

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from conftest import run_rule_script
 
-from seiflow.al_report import (DPGEN_TASKS, convergence_state, merge_report, plot_al_report,
+from seiflow.model.al_report import (DPGEN_TASKS, convergence_state, merge_report, plot_al_report,
                                read_stage_times, stage_wall_times)
 
 HEADER = "event\titeration\ttask\tunix_time_s\n"

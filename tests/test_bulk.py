@@ -1,4 +1,4 @@
-"""Bulk phases (issue 7): resource CIFs, oracle relaxation, lattice tables (seiflow.bulk)."""
+"""Bulk phases (issue 7): resource CIFs, oracle relaxation, lattice tables (seiflow.build.bulk)."""
 
 import gzip
 import io
@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from ase import Atoms
 
-from seiflow.bulk import (
+from seiflow.build.bulk import (
     ANION_ORDERS,
     RELAXABLE_PHASES,
     BulkError,
@@ -31,7 +31,7 @@ from seiflow.bulk import (
     relax_bulk,
     write_relaxed,
 )
-from seiflow.structures import BULK_PHASES, DEFAULT_RESOURCE_DIR, bcc_li, load_bulk
+from seiflow.build.cells import BULK_PHASES, DEFAULT_RESOURCE_DIR, bcc_li, load_bulk
 
 AIMD_0P = Path("/work/shared/data/li6ps5cl_aimd_500K/0p/run1_XDATCAR.gz")
 
@@ -84,7 +84,7 @@ def reference():
 @pytest.fixture(scope="module")
 def chgnet():
     pytest.importorskip("chgnet")
-    from seiflow.oracle import get_calculator
+    from seiflow.oracle.calculators import get_calculator
 
     return get_calculator("chgnet", n_threads=1)
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from ase import Atoms
 
-from seiflow.classification_figures import (
+from seiflow.plot.classification import (
     REFERENCE_COLORS,
     UNSAMPLED_LI,
     atom_labels,

@@ -143,8 +143,8 @@ def test_dry_run_resolves_every_scale(root, scale):
     ],
 )
 def test_type_map_checks(config, mutate, message):
-    """seiflow.config_checks, called by common.smk at parse time (fast, no snakemake)."""
-    from seiflow.config_checks import check_model_from_type_maps, check_type_maps
+    """seiflow.config.checks, called by common.smk at parse time (fast, no snakemake)."""
+    from seiflow.config.checks import check_model_from_type_maps, check_type_maps
 
     check_type_maps(config)
     check_model_from_type_maps(config)
@@ -156,7 +156,7 @@ def test_type_map_checks(config, mutate, message):
 
 
 def test_dpgen_block_checks(config):
-    from seiflow.config_checks import check_dpgen_block
+    from seiflow.config.checks import check_dpgen_block
 
     dpgen = config["scales"]["test"]["dpgen"]
     check_dpgen_block(dpgen, "scales.test.dpgen")

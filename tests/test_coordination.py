@@ -1,4 +1,4 @@
-"""Hand-built / analytic tests of seiflow.coordination, cross-checked against ASE."""
+"""Hand-built / analytic tests of seiflow.analysis.coordination, cross-checked against ASE."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from ase.build import bulk
 from ase.geometry.rdf import get_rdf
 from ase.neighborlist import neighbor_list
 
-from seiflow.coordination import (
+from seiflow.analysis.coordination import (
     CN_PROFILE_COLUMNS,
     GLASS_CN_CUTOFFS_A,
     RDF_COLUMNS,

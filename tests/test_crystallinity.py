@@ -1,4 +1,4 @@
-"""Tests of seiflow.crystallinity: PTM, anion-sublattice crystallinity, substitution,
+"""Tests of seiflow.analysis.crystallinity: PTM, anion-sublattice crystallinity, substitution,
 Li vacancies, crystallisation per seed, XRD."""
 
 import numpy as np
@@ -10,7 +10,7 @@ from ase.geometry import get_distances
 from ase.neighborlist import neighbor_list
 from ase.spacegroup import crystal
 
-from seiflow import crystallinity as C
+from seiflow.analysis import crystallinity as C
 
 A_LI2S = 5.71
 CUKA_A = 1.54184  # pymatgen's "CuKa" (weighted Ka1/Ka2)
@@ -123,7 +123,7 @@ def test_li2s_anions_all_crystalline_and_random_cell_none():
 def test_argyrodite_anion_framework_is_not_crystalline():
     from pymatgen.io.ase import AseAtomsAdaptor
 
-    from seiflow.structures import load_bulk
+    from seiflow.build.cells import load_bulk
 
     s = load_bulk("Li6PS5Cl")
     s.remove_species(["Li"])  # Li (48h, half occupied) plays no role on the anion sublattice

@@ -14,8 +14,8 @@ from ase.build import bulk
 from ase.stress import voigt_6_to_full_3x3_stress
 from pymatgen.io.vasp.inputs import Incar, Poscar
 
-from seiflow.bulk import bulk_atoms, lpsc_cell
-from seiflow.dft import (
+from seiflow.build.bulk import bulk_atoms, lpsc_cell
+from seiflow.oracle.dft import (
     VASP_SETTINGS_BY_PAPER,
     CP2KSettings,
     check_cp2k_installation,
@@ -28,8 +28,8 @@ from seiflow.dft import (
     write_dpgen_incar,
     write_vasp_inputs,
 )
-from seiflow.dpgen_inputs import check_dpgen_inputs, make_machine, make_param
-from seiflow.oracle import OracleError
+from seiflow.model.dpgen_inputs import check_dpgen_inputs, make_machine, make_param
+from seiflow.oracle.calculators import OracleError
 
 TYPE_MAP = ["Li", "P", "S", "Cl"]
 HAS_CP2K = all(shutil.which(b) for b in ("cp2k.psmp", "cp2k_shell.psmp"))

@@ -2,7 +2,7 @@
 
 import pytest
 
-from seiflow.dpgen_inputs import (
+from seiflow.model.dpgen_inputs import (
     check_dpgen_inputs,
     deepmd_training_input,
     make_machine,
@@ -112,7 +112,7 @@ def test_iterations_explore_named_systems_at_their_pressures(config):
 def test_slurm_stage_jobs_get_the_path_of_the_dpgen_env():
     """dpdispatcher's Slurm scripts start `bash -l`, whose profile resets PATH: the stage jobs
     export the PATH of the env that wrote machine.json, so dp / lmp are found (issue 17)."""
-    from seiflow.dpgen_inputs import make_machine
+    from seiflow.model.dpgen_inputs import make_machine
 
     slurm = {"batch_type": "Slurm", "source_list": [], "stages": {}}
     m = make_machine("/abs/remote", "chgnet", "/abs/scripts", dispatcher=slurm,

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from seiflow.dpgen_inputs import check_dpgen_inputs, make_machine, make_param
+from seiflow.model.dpgen_inputs import check_dpgen_inputs, make_machine, make_param
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = ROOT / "workflow" / "scripts"
@@ -39,7 +39,7 @@ DPGEN_CFG = {
 RUNNER = """
 import sys
 sys.path.insert(0, {scripts!r})
-from seiflow.active_learning import run_dpgen
+from seiflow.model.active_learning import run_dpgen
 run_dpgen({workdir!r}, 7, {remote!r})
 """
 
@@ -49,7 +49,7 @@ def _init_data(path: Path) -> None:
     import dpdata
     from ase.build import bulk
 
-    from seiflow.oracle import get_calculator, label_frames
+    from seiflow.oracle.calculators import get_calculator, label_frames
 
     atoms = bulk("Li", "bcc", a=3.44, cubic=True).repeat((2, 2, 2))
     frames = []
@@ -93,7 +93,7 @@ def test_killed_dpgen_resumes_without_redoing_finished_fp_tasks(tmp_path):
     # a job is downloaded, so the ledger is the record of what ran)
     ledger = tmp_path / "fp_calls.txt"
     fp_cmd = (f"echo $(basename $(pwd)) >> {ledger} && "
-              "python -m seiflow.oracle input.poscar output.extxyz --oracle chgnet")
+              "python -m seiflow.oracle.calculators input.poscar output.extxyz --oracle chgnet")
     machine = make_machine(str(work / "remote"), "chgnet", str(SCRIPTS), fp_group_size=N_FP,
                            dispatcher={"stages": {"fp": {"command": fp_cmd}}})
     check_dpgen_inputs(param, machine)
@@ -130,7 +130,7 @@ def test_killed_dpgen_resumes_without_redoing_finished_fp_tasks(tmp_path):
     starts = [ln for ln in (work / "stage_times.tsv").read_text().splitlines()
               if ln.startswith("start")]
     assert len(starts) == 2
-    from seiflow.al_report import read_stage_times
+    from seiflow.model.al_report import read_stage_times
 
     times = read_stage_times(work / "stage_times.tsv")
     assert {(0, 7), (0, 8)} <= set(zip(times["iteration"], times["task"]))

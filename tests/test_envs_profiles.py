@@ -168,7 +168,7 @@ def test_slurm_profile_requests(root):
 def test_slurm_machine_file_from_profile_passes_dpgen_schema(root, config):
     """The cluster profile's dispatcher block gives a machine.json DP-GEN accepts: Slurm jobs,
     GPUs for train / model_devi, CPUs for fp, the DFT command of the cluster."""
-    from seiflow.dpgen_inputs import check_dpgen_inputs, make_machine, make_param
+    from seiflow.model.dpgen_inputs import check_dpgen_inputs, make_machine, make_param
 
     cluster = yaml.safe_load((root / "profiles" / "slurm" / "cluster.yaml").read_text())
     block = config["scales"]["paper"]

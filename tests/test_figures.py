@@ -1,4 +1,4 @@
-"""Smoke tests of seiflow.figures: PNG written, CSV = plotted table."""
+"""Smoke tests of seiflow.plot.figures: PNG written, CSV = plotted table."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from seiflow.figures import plot_alpha_fit, plot_parity, plot_ps4_and_thickness
-from seiflow.sei_analysis import TRAJECTORY_COLUMNS, fit_log_time
+from seiflow.plot.figures import plot_alpha_fit, plot_parity, plot_ps4_and_thickness
+from seiflow.analysis.sei_formation import TRAJECTORY_COLUMNS, fit_log_time
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

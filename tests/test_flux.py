@@ -1,4 +1,4 @@
-"""Hand-built trajectories for seiflow.flux (atoms moved across membranes by hand)."""
+"""Hand-built trajectories for seiflow.analysis.flux (atoms moved across membranes by hand)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from ase import Atoms
 
-from seiflow.flux import FLUX_COLUMNS, FLUX_WINDOW_COLUMNS, MembraneFluxAccumulator, flux_per_window
+from seiflow.analysis.flux import FLUX_COLUMNS, FLUX_WINDOW_COLUMNS, MembraneFluxAccumulator, flux_per_window
 
 H = 40.0  # Å
 

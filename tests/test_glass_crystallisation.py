@@ -1,4 +1,4 @@
-"""Tests of seiflow.glass_crystallisation (paper 000, Fig. 5, Figs. S8-S9, "0.397 mS/cm"):
+"""Tests of seiflow.analysis.glass_crystallisation (paper 000, Fig. 5, Figs. S8-S9, "0.397 mS/cm"):
 crystalline SEI on a perfect / substituted / random antifluorite Li2S cell, region and
 frozen restriction, onset, streamed time series, post-onset rates, conductivity of a
 synthetic random walk.  All answers analytic."""
@@ -9,7 +9,7 @@ import pytest
 from ase import Atoms
 from ase.spacegroup import crystal
 
-from seiflow.glass_crystallisation import (
+from seiflow.analysis.glass_crystallisation import (
     analyse_crystallisation,
     crystalline_sei_conductivity,
     crystalline_sei_frame,
@@ -18,7 +18,7 @@ from seiflow.glass_crystallisation import (
     post_onset_rates,
     window_bounds_frac,
 )
-from seiflow.transport import nernst_einstein
+from seiflow.analysis.transport import nernst_einstein
 
 A = 5.71  # Li2S lattice constant (Å)
 REPS = 3  # 3x3x3 conventional cells: 108 S, 216 Li

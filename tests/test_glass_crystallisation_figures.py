@@ -1,10 +1,10 @@
-"""Paper 000 Fig. 5 / S8 / S9 figures and text numbers (seiflow.glass_crystallisation_figures)."""
+"""Paper 000 Fig. 5 / S8 / S9 figures and text numbers (seiflow.plot.glass_crystallisation)."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from seiflow.glass_crystallisation_figures import (PUBLISHED, numbers_table, plot_fig5,
+from seiflow.plot.glass_crystallisation import (PUBLISHED, numbers_table, plot_fig5,
                                                    plot_figS8, plot_figS9)
 
 

@@ -1,5 +1,5 @@
-"""SEI growth and composition of the Li | glass slabs (seiflow.glass_growth, the SEI counts of
-seiflow.glass_md; paper 000 Fig. 3, Tables S1, S2 and Table 1)."""
+"""SEI growth and composition of the Li | glass slabs (seiflow.analysis.glass_growth, the SEI counts of
+seiflow.analysis.glass_md; paper 000 Fig. 3, Tables S1, S2 and Table 1)."""
 
 from pathlib import Path
 
@@ -7,14 +7,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from seiflow.glass_growth import (
+from seiflow.analysis.glass_growth import (
     full_reduction_percentages,
     growth_tables,
     plot_fig3,
     sei_composition_table,
     thickness_series,
 )
-from seiflow.glass_md import sei_frame_counts
+from seiflow.analysis.glass_md import sei_frame_counts
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,5 +1,5 @@
-"""Li | glass slab MD analyses (seiflow.glass_md; paper 000 Fig. 2, Fig. 6, Table 2) and the
-frozen-layer option of the LAMMPS inputs (seiflow.lammps_md)."""
+"""Li | glass slab MD analyses (seiflow.analysis.glass_md; paper 000 Fig. 2, Fig. 6, Table 2) and the
+frozen-layer option of the LAMMPS inputs (seiflow.md.lammps)."""
 
 from pathlib import Path
 
@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from ase import Atoms
 
-from seiflow.glass_md import (
+from seiflow.analysis.glass_md import (
     analyse_glass_run,
     fit_profile_interfaces,
     frozen_atom_ids,
@@ -17,13 +17,13 @@ from seiflow.glass_md import (
     species_diffusion,
     tab2_table,
 )
-from seiflow.lammps_md import (
+from seiflow.md.lammps import (
     equilibration_input,
     freeze_commands,
     id_ranges,
     npt_segment_input,
 )
-from seiflow.profiles import WIDTH_FACTOR_10_90, logistic_step
+from seiflow.analysis.profiles import WIDTH_FACTOR_10_90, logistic_step
 
 ROOT = Path(__file__).resolve().parents[1]
 H = 60.0  # cell height of the synthetic slab (Å)

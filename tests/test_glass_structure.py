@@ -1,4 +1,4 @@
-"""Li | glass structure analyses (seiflow.glass_structure; paper 000 Fig. 4 / Figs. S5-S7 CN
+"""Li | glass structure analyses (seiflow.analysis.glass_structure; paper 000 Fig. 4 / Figs. S5-S7 CN
 profiles, Fig. S4 SSE vs SEI partial RDFs) on hand-built cells."""
 
 from pathlib import Path
@@ -11,8 +11,8 @@ from ase import Atoms
 from ase.build import bulk
 from ase.neighborlist import neighbor_list
 
-from seiflow.coordination import GLASS_CN_CUTOFFS_A
-from seiflow.glass_structure import (
+from seiflow.analysis.coordination import GLASS_CN_CUTOFFS_A
+from seiflow.analysis.glass_structure import (
     analyse_glass_structure,
     first_peak,
     fit_window_bounds_frac,

@@ -1,11 +1,11 @@
-"""Tests for seiflow.growth: growth-law fits, predictive test, bootstrap, replicas."""
+"""Tests for seiflow.analysis.growth: growth-law fits, predictive test, bootstrap, replicas."""
 
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
 
-from seiflow.growth import (
+from seiflow.analysis.growth import (
     GROWTH_LAWS,
     block_bootstrap,
     combine_replicas,

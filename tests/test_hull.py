@@ -1,4 +1,4 @@
-"""Li2S0.75P0.125Cl0.125 orderings and their energy above the hull (issue 6, seiflow.hull)."""
+"""Li2S0.75P0.125Cl0.125 orderings and their energy above the hull (issue 6, seiflow.build.hull)."""
 
 import itertools
 import json
@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 from conftest import run_rule_script
 
-from seiflow.bulk import write_relaxed
-from seiflow.hull import (
+from seiflow.build.bulk import write_relaxed
+from seiflow.build.hull import (
     TERMINALS,
     HullError,
     configurational_entropy,
@@ -22,7 +22,7 @@ from seiflow.hull import (
     relax_orderings,
     terminal_reaction,
 )
-from seiflow.structures import load_bulk
+from seiflow.build.cells import load_bulk
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +38,7 @@ def paper_cell(li2s):
 @pytest.fixture(scope="module")
 def chgnet():
     pytest.importorskip("chgnet")
-    from seiflow.oracle import get_calculator
+    from seiflow.oracle.calculators import get_calculator
 
     return get_calculator("chgnet", n_threads=1)
 

@@ -1,14 +1,14 @@
 """Li diffusion by origin at metal | binary interfaces (paper 002 Fig. 4, Table S8):
-interface-cell labels and vacancies (seiflow.model_systems) and origin_diffusion
-(seiflow.interface_transport) on hand-built cells and synthetic random walks."""
+interface-cell labels and vacancies (seiflow.model.systems) and origin_diffusion
+(seiflow.analysis.interface_transport) on hand-built cells and synthetic random walks."""
 
 import numpy as np
 import pandas as pd
 import pytest
 from ase import Atoms
 
-from seiflow.interface_transport import origin_diffusion, plot_origin_diffusion
-from seiflow.model_systems import (
+from seiflow.analysis.interface_transport import origin_diffusion, plot_origin_diffusion
+from seiflow.model.systems import (
     build_system,
     interface_origins,
     interface_planes_z,

@@ -1,4 +1,4 @@
-"""Job sizes from config/resources.yaml (seiflow.job_resources) and the GPU guard
+"""Job sizes from config/resources.yaml (seiflow.config.job_resources) and the GPU guard
 (seiflow.device): what the local scheduler and the Slurm plugin are given."""
 
 import copy
@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from seiflow.device import require_gpus
-from seiflow.job_resources import (
+from seiflow.config.job_resources import (
     check_resource_table,
     job_size,
     mpi_command,

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from seiflow.lammps_md import (
+from seiflow.md.lammps import (
     completed_step,
     equilibration_input,
     npt_segment_input,
@@ -59,7 +59,7 @@ def test_parse_loop_time():
 
 
 def test_parse_thermo_reads_every_block_and_skips_warnings():
-    from seiflow.lammps_md import parse_thermo
+    from seiflow.md.lammps import parse_thermo
 
     log = """LAMMPS (2 Aug 2023)
    Step          Time           Temp          PotEng         Volume
@@ -80,7 +80,7 @@ Loop time of 1.0 on 1 procs for 100 steps with 2 atoms
 
 
 def test_thermo_table_joins_segments_once_per_step(tmp_path):
-    from seiflow.lammps_md import thermo_table
+    from seiflow.md.lammps import thermo_table
 
     head = "Step Time PotEng Volume\n"
     (tmp_path / "equilibration.log").write_text(head + "0 0 -1 10\n100 0.1 -2 10\nLoop time x\n")
@@ -103,7 +103,7 @@ def _fake_run(md_dir):
 
 
 def _fingerprint(tmp_path, model_text="model A", **md_over):
-    from seiflow.lammps_md import run_fingerprint
+    from seiflow.md.lammps import run_fingerprint
 
     (tmp_path / "model.pth").write_text(model_text)
     (tmp_path / "conf.lmp").write_text("data")
@@ -115,7 +115,7 @@ def _fingerprint(tmp_path, model_text="model A", **md_over):
 
 def test_clear_stale_run_keeps_a_run_with_the_same_inputs(tmp_path):
     """Same model and settings (a longer npt_steps, other ranks): the run resumes."""
-    from seiflow.lammps_md import clear_stale_run, completed_step
+    from seiflow.md.lammps import clear_stale_run, completed_step
 
     md_dir = tmp_path / "md"
     md_dir.mkdir()
@@ -128,7 +128,7 @@ def test_clear_stale_run_keeps_a_run_with_the_same_inputs(tmp_path):
 
 def test_clear_stale_run_removes_the_segments_of_another_model(tmp_path):
     """A retrained model (other SHA-256) must not continue the old trajectory."""
-    from seiflow.lammps_md import RUN_INPUTS_FILE, clear_stale_run, completed_step
+    from seiflow.md.lammps import RUN_INPUTS_FILE, clear_stale_run, completed_step
 
     md_dir = tmp_path / "md"
     md_dir.mkdir()
@@ -142,7 +142,7 @@ def test_clear_stale_run_removes_the_segments_of_another_model(tmp_path):
 
 def test_clear_stale_run_removes_a_run_without_a_record(tmp_path):
     """Segments from before run_inputs.json existed cannot be trusted: start over."""
-    from seiflow.lammps_md import clear_stale_run
+    from seiflow.md.lammps import clear_stale_run
 
     md_dir = tmp_path / "md"
     md_dir.mkdir()
@@ -173,7 +173,7 @@ def _finished_run(md_dir: Path, nvt=200, seg=500, n_seg=2):
 def test_shortened_run_is_cut_back_to_its_new_end(tmp_path):
     """npt_steps shortened after a finished 200 + 2 x 500 step run (issue 19): the run keeps
     its trajectory up to the new end, a segment boundary, and drops what came after."""
-    from seiflow.lammps_md import completed_step, segment_dumps, truncate_run
+    from seiflow.md.lammps import completed_step, segment_dumps, truncate_run
 
     _finished_run(tmp_path)
     assert truncate_run(tmp_path, 1200) == []  # not shorter: nothing to do
@@ -186,7 +186,7 @@ def test_shortened_run_is_cut_back_to_its_new_end(tmp_path):
 
 
 def test_shortened_run_off_a_segment_boundary_is_refused(tmp_path):
-    from seiflow.lammps_md import truncate_run
+    from seiflow.md.lammps import truncate_run
 
     _finished_run(tmp_path)
     with pytest.raises(ValueError, match=r"reached step 1200.*\[200, 700, 1200\]"):
@@ -195,7 +195,7 @@ def test_shortened_run_off_a_segment_boundary_is_refused(tmp_path):
 
 
 def test_progress_line_reports_speed_and_eta():
-    from seiflow.lammps_md import progress_line
+    from seiflow.md.lammps import progress_line
 
     line = progress_line(700, 1200, {"wall_s": 50.0, "steps": 500}, 1.0)
     # 0.1 s/step at 1 fs: 864,000 steps/day = 0.864 ns/day; 500 steps left = 50 s

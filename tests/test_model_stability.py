@@ -6,7 +6,7 @@ import pytest
 
 from ase.build import bulk
 
-from seiflow.model_stability import (
+from seiflow.model.stability import (
     FINAL_DUMP,
     THERMO_COLUMNS,
     close_contacts,

@@ -1,11 +1,11 @@
-"""Named model systems (seiflow.model_systems): parsing, checks, vacancy cells, sources."""
+"""Named model systems (seiflow.model.systems): parsing, checks, vacancy cells, sources."""
 
 import ase.io
 import numpy as np
 import pytest
 from ase.build import bulk
 
-from seiflow.model_systems import (
+from seiflow.model.systems import (
     build_system,
     check_system_names,
     parse_system_name,

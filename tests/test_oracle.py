@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from ase.build import bulk
 
-from seiflow.oracle import OracleError, get_calculator, label_frames, label_poscar_to_extxyz
+from seiflow.oracle.calculators import OracleError, get_calculator, label_frames, label_poscar_to_extxyz
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +64,7 @@ def test_dft_oracles_from_config(config, tmp_path):
 
 def test_oracle_id_names_the_physics():
     """Restart records compare these strings: every oracle and DFT setting differs."""
-    from seiflow.oracle import OracleError, oracle_id
+    from seiflow.oracle.calculators import OracleError, oracle_id
 
     dft = {"cp2k": {"xc": "PBE", "cutoff_Ry": 400}, "vasp": {"paper": "001"}}
     ids = {oracle_id("chgnet"), oracle_id("sevennet"), oracle_id("cp2k", dft),

@@ -17,9 +17,9 @@ from ase.calculators.lj import LennardJones
 from ase.calculators.singlepoint import SinglePointCalculator
 from ase.units import GPa
 
-import seiflow.oracle
-from seiflow.oracle import OracleError
-from seiflow.oracle_benchmark import (TABLE_COLUMNS, error_table, fit_element_shifts,
+import seiflow.oracle.calculators
+from seiflow.oracle.calculators import OracleError
+from seiflow.oracle.benchmark import (TABLE_COLUMNS, error_table, fit_element_shifts,
                                       label_benchmark, label_with, parity_plot, pick_default,
                                       select_benchmark_frames)
 
@@ -220,7 +220,7 @@ def test_emt_vs_lennard_jones_end_to_end(npy_dirs, tmp_path):
 
 
 def test_snakemake_script(npy_dirs, tmp_path, monkeypatch, root):
-    monkeypatch.setattr(seiflow.oracle, "get_calculator", _factory)
+    monkeypatch.setattr(seiflow.oracle.calculators, "get_calculator", _factory)
     spec = importlib.util.spec_from_file_location(
         "oracle_benchmark_script", root / "workflow" / "scripts" / "oracle_benchmark.py")
     script = importlib.util.module_from_spec(spec)

@@ -1,4 +1,4 @@
-"""Tests of seiflow.phase_classification (steps a, c) and workflow/scripts/density_peaks.py
+"""Tests of seiflow.analysis.phase_classification (steps a, c) and workflow/scripts/density_peaks.py
 (step b, run with the DADApy interpreter through subprocess)."""
 
 import json
@@ -12,7 +12,7 @@ import pytest
 from ase.build import bulk
 from ase.spacegroup import crystal
 
-from seiflow import phase_classification as PC
+from seiflow.analysis import phase_classification as PC
 
 ROOT = Path(__file__).resolve().parents[1]
 DADAPY_PY = ROOT / ".venv-dadapy" / "bin" / "python"

@@ -1,4 +1,4 @@
-"""Window-averaged MSD of metal Li by PTM class (seiflow.phase_transport, paper 001 Fig. 2b)
+"""Window-averaged MSD of metal Li by PTM class (seiflow.analysis.phase_transport, paper 001 Fig. 2b)
 on a hand-built Li | PS4 | Li cell: a bcc block that only vibrates and an hcp block that
 drifts in plane at a known velocity, classified by real PTM (OVITO) at every origin."""
 
@@ -13,7 +13,7 @@ from ase import Atoms
 from ase.build import bulk
 from conftest import run_rule_script
 
-from seiflow.phase_transport import (
+from seiflow.analysis.phase_transport import (
     PHASES,
     check_windows,
     classify_metal_li,

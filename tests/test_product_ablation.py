@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from seiflow.product_ablation import (
+from seiflow.model.product_ablation import (
     ablation_table,
     plot_product_ablation,
     reduced_formula,

@@ -1,11 +1,11 @@
-"""Tests for seiflow.profiles: streaming z-profiles and logistic interface fits."""
+"""Tests for seiflow.analysis.profiles: streaming z-profiles and logistic interface fits."""
 
 import numpy as np
 import pandas as pd
 import pytest
 from ase import Atoms
 
-from seiflow.profiles import (
+from seiflow.analysis.profiles import (
     AMU_PER_A3_TO_G_PER_CM3,
     WIDTH_FACTOR_10_90,
     ZProfileAccumulator,
@@ -16,7 +16,7 @@ from seiflow.profiles import (
     logistic_two_step,
     split_halves,
 )
-from seiflow.sei_analysis import sei_thickness
+from seiflow.analysis.sei_formation import sei_thickness
 
 LX, LY, H = 10.0, 8.0, 20.0
 ORIGIN = np.array([1.0, 2.0, -5.0])

@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from seiflow.audit import Difference, compare_tables, compare_trees
-from seiflow.figure_index import index_rows, render_markdown, resolve_config_key
-from seiflow.rulegraph import parse_rulegraph
+from seiflow.config.figure_index import index_rows, render_markdown, resolve_config_key
+from seiflow.plot.rulegraph import parse_rulegraph
 
 
 def _write(path, df):

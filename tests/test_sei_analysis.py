@@ -1,4 +1,4 @@
-"""Analytic / hand-built tests of seiflow.sei_analysis."""
+"""Analytic / hand-built tests of seiflow.analysis.sei_formation."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from ase import Atoms
 
-from seiflow.sei_analysis import (
+from seiflow.analysis.sei_formation import (
     TRAJECTORY_COLUMNS,
     analyse_frame,
     analyse_trajectory,

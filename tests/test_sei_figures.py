@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from seiflow.melting import bcc_li_supercell, bcc_share, melting_summary
-from seiflow.structure_figures import (
+from seiflow.model.melting import bcc_li_supercell, bcc_share, melting_summary
+from seiflow.plot.sei_structure import (
     plot_flux,
     plot_region_rdf,
     plot_share_fits,

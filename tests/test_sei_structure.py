@@ -1,11 +1,11 @@
-"""Streaming SEI structure analysis (seiflow.sei_structure) on hand-built cells."""
+"""Streaming SEI structure analysis (seiflow.analysis.sei_structure) on hand-built cells."""
 
 import numpy as np
 import pytest
 from ase import Atoms
 from ase.build import bulk
 
-from seiflow.sei_structure import (
+from seiflow.analysis.sei_structure import (
     StructureAnalysis,
     StructureSettings,
     analyse_structure_frame,
@@ -102,7 +102,7 @@ def test_layered_cell_regions_crystallinity_composition_and_li_ptm():
     assert rec["sse_lower_A"] == pytest.approx(30.0 - 2.05 / np.sqrt(3.0))
     assert rec["sei_density_S_A3"] == pytest.approx(64 / (area * width))
     # inner (bulk-like) S of Li2S have 8 Li, the PS4 S none; surface planes vary
-    from seiflow.coordination import s8li_crystallinity
+    from seiflow.analysis.coordination import s8li_crystallinity
 
     assert s8li_crystallinity(frame, 3.0, s_mask=inner) == 1.0
     assert 32 / 80 <= rec["s8li_share"] <= 64 / 80

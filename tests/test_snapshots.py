@@ -1,11 +1,11 @@
-"""Tests of seiflow.snapshots: headless OVITO/Tachyon rendering of labelled cells."""
+"""Tests of seiflow.plot.snapshots: headless OVITO/Tachyon rendering of labelled cells."""
 
 import matplotlib.image as mpimg
 import numpy as np
 import pytest
 from ase.build import bulk
 
-from seiflow.snapshots import label_colors, render_snapshot
+from seiflow.plot.snapshots import label_colors, render_snapshot
 
 PALETTE = {"low": (0.1, 0.2, 0.95), "high": (0.1, 0.85, 0.15)}  # blue, green
 

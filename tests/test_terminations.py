@@ -1,4 +1,4 @@
-"""Tests for seiflow.terminations (paper 003: symmetric Li6PS5Cl slabs, gamma_surf, charge
+"""Tests for seiflow.build.terminations (paper 003: symmetric Li6PS5Cl slabs, gamma_surf, charge
 balancing).  Small cells; one short CHGNet run of the whole study on a single plane."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from ase.calculators.lj import LennardJones
 from pymatgen.core.surface import SlabGenerator
 from pymatgen.io.ase import AseAtomsAdaptor
 
-from seiflow.structures import disordered_lpsc_supercell, load_bulk
-from seiflow.terminations import (
+from seiflow.build.cells import disordered_lpsc_supercell, load_bulk
+from seiflow.build.terminations import (
     EV_PER_A2_IN_J_PER_M2,
     EV_PER_NM2_IN_J_PER_M2,
     TerminationError,
@@ -291,7 +291,7 @@ def test_check_terminations_config():
 
 # --------------------------------------------------------------------------- the whole study
 def test_termination_study_with_chgnet(cell, parent, tmp_path):
-    from seiflow.oracle import get_calculator
+    from seiflow.oracle.calculators import get_calculator
 
     calc = get_calculator("chgnet", 1)
     energies = {}

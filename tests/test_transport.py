@@ -1,4 +1,4 @@
-"""Tests of seiflow.transport: synthetic trajectories with known answers, and real AIMD data.
+"""Tests of seiflow.analysis.transport: synthetic trajectories with known answers, and real AIMD data.
 
 Real data: ../shared/data/li6ps5cl_aimd_500K (Morgan, Chem. Mater. 33, 2004 (2021)), Li6PS5Cl
 at 500 K with 0 %, 50 % and 100 % S/Cl site inversion, 140 frames 0.1 ps apart.  All 192 Li
@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 from ase import Atoms
 
-from seiflow.transport import (
+from seiflow.analysis.transport import (
     KB_EV,
     arrhenius_fit,
     conductivity_collective,

@@ -1,4 +1,4 @@
-"""Tests of seiflow.transport_figures on synthetic data: per-run transport, the series fit
+"""Tests of seiflow.plot.transport on synthetic data: per-run transport, the series fit
 window, Arrhenius tables (fit numbers, excluded runs) and the figures' CSVs."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from ase import Atoms
 
-from seiflow.transport import KB_EV, msd_table, nernst_einstein
-from seiflow.transport_figures import (
+from seiflow.analysis.transport import KB_EV, msd_table, nernst_einstein
+from seiflow.plot.transport import (
     arrhenius_table,
     plot_arrhenius,
     plot_li_trajectories,

@@ -5,8 +5,8 @@ import json
 import numpy as np
 import pytest
 
-from seiflow.dpgen_inputs import deepmd_training_input, make_param, short_range_settings
-from seiflow.zbl import dpzbl_model_keys, pair_columns, write_zbl_table, zbl_pair_table
+from seiflow.model.dpgen_inputs import deepmd_training_input, make_param, short_range_settings
+from seiflow.model.zbl import dpzbl_model_keys, pair_columns, write_zbl_table, zbl_pair_table
 
 TYPES = ["Li", "P", "S", "Cl"]
 ZBL = {"zbl": True, "sw_rmin_A": 1.0, "sw_rmax_A": 1.6, "smin_alpha_A": 0.1}

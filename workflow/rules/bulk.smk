@@ -6,11 +6,11 @@
 #   config["bulk"]: reference_file, optimizer, keep_symmetry, symprec_A, lpsc_s_cl_disorder
 #   S["bulk"]:      phases, fmax_eV_A, max_steps, lpsc_supercell, lpsc_n_seeds
 # Outputs for later stages: results/<scale>/bulk/relaxed/<phase>.{extxyz,json} with the
-# energy per formula unit (seiflow.bulk.read_relaxed), including Li6PS5Cl_ordered and
+# energy per formula unit (seiflow.build.bulk.read_relaxed), including Li6PS5Cl_ordered and
 # Li6PS5Cl_disordered (lowest-energy replica).
 
 # workflow/scripts is on sys.path (common.smk)
-from seiflow.bulk import RELAXABLE_PHASES
+from seiflow.build.bulk import RELAXABLE_PHASES
 
 # Every output of this stage (the lead adds them to all_targets() in common.smk).
 BULK_TARGETS = [

@@ -1,5 +1,5 @@
 # Stage 5b (issue 6): unsupervised classification of the Li environments of a production run
-# (paper 001 Fig. 4, Figs. S10-S11; seiflow.phase_classification): (a) Li-centred SOAP + PCA of
+# (paper 001 Fig. 4, Figs. S10-S11; seiflow.analysis.phase_classification): (a) Li-centred SOAP + PCA of
 # the MD frames and of the reference bulk MD, (b) PAk density + DPA clustering with DADApy in its
 # own environment (DADApy pins numpy<2), (c) clusters named after the reference phases, phase
 # fractions vs time; the figure of the first run.

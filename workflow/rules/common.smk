@@ -8,18 +8,18 @@ import sys
 import yaml
 
 sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
-from seiflow.bulk import check_bulk_config
-from seiflow.config_checks import (
+from seiflow.build.bulk import check_bulk_config
+from seiflow.config.checks import (
     check_dpgen_block,
     check_model_from_type_maps,
     check_type_maps,
 )
-from seiflow.glass import check_glass_config
-from seiflow.job_resources import check_resource_table, job_size
-from seiflow.model_systems import check_system_names
-from seiflow.structures import check_interface_config
-from seiflow.termination_interfaces import check_termination_interfaces_config
-from seiflow.terminations import check_terminations_config
+from seiflow.build.glass import check_glass_config
+from seiflow.config.job_resources import check_resource_table, job_size
+from seiflow.model.systems import check_system_names
+from seiflow.build.cells import check_interface_config
+from seiflow.build.termination_interfaces import check_termination_interfaces_config
+from seiflow.build.terminations import check_terminations_config
 
 from snakemake.utils import validate
 
@@ -41,7 +41,7 @@ DPGEN_ENV = f"../../envs/dpgen-{config['deepmd_device']}.yaml"
 
 
 def rule_threads(rule):
-    """Snakemake ``threads`` of ``rule`` from config/resources.yaml (seiflow.job_resources)."""
+    """Snakemake ``threads`` of ``rule`` from config/resources.yaml (seiflow.config.job_resources)."""
     return job_size(config["resources"], rule, config).threads
 
 
@@ -384,9 +384,10 @@ def window_msd_runs(study):
     """Run of paper 001 Fig. 2b (fig_window_msd) at every scale = ``window_msd.run``,
     "first" = the study's first run (lowest temperature, first pressure and seed). Checks
     every scale's block before any job starts: the run exists, and every origin is a dump
-    frame whose window ends within the run (seiflow.phase_transport.check_windows)."""
-    from seiflow.lammps_md import dump_times_ps
-    from seiflow.phase_transport import check_windows
+    frame whose window ends within the run (seiflow.analysis.phase_transport.check_windows).
+    """
+    from seiflow.md.lammps import dump_times_ps
+    from seiflow.analysis.phase_transport import check_windows
 
     runs_by_scale = {}
     for scale, block in config["scales"].items():
@@ -444,7 +445,7 @@ def glass_velocity_seed(run):
 
 
 def source_file(name):
-    """File another stage builds for system ``name`` (seiflow.model_systems), else None:
+    """File another stage builds for system ``name`` (seiflow.model.systems), else None:
     ``glass_<c>`` (melt-quenched sample 0 of composition c), ``slab_<c>`` (Li|glass slab),
     ``iface_<pairing>[_vac]`` (relaxed metal|binary interface), ``hull_<ordering>`` (the
     oracle-relaxed Li2S0.75P0.125Cl0.125 orderings)."""

@@ -11,7 +11,7 @@
 # Inputs from the bulk stage (bulk.smk): results/<scale>/bulk/relaxed/<phase>.{extxyz,json}.
 
 # workflow/scripts is on sys.path (common.smk)
-from seiflow.interfaces import check_decomposition_config, pairing_id
+from seiflow.build.metal_binary import check_decomposition_config, pairing_id
 
 check_decomposition_config(config)
 
@@ -30,7 +30,7 @@ DEC_TARGETS = [
     f"{DEC}/figures/fig2.png",
     f"{DEC}/figures/fig2.csv",
 ]
-# seiflow.surfaces.compute_phase_surfaces settings
+# seiflow.build.surfaces.compute_phase_surfaces settings
 DEC_SURFACE_SETTINGS = {
     "symprec": DEC_CFG["symprec_A"],
     "max_miller_index": DEC_S["max_miller_index"],
@@ -43,7 +43,7 @@ DEC_SURFACE_SETTINGS = {
     "optimizer": DEC_CFG["optimizer"],
     "bulk_energy_tol_eV_atom": DEC_CFG["bulk_energy_tol_eV_atom"],
 }
-# seiflow.interfaces.lattice_match_rows / relax_interface_energetics settings
+# seiflow.build.metal_binary.lattice_match_rows / relax_interface_energetics settings
 DEC_INTERFACE_SETTINGS = {
     "symprec_A": DEC_CFG["symprec_A"],
     "metal_thickness_A": DEC_S["metal_thickness_A"],

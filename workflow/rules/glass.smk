@@ -4,7 +4,7 @@
 # glass_sample: random packing at the configured density -> FIRE minimisation -> Langevin NVT
 #   melt at T_melt -> linear quench to T_final -> isotropic MTK NPT relaxation (ASE MD), with
 #   the oracle (CHGNet locally). N samples per composition, each with its own seeds derived
-#   from config["seed"] (seiflow.glass.sample_seeds). The trajectory is kept in a restart/
+#   from config["seed"] (seiflow.build.glass.sample_seeds). The trajectory is kept in a restart/
 #   folder that is not a Snakemake output, so a killed job resumes from its last frame.
 # glass_slab: sample `slab_sample` of each composition on bcc Li(100), top and bottom
 #   freeze_A (paper 000: 7 A) frozen and flagged in the per-atom "frozen" array.
@@ -134,20 +134,20 @@ rule glass_samples_table:
 
 
 # glass_md: production MD of each Li|glass slab with the glass study's own model (paper 000:
-#   NPT 300 K, 1 fs, 15 ns), restartable segments (seiflow.lammps_md.run_production) with the
+#   NPT 300 K, 1 fs, 15 ns), restartable segments (seiflow.md.lammps.run_production) with the
 #   frozen top/bottom freeze_A layers of the slab held fixed; gated by the model's stability
 #   check (which stays on study.glass.model_check_system: glass is no INTERFACE_MD study).
 # glass_md_analysis: one streamed pass per run: z-profiles per profile_window_ps, two-step
 #   logistic fits (Li|SEI, SEI|SSE), SEI region of the last fit_window_ps (atoms between the
 #   fitted midpoints at the window start, frozen atoms excluded), MSD and kinisi D_xy / D_z
-#   per species (seiflow.glass_md).
+#   per species (seiflow.analysis.glass_md).
 # fig_glass_profiles / fig_glass_diffusion: paper 000 Fig. 2 and Fig. 6 / Table 2.
 #   The analysis also counts the atoms of each species between the fit window's midpoints in
 #   every fit-window frame (sei_counts.csv).
 # fig_glass_growth: paper 000 Fig. 3 / Tables S1-S2: SEI thickness per profile window (distance
 #   between the fitted midpoints; failed fits dropped with a note), growth laws and the
-#   predictive test (seiflow.glass_growth, reusing seiflow.growth).
-# glass_sei_composition: paper 000 Table 1: SEI number densities and atomic % (seiflow.glass_growth).
+#   predictive test (seiflow.analysis.glass_growth, reusing seiflow.analysis.growth).
+# glass_sei_composition: paper 000 Table 1: SEI number densities and atomic % (seiflow.analysis.glass_growth).
 GLASS_MD = S["glass_md"]
 _check_md_block(GLASS_MD, f"scales.{SCALE}.glass_md")
 _glass_run_ps = (
@@ -323,7 +323,7 @@ rule fig_glass_diffusion:
 rule fig_glass_growth:
     """glass Fig. 3 / Fig. S2 and Tables S1-S2: SEI thickness (distance between the fitted
     Li|SEI and SEI|SSE midpoints) per profile window vs time, d ~ t^1/2, t^1/3, t^n, ln t
-    fits with R² and covariance errors, predictive test (paper 000; seiflow.glass_growth).
+    fits with R² and covariance errors, predictive test (paper 000; seiflow.analysis.glass_growth).
     """
     input:
         interfaces=expand(
@@ -356,7 +356,7 @@ rule fig_glass_growth:
 rule glass_sei_composition:
     """glass Table 1: number densities (1/A^3) of Li, Si, P, S in the SEI region (between the
     fit window's midpoints, frozen layers excluded), mean and std over the fit-window frames,
-    atomic percentages and the full-reduction reference (paper 000; seiflow.glass_growth).
+    atomic percentages and the full-reduction reference (paper 000; seiflow.analysis.glass_growth).
     """
     input:
         counts=expand(
@@ -383,7 +383,7 @@ rule glass_sei_composition:
 #   midpoints bound the regions): CN profiles along z per profile window with the paper's
 #   pair cutoffs (glass.md_analysis.cn_cutoffs_A; frozen atoms never centres), partial RDFs of
 #   the SSE and SEI regions over the fit window (region-normalised), last frame
-#   (seiflow.glass_structure).
+#   (seiflow.analysis.glass_structure).
 # fig_glass_cn / fig_glass_rdf / fig_glass_snapshot: paper 000 Fig. 4 (Figs. S5-S7), Fig. S4
 #   (+ first-peak table), Fig. 1.
 rule glass_structure:

@@ -4,7 +4,7 @@
 # glass_crystallisation: one streamed pass per run (main run and replicas <composition>_v<k>
 #   of glass_md): in the SEI region of each analysed frame (between the Li|SEI and SEI|SSE
 #   midpoints fitted for the frame's own profile window by glass_md_analysis) the crystalline
-#   anions (PTM fcc on the S/P anion sublattice, seiflow.crystallinity), their P / S
+#   anions (PTM fcc on the S/P anion sublattice, seiflow.analysis.crystallinity), their P / S
 #   occupancy, the empty Li tetrahedral sites of the crystalline lattice and the crystalline
 #   Li. The onset is the start of the first stretch of at least min_duration_ps with a
 #   crystalline share >= threshold. If the run crystallised, a second streamed pass unwraps

@@ -1,6 +1,6 @@
 # Stage 5c: transport of the Li metal by local crystal structure (paper 001 Fig. 2b): the
 # metal-region Li of one production run classified by PTM at each origin, window-averaged
-# MSD in-plane and out-of-plane (seiflow.phase_transport).
+# MSD in-plane and out-of-plane (seiflow.analysis.phase_transport).
 
 #: Study whose production run Fig. 2b analyses (paper 001).
 WINDOW_MSD_STUDY = "symmetric_cell"

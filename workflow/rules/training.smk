@@ -3,7 +3,8 @@
 
 rule zbl_table:
     """ZBL pair energies of every type pair of the study's model, written by LAMMPS
-    (pair_style zbl + pair_write) as a DeePMD-kit use_srtab table (seiflow.zbl)."""
+    (pair_style zbl + pair_write) as a DeePMD-kit use_srtab table (seiflow.model.zbl).
+    """
     output:
         f"{RES}/{{study}}/zbl/zbl.table",
     log:

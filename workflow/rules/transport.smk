@@ -1,4 +1,4 @@
-# Stage 5b (issue 6): Li transport of the bulk-MD series (bulk_md.smk), seiflow.transport.
+# Stage 5b (issue 6): Li transport of the bulk-MD series (bulk_md.smk), seiflow.analysis.transport.
 # Per run: unwrapped Li + plain MSD (unwrap_run); per run of a series: kinisi D*, sigma_NE,
 # sigma_collective over one fit window shared by the whole series (diffusion_run, which
 # derives the window from the plain MSD of every run of the series when

@@ -1,5 +1,5 @@
 """Rule exploration_structures: bulk, defect, interface, glass and slab cells of a model's
-initial data and DP-GEN exploration (names: seiflow.model_systems)."""
+initial data and DP-GEN exploration (names: seiflow.model.systems)."""
 
 import json
 import sys
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import ase.io
 
-from seiflow.model_systems import build_system, parse_system_name
-from seiflow.structures import interface_from_config, validate_structure
+from seiflow.model.systems import build_system, parse_system_name
+from seiflow.build.cells import interface_from_config, validate_structure
 
 
 def build_systems(structures, initial_data, lpsc_repeats, ratio, seed, outdir, lpsc_facet="100",

@@ -4,7 +4,7 @@ import sys
 from pathlib import Path
 
 from seiflow.device import require_gpus
-from seiflow.lammps_md import run_production, write_summary
+from seiflow.md.lammps import run_production, write_summary
 
 if __name__ == "__main__":
     sys.stdout = sys.stderr = open(snakemake.log[0], "w")  # noqa: F821

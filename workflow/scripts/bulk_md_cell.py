@@ -4,14 +4,14 @@ binary) and whether it starts in the interface region (paper 002 Fig. 4)."""
 
 import sys
 
-from seiflow.lammps_md import write_md_cell
-from seiflow.model_systems import (
+from seiflow.md.lammps import write_md_cell
+from seiflow.model.systems import (
     build_system,
     interface_origins,
     interface_region_mask,
     parse_system_name,
 )
-from seiflow.structures import validate_structure
+from seiflow.build.cells import validate_structure
 
 if __name__ == "__main__":
     sys.stdout = sys.stderr = open(snakemake.log[0], "w")  # noqa: F821

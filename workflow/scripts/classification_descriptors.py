@@ -1,6 +1,6 @@
 """Rule classification_dataset, step (a) of the Li-environment classification (paper 001 Fig. 4):
 Li-centred SOAP descriptors of one production run and of the reference bulk MD, PCA-reduced,
-as one dataset ``.npz`` (:func:`seiflow.phase_classification.build_dataset`), and the last
+as one dataset ``.npz`` (:func:`seiflow.analysis.phase_classification.build_dataset`), and the last
 classified MD frame as an extxyz snapshot.
 
 MD frames: every ``frame_stride``-th frame of the whole run (equilibration included, one clock
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from seiflow.lammps_md import dump_times_ps, run_frames
+from seiflow.md.lammps import dump_times_ps, run_frames
 
 
 def n_reference_frames(n_md_frames: int, n_phases: int, n_available: int) -> int:
@@ -65,7 +65,7 @@ def reference_frames(md_dir, type_map, md: dict, n_frames_md: int, n_phases: int
 if __name__ == "__main__":
     import ase.io
 
-    from seiflow.phase_classification import build_dataset, save_dataset
+    from seiflow.analysis.phase_classification import build_dataset, save_dataset
 
     sys.stdout = sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
     p, i, o = snakemake.params, snakemake.input, snakemake.output  # noqa: F821

@@ -2,17 +2,17 @@
 DPA clusters named after the reference phases of their core points, the phase of every point,
 and the phase fractions of the MD Li environments per frame (modes all / core / split).
 
-Outputs (CSV): cluster table (:func:`seiflow.phase_classification.label_clusters` with the run
-and the clustering summary), point table (:func:`~seiflow.phase_classification.point_table`)
-and long fraction table (:func:`seiflow.classification_figures.fractions_long`).
+Outputs (CSV): cluster table (:func:`seiflow.analysis.phase_classification.label_clusters` with the run
+and the clustering summary), point table (:func:`~seiflow.analysis.phase_classification.point_table`)
+and long fraction table (:func:`seiflow.plot.classification.fractions_long`).
 """
 
 import sys
 
 import pandas as pd
 
-from seiflow.classification_figures import fractions_long
-from seiflow.phase_classification import label_clusters, load_clustering, load_dataset, point_table
+from seiflow.plot.classification import fractions_long
+from seiflow.analysis.phase_classification import label_clusters, load_clustering, load_dataset, point_table
 
 
 def cluster_table(labels: pd.DataFrame, clustering: dict, run: str) -> pd.DataFrame:

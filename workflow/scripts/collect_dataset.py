@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 from seiflow.provenance import write_output_provenance
-from seiflow.active_learning import active_learning_report, collect_dataset
+from seiflow.model.active_learning import active_learning_report, collect_dataset
 
 if __name__ == "__main__":
     sys.stdout = sys.stderr = open(snakemake.log[0], "w")  # noqa: F821

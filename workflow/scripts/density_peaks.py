@@ -6,7 +6,7 @@ neither ``seiflow`` nor anything beyond numpy and dadapy::
     .venv-dadapy/bin/python workflow/scripts/density_peaks.py in.npz out.npz \
         --maxk 100 --Z 1.65 --seed 0
 
-``in.npz`` holds ``X`` (n_points, n_dims) (step a, :mod:`seiflow.phase_classification`);
+``in.npz`` holds ``X`` (n_points, n_dims) (step a, :mod:`seiflow.analysis.phase_classification`);
 ``out.npz`` gets ``cluster`` (n_points,) int, ``core`` (n_points,) bool, ``log_den``,
 ``log_den_err`` (n_points,) float, ``kstar`` (n_points,) int, ``intrinsic_dim``,
 ``n_clusters``, ``cluster_centers`` (n_clusters,) point indices, ``log_den_saddle``

@@ -5,7 +5,7 @@ import os
 import sys
 from pathlib import Path
 
-from seiflow.dpgen_inputs import (check_dpgen_inputs, make_machine, make_param,
+from seiflow.model.dpgen_inputs import (check_dpgen_inputs, make_machine, make_param,
                                   short_range_settings)
 
 
@@ -15,13 +15,13 @@ def oracle_fp_param(oracle, dft, type_map, workdir):
     cp2k: the CP2K installation is checked for every element first; vasp: the paper's INCAR
     is written next to param.json (POTCARs stay on the cluster, under dft.vasp.pp_path)."""
     if oracle == "cp2k":
-        from seiflow.dft import CP2KSettings, check_cp2k_installation, cp2k_fp_param
+        from seiflow.oracle.dft import CP2KSettings, check_cp2k_installation, cp2k_fp_param
 
         settings = CP2KSettings.from_config(dft["cp2k"])
         check_cp2k_installation(settings, type_map)
         return cp2k_fp_param(settings, type_map)
     if oracle == "vasp":
-        from seiflow.dft import vasp_fp_param, write_dpgen_incar
+        from seiflow.oracle.dft import vasp_fp_param, write_dpgen_incar
 
         paper = dft["vasp"]["paper"]
         incar = write_dpgen_incar(type_map, paper, Path(workdir) / "INCAR")

@@ -5,7 +5,7 @@ import logging
 import sys
 from pathlib import Path
 
-from seiflow.active_learning import run_dpgen
+from seiflow.model.active_learning import run_dpgen
 
 if __name__ == "__main__":
     log = open(snakemake.log[0], "a")  # noqa: F821  (appends: a resumed run keeps history)

@@ -5,7 +5,7 @@ import json
 import sys
 from pathlib import Path
 
-from seiflow.interfaces import plot_interface_energetics
+from seiflow.build.metal_binary import plot_interface_energetics
 from seiflow.provenance import write_output_provenance
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from seiflow.al_report import (convergence_state, merge_report, plot_al_report,
+from seiflow.model.al_report import (convergence_state, merge_report, plot_al_report,
                                read_stage_times, stage_wall_times)
 
 if __name__ == "__main__":

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 
 from seiflow.provenance import write_output_provenance
-from seiflow.figures import condition_labels, plot_alpha_fit, read_runs
-from seiflow.growth import block_bootstrap
-from seiflow.sei_analysis import fit_log_time
+from seiflow.plot.figures import condition_labels, plot_alpha_fit, read_runs
+from seiflow.analysis.growth import block_bootstrap
+from seiflow.analysis.sei_formation import fit_log_time
 
 
 def _log_fit_fn(t, y):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from seiflow.provenance import write_output_provenance
-from seiflow.transport_figures import (
+from seiflow.plot.transport import (
     arrhenius_table,
     plot_arrhenius,
     plot_msd,

@@ -7,9 +7,9 @@ import sys
 
 import pandas as pd
 
-from seiflow.figures import condition_labels
+from seiflow.plot.figures import condition_labels
 from seiflow.provenance import write_output_provenance
-from seiflow.structure_figures import plot_time_series
+from seiflow.plot.sei_structure import plot_time_series
 
 
 def cell_label(info, name):

@@ -11,16 +11,16 @@ import ase.io
 import matplotlib.image as mpimg
 import pandas as pd
 
-from seiflow.classification_figures import (
+from seiflow.plot.classification import (
     UNSAMPLED_LI,
     atom_labels,
     phase_palette,
     plot_phase_fractions,
 )
-from seiflow.phase_classification import phase_per_atom
+from seiflow.analysis.phase_classification import phase_per_atom
 from seiflow.provenance import write_output_provenance
-from seiflow.sei_structure import ELEMENT_COLORS
-from seiflow.snapshots import render_snapshot
+from seiflow.analysis.sei_structure import ELEMENT_COLORS
+from seiflow.plot.snapshots import render_snapshot
 
 if __name__ == "__main__":
     sys.stdout = sys.stderr = open(snakemake.log[0], "w")  # noqa: F821

@@ -7,10 +7,10 @@ import sys
 import numpy as np
 import pandas as pd
 
-from seiflow.figures import condition_labels, read_runs
-from seiflow.growth import block_bootstrap, fit_crystalline_share
+from seiflow.plot.figures import condition_labels, read_runs
+from seiflow.analysis.growth import block_bootstrap, fit_crystalline_share
 from seiflow.provenance import write_output_provenance
-from seiflow.structure_figures import plot_share_fits
+from seiflow.plot.sei_structure import plot_share_fits
 
 
 def share_fits(df, column, t_min_ps, n_boot, seed):

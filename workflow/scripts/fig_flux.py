@@ -6,10 +6,10 @@ import sys
 import numpy as np
 import pandas as pd
 
-from seiflow.figures import condition_labels, read_runs, render_table_png
-from seiflow.flux import flux_per_window
+from seiflow.plot.figures import condition_labels, read_runs, render_table_png
+from seiflow.analysis.flux import flux_per_window
 from seiflow.provenance import write_output_provenance
-from seiflow.structure_figures import plot_flux, plot_time_series
+from seiflow.plot.sei_structure import plot_flux, plot_time_series
 
 
 def flux_tables(flux, window_ps):

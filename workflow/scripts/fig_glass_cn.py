@@ -5,7 +5,7 @@ import sys
 
 import pandas as pd
 
-from seiflow.glass_structure import plot_fig4
+from seiflow.analysis.glass_structure import plot_fig4
 from seiflow.provenance import write_output_provenance
 
 if __name__ == "__main__":

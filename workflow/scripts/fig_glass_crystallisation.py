@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from seiflow.glass_crystallisation_figures import (numbers_table, plot_fig5, plot_figS8,
+from seiflow.plot.glass_crystallisation import (numbers_table, plot_fig5, plot_figS8,
                                                    plot_figS9)
 from seiflow.provenance import write_output_provenance
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from seiflow.glass_structure import plot_figS4, rdf_peaks
+from seiflow.analysis.glass_structure import plot_figS4, rdf_peaks
 from seiflow.provenance import write_output_provenance
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ import sys
 
 import ase.io
 
-from seiflow.glass_structure import plot_fig1
+from seiflow.analysis.glass_structure import plot_fig1
 from seiflow.provenance import write_output_provenance
 
 if __name__ == "__main__":

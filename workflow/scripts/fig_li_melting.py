@@ -5,8 +5,8 @@ import sys
 
 import pandas as pd
 
-from seiflow.figures import _save, _style, plt, sns
-from seiflow.melting import LI_MELTING_POINT_K, melting_summary
+from seiflow.plot.figures import _save, _style, plt, sns
+from seiflow.model.melting import LI_MELTING_POINT_K, melting_summary
 from seiflow.provenance import write_output_provenance
 
 

@@ -6,7 +6,7 @@ import sys
 import numpy as np
 
 from seiflow.provenance import write_output_provenance
-from seiflow.transport_figures import plot_li_trajectories
+from seiflow.plot.transport import plot_li_trajectories
 
 if __name__ == "__main__":
     sys.stdout = sys.stderr = open(snakemake.log[0], "w")  # noqa: F821

@@ -5,8 +5,8 @@ import sys
 
 import pandas as pd
 
-from seiflow.bulk import plot_lpsc_lattice
-from seiflow.figures import render_table_png
+from seiflow.build.bulk import plot_lpsc_lattice
+from seiflow.plot.figures import render_table_png
 from seiflow.provenance import write_output_provenance
 
 if __name__ == "__main__":

@@ -6,8 +6,8 @@ from pathlib import Path
 import pandas as pd
 
 from seiflow.provenance import write_output_provenance
-from seiflow.figures import plot_parity
-from seiflow.model_test import parity_rmse, read_dp_test_detail
+from seiflow.plot.figures import plot_parity
+from seiflow.model.dp_test import parity_rmse, read_dp_test_detail
 
 if __name__ == "__main__":
     sys.stdout = sys.stderr = open(snakemake.log[0], "w")  # noqa: F821

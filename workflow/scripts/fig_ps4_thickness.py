@@ -3,7 +3,7 @@
 import sys
 
 from seiflow.provenance import write_output_provenance
-from seiflow.figures import condition_labels, plot_ps4_and_thickness, read_runs
+from seiflow.plot.figures import condition_labels, plot_ps4_and_thickness, read_runs
 
 if __name__ == "__main__":
     sys.stdout = sys.stderr = open(snakemake.log[0], "w")  # noqa: F821

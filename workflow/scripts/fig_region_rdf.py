@@ -9,9 +9,9 @@ import pandas as pd
 from ase.build import bulk
 from ase.neighborlist import neighbor_list
 
-from seiflow.figures import read_runs
+from seiflow.plot.figures import read_runs
 from seiflow.provenance import write_output_provenance
-from seiflow.structure_figures import plot_region_rdf
+from seiflow.plot.sei_structure import plot_region_rdf
 
 
 def li2s_shell_distances(a_A, pairs, r_max_A, tol_A=0.05):

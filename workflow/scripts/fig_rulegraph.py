@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 from seiflow.provenance import write_output_provenance
-from seiflow.rulegraph import parse_rulegraph, plot_rulegraph, rulegraph_dot
+from seiflow.plot.rulegraph import parse_rulegraph, plot_rulegraph, rulegraph_dot
 
 if __name__ == "__main__":
     sys.stdout = sys.stderr = open(snakemake.log[0], "w")  # noqa: F821

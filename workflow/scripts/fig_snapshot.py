@@ -9,10 +9,10 @@ import ase.io
 import matplotlib.image as mpimg
 import pandas as pd
 
-from seiflow.figures import _save, _style, plt
+from seiflow.plot.figures import _save, _style, plt
 from seiflow.provenance import write_output_provenance
-from seiflow.sei_structure import ELEMENT_COLORS, snapshot_labels
-from seiflow.snapshots import label_colors, render_snapshot
+from seiflow.analysis.sei_structure import ELEMENT_COLORS, snapshot_labels
+from seiflow.plot.snapshots import label_colors, render_snapshot
 
 
 def snapshot_figure(snapshots, which, scheme, title, png, csv, frames_csv=None):

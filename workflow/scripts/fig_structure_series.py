@@ -3,9 +3,9 @@
 
 import sys
 
-from seiflow.figures import condition_labels, read_runs
+from seiflow.plot.figures import condition_labels, read_runs
 from seiflow.provenance import write_output_provenance
-from seiflow.structure_figures import plot_time_series
+from seiflow.plot.sei_structure import plot_time_series
 
 if __name__ == "__main__":
     sys.stdout = sys.stderr = open(snakemake.log[0], "w")  # noqa: F821

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from seiflow.figures import condition_labels
-from seiflow.lammps_md import thermo_table
+from seiflow.plot.figures import condition_labels
+from seiflow.md.lammps import thermo_table
 from seiflow.provenance import write_output_provenance
-from seiflow.structure_figures import plot_time_series
+from seiflow.plot.sei_structure import plot_time_series
 
 if __name__ == "__main__":
     sys.stdout = sys.stderr = open(snakemake.log[0], "w")  # noqa: F821

@@ -8,11 +8,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from seiflow.figures import _save, _style, plt, sns
-from seiflow.lammps_md import dump_times_ps, run_frames
-from seiflow.phase_transport import PHASES, check_windows, phase_window_msd, window_summary
+from seiflow.plot.figures import _save, _style, plt, sns
+from seiflow.md.lammps import dump_times_ps, run_frames
+from seiflow.analysis.phase_transport import PHASES, check_windows, phase_window_msd, window_summary
 from seiflow.provenance import write_output_provenance
-from seiflow.snapshots import label_colors
+from seiflow.plot.snapshots import label_colors
 
 _PANELS = {"xy": "in-plane (xy, d = 2)", "z": "out-of-plane (z, d = 1)"}
 

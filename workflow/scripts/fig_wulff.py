@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 from seiflow.provenance import write_output_provenance
-from seiflow.surfaces import plot_wulff_shapes
+from seiflow.build.surfaces import plot_wulff_shapes
 
 if __name__ == "__main__":
     sys.stdout = sys.stderr = open(snakemake.log[0], "w")  # noqa: F821

@@ -8,10 +8,10 @@ import ase.io
 import numpy as np
 import pandas as pd
 
-from seiflow.crystallinity import ideal_li2s_pattern, xrd_pattern
+from seiflow.analysis.crystallinity import ideal_li2s_pattern, xrd_pattern
 from seiflow.provenance import write_output_provenance
-from seiflow.sei_structure import snapshot_labels
-from seiflow.structure_figures import plot_xrd
+from seiflow.analysis.sei_structure import snapshot_labels
+from seiflow.plot.sei_structure import plot_xrd
 
 
 def sei_xrd(snapshots, li2s_a_A, fwhm_deg, two_theta_range):

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import yaml
 
-from seiflow.figure_index import index_rows, render_markdown
+from seiflow.config.figure_index import index_rows, render_markdown
 
 if __name__ == "__main__":
     sys.stdout = sys.stderr = open(snakemake.log[0], "w")  # noqa: F821

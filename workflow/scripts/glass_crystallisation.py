@@ -11,10 +11,10 @@ import ase.io
 import numpy as np
 import pandas as pd
 
-from seiflow.glass_crystallisation import (CONDUCTIVITY_COLUMNS, analyse_crystallisation,
+from seiflow.analysis.glass_crystallisation import (CONDUCTIVITY_COLUMNS, analyse_crystallisation,
                                            crystallisation_onset_ps,
                                            onset_crystalline_conductivity, post_onset_rates)
-from seiflow.lammps_md import run_frames
+from seiflow.md.lammps import run_frames
 
 
 def frame_settings(c: dict) -> dict:

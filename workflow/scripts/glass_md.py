@@ -8,8 +8,8 @@ from pathlib import Path
 import ase.io
 
 from seiflow.device import require_gpus
-from seiflow.glass_md import frozen_atom_ids
-from seiflow.lammps_md import run_production, write_summary
+from seiflow.analysis.glass_md import frozen_atom_ids
+from seiflow.md.lammps import run_production, write_summary
 
 if __name__ == "__main__":
     sys.stdout = sys.stderr = open(snakemake.log[0], "a")  # noqa: F821

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import ase.io
 
-from seiflow.glass_md import analyse_glass_run, species_diffusion
-from seiflow.lammps_md import dump_times_ps, run_frames
+from seiflow.analysis.glass_md import analyse_glass_run, species_diffusion
+from seiflow.md.lammps import dump_times_ps, run_frames
 
 if __name__ == "__main__":
     sys.stdout = sys.stderr = open(snakemake.log[0], "w")  # noqa: F821

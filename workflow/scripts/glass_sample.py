@@ -12,7 +12,7 @@ from pathlib import Path
 import ase.io
 
 from seiflow.device import require_gpus
-from seiflow.glass import (
+from seiflow.build.glass import (
     analyse_glass_sample,
     glass_composition,
     melt_quench,
@@ -20,7 +20,7 @@ from seiflow.glass import (
     relaxation_frames,
     sample_seeds,
 )
-from seiflow.oracle import get_calculator, oracle_id
+from seiflow.oracle.calculators import get_calculator, oracle_id
 
 
 def make_sample(p, composition, sample, threads, out):

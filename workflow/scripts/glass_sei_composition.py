@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from seiflow.glass_growth import sei_composition_table
+from seiflow.analysis.glass_growth import sei_composition_table
 from seiflow.provenance import write_output_provenance
 
 if __name__ == "__main__":

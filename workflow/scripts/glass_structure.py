@@ -9,9 +9,9 @@ from pathlib import Path
 import ase.io
 import pandas as pd
 
-from seiflow.glass_structure import (analyse_glass_structure, fit_window_bounds_frac,
+from seiflow.analysis.glass_structure import (analyse_glass_structure, fit_window_bounds_frac,
                                      parse_pair_cutoffs, parse_pairs)
-from seiflow.lammps_md import dump_times_ps, run_frames
+from seiflow.md.lammps import dump_times_ps, run_frames
 
 if __name__ == "__main__":
     sys.stdout = sys.stderr = open(snakemake.log[0], "w")  # noqa: F821

@@ -6,9 +6,9 @@ import sys
 
 import ase.io
 
-from seiflow.bulk import read_relaxed
-from seiflow.hull import TERMINALS, hull_summary, hull_table, li2s_pcl_orderings, relax_orderings
-from seiflow.oracle import get_calculator
+from seiflow.build.bulk import read_relaxed
+from seiflow.build.hull import TERMINALS, hull_summary, hull_table, li2s_pcl_orderings, relax_orderings
+from seiflow.oracle.calculators import get_calculator
 from seiflow.provenance import write_output_provenance
 
 

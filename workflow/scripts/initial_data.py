@@ -5,9 +5,9 @@ from pathlib import Path
 
 import ase.io
 
-from seiflow.initial_data import make_initial_frames
-from seiflow.oracle import get_calculator, label_frames
-from seiflow.structures import validate_structure
+from seiflow.model.initial_data import make_initial_frames
+from seiflow.oracle.calculators import get_calculator, label_frames
+from seiflow.build.cells import validate_structure
 
 
 def initial_data(poscar, outdir, oracle, oracle_threads, initial_data_cfg, type_map, seed,

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from seiflow.interface_transport import origin_diffusion
-from seiflow.transport_figures import series_fit_start
+from seiflow.analysis.interface_transport import origin_diffusion
+from seiflow.plot.transport import series_fit_start
 
 if __name__ == "__main__":
     sys.stdout = sys.stderr = open(snakemake.log[0], "w")  # noqa: F821

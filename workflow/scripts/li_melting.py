@@ -9,9 +9,9 @@ import ase.io
 import pandas as pd
 
 from seiflow.device import require_gpus
-from seiflow.lammps_md import bulk_npt_input, run_lammps
-from seiflow.melting import bcc_li_supercell, bcc_share
-from seiflow.sei_analysis import iter_lammps_dump
+from seiflow.md.lammps import bulk_npt_input, run_lammps
+from seiflow.model.melting import bcc_li_supercell, bcc_share
+from seiflow.analysis.sei_formation import iter_lammps_dump
 
 
 def run_melting(workdir, model, type_map, a_A, settings, seed, rmsd_cutoff):

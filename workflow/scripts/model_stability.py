@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 from seiflow.device import require_gpus
-from seiflow.lammps_md import run_lammps, write_lammps_data
-from seiflow.sei_analysis import iter_lammps_dump
-from seiflow.model_stability import (
+from seiflow.md.lammps import run_lammps, write_lammps_data
+from seiflow.analysis.sei_formation import iter_lammps_dump
+from seiflow.model.stability import (
     FINAL_DUMP,
     close_contacts,
     conserved_energy_drift,

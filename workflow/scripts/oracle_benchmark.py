@@ -2,7 +2,7 @@
 
 Inputs: ``init`` (the ``init_data/<system>`` deepmd/npy folders of a study). Params: ``teachers``,
 ``reference``, ``n_frames_per_system``, ``max_atoms``, ``seed``, ``oracle_threads``. Outputs:
-``table`` (CSV, :func:`seiflow.oracle_benchmark.error_table`), ``png`` + ``csv`` (parity figure
+``table`` (CSV, :func:`seiflow.oracle.benchmark.error_table`), ``png`` + ``csv`` (parity figure
 and its data), ``json`` (picked default, rule, energy shifts, timings); optional ``prov``.
 """
 
@@ -12,14 +12,14 @@ from pathlib import Path
 
 import numpy as np
 
-from seiflow.oracle_benchmark import (PICK_RULE, error_table, label_benchmark, parity_plot,
+from seiflow.oracle.benchmark import (PICK_RULE, error_table, label_benchmark, parity_plot,
                                       pick_default, shifted_energies)
 
 
 def main(smk) -> None:
     p = smk.params
     dirs = {Path(d).name: str(d) for d in smk.input.init}
-    from seiflow.oracle import get_calculator
+    from seiflow.oracle.calculators import get_calculator
 
     def factory(name, n_threads):  # DFT settings from the dft config block
         return get_calculator(name, n_threads, dft=p.dft)

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from seiflow.active_learning import deepmd_system_dirs
+from seiflow.model.active_learning import deepmd_system_dirs
 from seiflow.device import require_gpus
-from seiflow.dpgen_inputs import deepmd_training_input, short_range_settings
-from seiflow.model_test import parity_rmse, read_dp_test_detail
-from seiflow.product_ablation import ablation_table, split_product_systems
+from seiflow.model.dpgen_inputs import deepmd_training_input, short_range_settings
+from seiflow.model.dp_test import parity_rmse, read_dp_test_detail
+from seiflow.model.product_ablation import ablation_table, split_product_systems
 
 
 def _run(cmd, cwd, log):

@@ -4,8 +4,8 @@ import json
 import sys
 from pathlib import Path
 
-from seiflow.bulk import bulk_atoms, relax_bulk, write_relaxed
-from seiflow.oracle import get_calculator
+from seiflow.build.bulk import bulk_atoms, relax_bulk, write_relaxed
+from seiflow.oracle.calculators import get_calculator
 
 
 def run(phase, resource_dir, oracle, n_threads, fmax_eV_A, max_steps, optimizer,

@@ -4,8 +4,8 @@ import json
 import sys
 from pathlib import Path
 
-from seiflow.bulk import lpsc_cell, relax_bulk, write_relaxed
-from seiflow.oracle import get_calculator
+from seiflow.build.bulk import lpsc_cell, relax_bulk, write_relaxed
+from seiflow.oracle.calculators import get_calculator
 
 
 def run(anion_order, replica, seed, resource_dir, supercell, s_cl_disorder, oracle,

@@ -4,8 +4,8 @@ import json
 import sys
 from pathlib import Path
 
-from seiflow.lammps_md import dump_times_ps, run_frames
-from seiflow.sei_analysis import analyse_trajectory
+from seiflow.md.lammps import dump_times_ps, run_frames
+from seiflow.analysis.sei_formation import analyse_trajectory
 
 if __name__ == "__main__":
     sys.stdout = sys.stderr = open(snakemake.log[0], "w")  # noqa: F821

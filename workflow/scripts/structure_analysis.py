@@ -6,8 +6,8 @@ from pathlib import Path
 
 import ase.io
 
-from seiflow.lammps_md import dump_times_ps, run_frames
-from seiflow.sei_structure import StructureSettings, run_structure_analysis
+from seiflow.md.lammps import dump_times_ps, run_frames
+from seiflow.analysis.sei_structure import StructureSettings, run_structure_analysis
 
 
 def analyse_run(md_dir, md, type_map, structure, window_ps, rdf_r_max_A, ps4_cutoff_A,

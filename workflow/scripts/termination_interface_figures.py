@@ -5,9 +5,9 @@ import sys
 
 import ase.io
 
-from seiflow.figures import render_table_png
+from seiflow.plot.figures import render_table_png
 from seiflow.provenance import write_output_provenance
-from seiflow.termination_interfaces import (
+from seiflow.build.termination_interfaces import (
     plot_fig6,
     plot_fig7a,
     rdf_frame,

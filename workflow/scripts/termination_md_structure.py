@@ -5,9 +5,9 @@ import sys
 
 import ase.io
 
-from seiflow.lammps_md import write_md_cell
-from seiflow.structures import validate_structure
-from seiflow.termination_interfaces import md_cell_from_interface
+from seiflow.md.lammps import write_md_cell
+from seiflow.build.cells import validate_structure
+from seiflow.build.termination_interfaces import md_cell_from_interface
 
 
 def write_termination_md_cell(records_json, frames_extxyz, rank, state, in_plane_repeats,

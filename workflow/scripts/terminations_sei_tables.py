@@ -6,7 +6,7 @@ import sys
 import numpy as np
 import pandas as pd
 
-from seiflow.figures import condition_labels, read_runs, render_table_png
+from seiflow.plot.figures import condition_labels, read_runs, render_table_png
 from seiflow.provenance import write_output_provenance
 
 

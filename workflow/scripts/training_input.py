@@ -5,8 +5,8 @@ import os
 import sys
 from pathlib import Path
 
-from seiflow.active_learning import deepmd_system_dirs
-from seiflow.dpgen_inputs import deepmd_training_input, short_range_settings
+from seiflow.model.active_learning import deepmd_system_dirs
+from seiflow.model.dpgen_inputs import deepmd_training_input, short_range_settings
 
 
 if __name__ == "__main__":

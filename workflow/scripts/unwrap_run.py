@@ -6,9 +6,9 @@ from pathlib import Path
 
 import numpy as np
 
-from seiflow.lammps_md import run_frames
-from seiflow.transport import msd_table
-from seiflow.transport_figures import production_trajectory
+from seiflow.md.lammps import run_frames
+from seiflow.analysis.transport import msd_table
+from seiflow.plot.transport import production_trajectory
 
 if __name__ == "__main__":
     sys.stdout = sys.stderr = open(snakemake.log[0], "w")  # noqa: F821

@@ -1,10 +1,10 @@
-"""Rule zbl_table: the ZBL pair table of a study's model for DP-ZBL training (seiflow.zbl)."""
+"""Rule zbl_table: the ZBL pair table of a study's model for DP-ZBL training (seiflow.model.zbl)."""
 
 import sys
 
 import numpy as np
 
-from seiflow.zbl import pair_columns, write_zbl_table
+from seiflow.model.zbl import pair_columns, write_zbl_table
 
 if __name__ == "__main__":
     sys.stdout = sys.stderr = open(snakemake.log[0], "w")  # noqa: F821

@@ -46,7 +46,7 @@ WALL_TIME_COLUMNS = re.compile(r"(wall.*|.*_wall(_s)?|.*wall_time.*|.*seconds_wa
                                re.IGNORECASE)
 
 #: Timing fields whose names the pattern above does not catch, with their writers: the DP-GEN
-#: stage wall times of al_report.csv (seiflow.al_report: train_s, exploration_s, labelling_s,
+#: stage wall times of al_report.csv (seiflow.model.al_report: train_s, exploration_s, labelling_s,
 #: total_s; unix_time_s of dpgen/stage_times.tsv), LAMMPS speed of the model checks
 #: (model_stability.json / li_melting: atom_steps_per_s) and the oracle benchmark's cost per frame.
 TIMING_FIELDS = frozenset({"train_s", "exploration_s", "labelling_s", "total_s", "unix_time_s",

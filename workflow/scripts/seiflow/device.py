@@ -3,7 +3,7 @@
 On a cluster node whose NVIDIA driver is older than the CUDA build of PyTorch, or where
 ``CUDA_VISIBLE_DEVICES`` is empty, PyTorch silently falls back to the CPU and a paper-scale
 training or MD job would run for days at CPU speed. Every rule that requests GPUs (resource
-``gpu`` > 0, see :mod:`seiflow.job_resources`) calls :func:`require_gpus` first, so such a job
+``gpu`` > 0, see :mod:`seiflow.config.job_resources`) calls :func:`require_gpus` first, so such a job
 fails at once with the reason. DeePMD-kit (``dp --pt``) and ``pair_style deepmd`` then use the
 GPU by themselves (LAMMPS logs ``load model from: ... to gpu <id>``).
 

@@ -1,0 +1,1 @@
+"""Streaming trajectory analyses and the science behind every figure (no plotting here)."""

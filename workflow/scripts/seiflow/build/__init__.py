@@ -1,0 +1,1 @@
+"""Building structures: bulk phases, surfaces, terminations, interface cells, glasses, slabs."""

@@ -1,0 +1,1 @@
+"""Configuration: every semantic check behind one check_config(), job sizes, the figure index."""

@@ -1,0 +1,1 @@
+"""Production molecular dynamics with LAMMPS pair_style deepmd."""

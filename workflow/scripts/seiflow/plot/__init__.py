@@ -1,0 +1,1 @@
+"""Figures: one seaborn style, public helpers, one module per domain (no science here)."""
