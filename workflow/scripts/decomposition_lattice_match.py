@@ -6,7 +6,7 @@ import sys
 import ase.io
 import pandas as pd
 
-from seiflow.plot.figures import render_table_png
+from seiflow.plot.style import render_table_png
 from seiflow.build.metal_binary import lattice_match_rows
 from seiflow.provenance import write_output_provenance
 from seiflow.build.surfaces import symmetrized_bulk

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 
 from seiflow.provenance import write_output_provenance
-from seiflow.plot.figures import condition_labels, plot_alpha_fit, read_runs
+from seiflow.analysis.runs import condition_labels, read_runs
+from seiflow.plot.figures import plot_alpha_fit
 from seiflow.analysis.growth import block_bootstrap
 from seiflow.analysis.sei_formation import fit_log_time
 

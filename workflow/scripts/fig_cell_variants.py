@@ -7,7 +7,7 @@ import sys
 
 import pandas as pd
 
-from seiflow.plot.figures import condition_labels
+from seiflow.analysis.runs import condition_labels
 from seiflow.provenance import write_output_provenance
 from seiflow.plot.sei_structure import plot_time_series
 

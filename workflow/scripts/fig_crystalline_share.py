@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import pandas as pd
 
-from seiflow.plot.figures import condition_labels, read_runs
+from seiflow.analysis.runs import condition_labels, read_runs
 from seiflow.analysis.growth import block_bootstrap, fit_crystalline_share
 from seiflow.provenance import write_output_provenance
 from seiflow.plot.sei_structure import plot_share_fits

@@ -5,7 +5,7 @@ import sys
 
 import pandas as pd
 
-from seiflow.plot.figures import _save, _style, plt, sns
+from seiflow.plot.style import apply_style, plt, save_figure, sns
 from seiflow.model.melting import LI_MELTING_POINT_K, melting_summary
 from seiflow.provenance import write_output_provenance
 
@@ -13,7 +13,7 @@ from seiflow.provenance import write_output_provenance
 def plot_melting(df, png, csv):
     """Left: BCC share vs time per temperature; right: late-time mean ± std vs temperature."""
     summary = melting_summary(df)
-    _style()
+    apply_style()
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8.0, 3.2))
     sns.lineplot(data=df, x="time_ps", y="bcc_share", hue="temperature_K", ax=ax1,
                  palette="coolwarm", estimator=None)
@@ -31,7 +31,7 @@ def plot_melting(df, png, csv):
     fig.tight_layout()
     data = pd.concat([df.assign(kind="time series"), summary.assign(kind="summary")],
                      ignore_index=True)
-    _save(fig, data, png, csv)
+    save_figure(fig, data, png, csv)
     return summary
 
 

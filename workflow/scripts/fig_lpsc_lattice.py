@@ -6,7 +6,7 @@ import sys
 import pandas as pd
 
 from seiflow.build.bulk import plot_lpsc_lattice
-from seiflow.plot.figures import render_table_png
+from seiflow.plot.style import render_table_png
 from seiflow.provenance import write_output_provenance
 
 if __name__ == "__main__":

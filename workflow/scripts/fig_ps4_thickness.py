@@ -3,7 +3,8 @@
 import sys
 
 from seiflow.provenance import write_output_provenance
-from seiflow.plot.figures import condition_labels, plot_ps4_and_thickness, read_runs
+from seiflow.analysis.runs import condition_labels, read_runs
+from seiflow.plot.figures import plot_ps4_and_thickness
 
 if __name__ == "__main__":
     sys.stdout = sys.stderr = open(snakemake.log[0], "w")  # noqa: F821

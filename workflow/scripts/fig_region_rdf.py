@@ -9,7 +9,7 @@ import pandas as pd
 from ase.build import bulk
 from ase.neighborlist import neighbor_list
 
-from seiflow.plot.figures import read_runs
+from seiflow.analysis.runs import read_runs
 from seiflow.provenance import write_output_provenance
 from seiflow.plot.sei_structure import plot_region_rdf
 

@@ -9,7 +9,7 @@ import ase.io
 import matplotlib.image as mpimg
 import pandas as pd
 
-from seiflow.plot.figures import _save, _style, plt
+from seiflow.plot.style import apply_style, plt, save_figure
 from seiflow.provenance import write_output_provenance
 from seiflow.analysis.sei_structure import ELEMENT_COLORS, snapshot_labels
 from seiflow.plot.snapshots import label_colors, render_snapshot
@@ -29,7 +29,7 @@ def snapshot_figure(snapshots, which, scheme, title, png, csv, frames_csv=None):
         image = mpimg.imread(img)
     counts = pd.Series(labels).value_counts().rename_axis("label").reset_index(name="count")
     counts.insert(0, "time_ps", float(atoms.info.get("time_ps", float("nan"))))
-    _style()
+    apply_style()
     series = None
     if frames_csv is not None:
         series = pd.read_csv(frames_csv)
@@ -55,7 +55,7 @@ def snapshot_figure(snapshots, which, scheme, title, png, csv, frames_csv=None):
         data = pd.concat([counts.assign(kind="snapshot label count"),
                           long.assign(kind="metal Li PTM fraction vs time")], ignore_index=True)
     fig.tight_layout()
-    _save(fig, data, png, csv)
+    save_figure(fig, data, png, csv)
 
 
 if __name__ == "__main__":

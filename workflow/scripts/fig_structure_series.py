@@ -3,7 +3,7 @@
 
 import sys
 
-from seiflow.plot.figures import condition_labels, read_runs
+from seiflow.analysis.runs import condition_labels, read_runs
 from seiflow.provenance import write_output_provenance
 from seiflow.plot.sei_structure import plot_time_series
 

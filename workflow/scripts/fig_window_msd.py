@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from seiflow.plot.figures import _save, _style, plt, sns
+from seiflow.plot.style import apply_style, plt, save_figure, sns
 from seiflow.md.lammps import dump_times_ps, run_frames
 from seiflow.analysis.phase_transport import PHASES, check_windows, phase_window_msd, window_summary
 from seiflow.provenance import write_output_provenance
@@ -32,7 +32,7 @@ def plot_window_msd(msd, counts, summary, png, csv, title):
     metal Li per class at each origin.  The CSV holds the three tables (``kind``: ``msd``,
     ``origin count``, ``summary``), xyz MSD included."""
     colours = label_colors()
-    _style()
+    apply_style()
     fig, axes = plt.subplots(1, 3, figsize=(10.5, 3.3),
                              gridspec_kw={"width_ratios": [1.0, 1.0, 0.8]})
     absent = [p for p in PHASES if not summary.loc[summary["phase"] == p, "present"].any()]
@@ -69,7 +69,7 @@ def plot_window_msd(msd, counts, summary, png, csv, title):
     fig.tight_layout()
     data = pd.concat([msd.assign(kind="msd"), counts.assign(kind="origin count"),
                       summary.assign(kind="summary")], ignore_index=True)
-    _save(fig, data, png, csv)
+    save_figure(fig, data, png, csv)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ import sys
 
 import ase.io
 
-from seiflow.plot.figures import render_table_png
+from seiflow.plot.style import render_table_png
 from seiflow.provenance import write_output_provenance
 from seiflow.build.termination_interfaces import (
     plot_fig6,

@@ -6,7 +6,8 @@ import sys
 import numpy as np
 import pandas as pd
 
-from seiflow.plot.figures import condition_labels, read_runs, render_table_png
+from seiflow.analysis.runs import condition_labels, read_runs
+from seiflow.plot.style import render_table_png
 from seiflow.provenance import write_output_provenance
 
 

@@ -308,7 +308,7 @@ def plot_fig3(series: pd.DataFrame, tabS1: pd.DataFrame, png, csv,
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from seiflow.plot.figures import _finish
+    from seiflow.plot.style import finish_figure
 
     curves = fit_curves(series, tabS1)
     comps = list(dict.fromkeys(series["composition"])) or ["(none)"]
@@ -336,5 +336,5 @@ def plot_fig3(series: pd.DataFrame, tabS1: pd.DataFrame, png, csv,
         ax.legend(fontsize=6.5, frameon=False)
     out = pd.concat([series.assign(kind="data"), curves.assign(kind="fit")],
                     ignore_index=True)
-    _finish(fig, out, png, csv, title)
+    finish_figure(fig, out, png, csv, title)
     return out

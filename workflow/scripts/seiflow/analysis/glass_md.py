@@ -458,7 +458,7 @@ def plot_fig2(profiles: pd.DataFrame, interfaces: pd.DataFrame, png, csv,
     import matplotlib.pyplot as plt
 
     from seiflow.analysis.profiles import fit_logistic_step
-    from seiflow.plot.figures import _finish
+    from seiflow.plot.style import finish_figure
 
     comps = list(dict.fromkeys(profiles["composition"]))
     fig, axes = plt.subplots(2, len(comps), figsize=(4.2 * len(comps), 6.0), squeeze=False,
@@ -498,7 +498,7 @@ def plot_fig2(profiles: pd.DataFrame, interfaces: pd.DataFrame, png, csv,
         ax_e.set_title(f"{t0:g}–{t1:g} ps", fontsize=8)
         keep.append(last.assign(composition=comp))
     out = pd.concat(keep, ignore_index=True)
-    _finish(fig, out, png, csv, title)
+    finish_figure(fig, out, png, csv, title)
     return out
 
 
@@ -511,7 +511,7 @@ def plot_fig6(msd: pd.DataFrame, png, csv, title: str | None = None) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from seiflow.plot.figures import _finish
+    from seiflow.plot.style import finish_figure
 
     comps = list(dict.fromkeys(msd["composition"])) or ["(none)"]
     fig, axes = plt.subplots(2, len(comps), figsize=(4.0 * len(comps), 6.0), squeeze=False)
@@ -529,4 +529,4 @@ def plot_fig6(msd: pd.DataFrame, png, csv, title: str | None = None) -> None:
             ax.set_xlabel("t (ps)")
             ax.set_ylabel(r"MSD (Å$^2$)")
             ax.legend(fontsize=7, frameon=False)
-    _finish(fig, msd, png, csv, title)
+    finish_figure(fig, msd, png, csv, title)

@@ -370,7 +370,7 @@ def plot_fig4(cn: pd.DataFrame, interfaces: pd.DataFrame | None, png, csv,
     ``csv`` as the tidy table (composition, pair, window, t_start_ps, t_end_ps, z_A, cn,
     n_center, n_frames) and returned."""
     plt = _plt()
-    from seiflow.plot.figures import _finish
+    from seiflow.plot.style import finish_figure
 
     cols = ["composition", "pair", "center", "neighbor", "window", "t_start_ps", "t_end_ps",
             "bin", "z_A", "cn", "n_center", "n_frames"]
@@ -406,7 +406,7 @@ def plot_fig4(cn: pd.DataFrame, interfaces: pd.DataFrame | None, png, csv,
                 ax.set_xlabel("z (Å)")
             if j == 0:
                 ax.set_ylabel("t (ps)")
-    _finish(fig, out, png, csv, title)
+    finish_figure(fig, out, png, csv, title)
     return out
 
 
@@ -417,7 +417,7 @@ def plot_figS4(rdf: pd.DataFrame, peaks: pd.DataFrame, png, csv, title: str | No
     3.5 Å SSE / 3.0 Å SEI as grey ticks).  ``rdf`` (with ``composition``) is written to
     ``csv``."""
     plt = _plt()
-    from seiflow.plot.figures import _finish
+    from seiflow.plot.style import finish_figure
 
     colours = {"SSE": "tab:blue", "SEI": "tab:red"}
     comps = list(dict.fromkeys(rdf["composition"])) or ["(none)"]
@@ -446,7 +446,7 @@ def plot_figS4(rdf: pd.DataFrame, peaks: pd.DataFrame, png, csv, title: str | No
                 ax.set_ylabel("g(r)")
             if ax.get_legend_handles_labels()[0]:
                 ax.legend(fontsize=6, frameon=False)
-    _finish(fig, rdf, png, csv, title)
+    finish_figure(fig, rdf, png, csv, title)
 
 
 def plot_fig1(frames: Mapping[str, Atoms], png, csv, title: str | None = None
@@ -461,7 +461,7 @@ def plot_fig1(frames: Mapping[str, Atoms], png, csv, title: str | None = None
 
     from seiflow.analysis.sei_structure import ELEMENT_COLORS
     from seiflow.plot.snapshots import render_snapshot
-    from seiflow.plot.figures import _finish
+    from seiflow.plot.style import finish_figure
 
     plt = _plt()
     comps = list(frames)
@@ -484,5 +484,5 @@ def plot_fig1(frames: Mapping[str, Atoms], png, csv, title: str | None = None
                 rows.append({"composition": comp, "time_ps": t, "label": lab,
                              "count": int(sel.sum()), "frozen": int((sel & fr).sum())})
     out = pd.DataFrame(rows, columns=["composition", "time_ps", "label", "count", "frozen"])
-    _finish(fig, out, png, csv, title)
+    finish_figure(fig, out, png, csv, title)
     return out

@@ -25,7 +25,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from seiflow.analysis.transport import diffusion_coefficient  # noqa: E402
-from seiflow.plot.figures import _finish  # noqa: E402
+from seiflow.plot.style import finish_figure  # noqa: E402
 from seiflow.plot.transport import MIN_MSD_A2  # noqa: E402
 
 #: direction label -> kinisi dims (paper 002: in-plane d = 2, out-of-plane d = 1)
@@ -174,4 +174,4 @@ def plot_origin_diffusion(table: pd.DataFrame, png, csv, title: str | None = Non
         ax.set_ylabel(r"$D^*$ (cm$^2$ s$^{-1}$)")
         ax.set_title(f"{direction} (d = {len(DIRECTIONS[direction])})", fontsize=9)
         ax.legend(fontsize=7, frameon=False)
-    _finish(fig, table, png, csv, title)
+    finish_figure(fig, table, png, csv, title)

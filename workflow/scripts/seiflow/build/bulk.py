@@ -866,7 +866,7 @@ def plot_lpsc_lattice(
     ValueError
         Missing columns or no relaxed cell.
     """
-    from seiflow.plot.figures import _save, _style  # noqa: PLC0415  (shared seaborn style)
+    from seiflow.plot.style import apply_style, save_figure  # noqa: PLC0415  (shared seaborn style)
     import matplotlib.pyplot as plt
     import seaborn as sns
 
@@ -887,7 +887,7 @@ def plot_lpsc_lattice(
     long["unit"] = np.where(long["column"].str.endswith("_A"), "Å", "°")
     long = long[["source", "anion_order", "replica", "parameter", "value", "unit"]]
 
-    _style()
+    apply_style()
     fig, axes = plt.subplots(1, 2, figsize=(7.0, 3.2))
     pal = dict(zip(ANION_ORDERS, sns.color_palette(n_colors=2)))
     markers = ["*", "D", "s", "^", "v", "P"]
@@ -921,7 +921,7 @@ def plot_lpsc_lattice(
                frameon=False, fontsize="small")
     sns.despine(fig=fig)
     fig.tight_layout()
-    _save(fig, long, png_path, csv_path)
+    save_figure(fig, long, png_path, csv_path)
 
 
 def _short(source: str, n: int = 60) -> str:

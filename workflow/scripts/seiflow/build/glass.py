@@ -1072,7 +1072,7 @@ def plot_glass_rdf(df, png_path, csv_path, cutoffs_A: Mapping[str, float] | None
         mean over samples, the band their standard deviation; panels in element order
         Li, Si, P, S; one fixed colour per composition across panels.
     png_path, csv_path
-        Outputs (:func:`seiflow.plot.figures._save`); the CSV is ``df`` as plotted.
+        Outputs (:func:`seiflow.plot.style.save_figure`); the CSV is ``df`` as plotted.
     cutoffs_A
         Optional center -> X-S coordination cutoff (A), e.g.
         :data:`PAPER_TETRAHEDRAL_CUTOFFS_A`; drawn as a dashed vertical line in the "X-S"
@@ -1086,12 +1086,12 @@ def plot_glass_rdf(df, png_path, csv_path, cutoffs_A: Mapping[str, float] | None
     import matplotlib.pyplot as plt
     import seaborn as sns
 
-    from seiflow.plot.figures import _require, _save, _style
+    from seiflow.plot.style import apply_style, require_columns, save_figure
 
-    _require(df, ["composition", "sample", "pair", "r_A", "g_r"], "plot_glass_rdf")
+    require_columns(df, ["composition", "sample", "pair", "r_A", "g_r"], "plot_glass_rdf")
     if df.empty:
         raise ValueError("plot_glass_rdf: no data")
-    _style()
+    apply_style()
     data = df[["composition", "sample", "pair", "r_A", "g_r"]].sort_values(
         ["pair", "composition", "sample", "r_A"], kind="stable").reset_index(drop=True)
     def _rank(pair: str) -> tuple:
@@ -1117,7 +1117,7 @@ def plot_glass_rdf(df, png_path, csv_path, cutoffs_A: Mapping[str, float] | None
     for ax in list(axes.flat)[len(pairs):]:
         ax.set_visible(False)
     fig.tight_layout()
-    _save(fig, data, png_path, csv_path)
+    save_figure(fig, data, png_path, csv_path)
 
 
 def check_glass_config(

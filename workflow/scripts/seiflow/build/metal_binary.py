@@ -1021,7 +1021,7 @@ def plot_interface_energetics(
     import pandas as pd
     import seaborn as sns
 
-    from seiflow.plot.figures import _save, _style
+    from seiflow.plot.style import apply_style, save_figure
 
     if not records:
         raise InterfaceError("plot_interface_energetics: no interface records")
@@ -1050,7 +1050,7 @@ def plot_interface_energetics(
     if shown.empty:
         raise InterfaceError("plot_interface_energetics: no interface could be modelled "
                              f"({[r.get('note') for r in records]})")
-    _style()
+    apply_style()
     metals = [m for m in METALS if m in set(shown["metal"])]
     width = max(4.5, 1.2 + 0.9 * shown.groupby("metal")["pairing"].nunique().sum())
     counts = [max(1, shown.loc[shown["metal"] == m, "pairing"].nunique()) for m in metals]
@@ -1075,4 +1075,4 @@ def plot_interface_energetics(
                loc="upper center", bbox_to_anchor=(0.5, 1.0), ncol=3)
     sns.despine(fig=fig)
     fig.tight_layout(rect=(0.0, 0.0, 1.0, 0.9))
-    _save(fig, data, png_path, csv_path)
+    save_figure(fig, data, png_path, csv_path)

@@ -701,7 +701,7 @@ def plot_wulff_shapes(
     import seaborn as sns
     from mpl_toolkits.mplot3d.art3d import Poly3DCollection
 
-    from seiflow.plot.figures import _save, _style
+    from seiflow.plot.style import apply_style, save_figure
 
     if not phases:
         raise SurfaceError("plot_wulff_shapes: no phases")
@@ -730,7 +730,7 @@ def plot_wulff_shapes(
             })
     data = pd.DataFrame(rows)
 
-    _style()
+    apply_style()
     names = list(phases)
     families = sorted({_miller_str(f["miller"]) for d in phases.values() if d.get("wulff")
                        for f in d["wulff"]["facets"] if f["on_wulff"]},
@@ -773,7 +773,7 @@ def plot_wulff_shapes(
         ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.02),
                   fontsize="x-small", frameon=False)
     fig.tight_layout()
-    _save(fig, data, png_path, csv_path)
+    save_figure(fig, data, png_path, csv_path)
 
 
 def compute_phase_surfaces(

@@ -549,7 +549,7 @@ def plot_fig6(records, png_path, csv_path, oracle: str) -> None:
     import matplotlib.pyplot as plt
     import seaborn as sns
 
-    from seiflow.plot.figures import _save, _style
+    from seiflow.plot.style import apply_style, save_figure
 
     df = _records_frame(records, "plot_fig6")
     data = df[["rank", "interface", "termination", "state", "gamma_inter_eV_nm2",
@@ -558,14 +558,14 @@ def plot_fig6(records, png_path, csv_path, oracle: str) -> None:
                      value_vars=["gamma_inter_eV_nm2", "gamma_inter_min_eV_nm2"],
                      var_name="quantity", value_name="eV_nm2")
     long["bar"] = long.state + " " + long.quantity.str.replace("_eV_nm2", "")
-    _style()
+    apply_style()
     fig, ax = plt.subplots(figsize=(6, 3.5))
     sns.barplot(data=long, x="interface", y="eV_nm2", hue="bar", ax=ax)
     ax.axhline(0, color="k", lw=0.8)
     ax.set_ylabel(r"$\gamma_{inter}$ (eV nm$^{-2}$)")
     ax.set_xlabel("Li-metal / Li6PS5Cl interface")
     ax.set_title(f"paper 003 Fig 6: interface formation energies ({oracle})")
-    _save(fig, data, png_path, csv_path)
+    save_figure(fig, data, png_path, csv_path)
 
 
 def plot_fig7a(frame, png_path, csv_path) -> None:
@@ -580,12 +580,12 @@ def plot_fig7a(frame, png_path, csv_path) -> None:
     """
     import matplotlib.pyplot as plt
 
-    from seiflow.plot.figures import _require, _save, _style
+    from seiflow.plot.style import apply_style, require_columns, save_figure
 
-    _require(frame, ["pair", "stage", "r_A", "g"], "plot_fig7a")
+    require_columns(frame, ["pair", "stage", "r_A", "g"], "plot_fig7a")
     if frame.empty:
         raise ValueError("plot_fig7a: no rows")
-    _style()
+    apply_style()
     fig, axes = plt.subplots(2, 1, figsize=(5, 5), sharex=True)
     for ax, pair in zip(axes, ["P-S", "Li-P"]):
         for stage, sub in frame[frame.pair == pair].groupby("stage", sort=False):
@@ -594,7 +594,7 @@ def plot_fig7a(frame, png_path, csv_path) -> None:
         ax.legend()
     axes[-1].set_xlabel("r (Å)")
     axes[0].set_title(str(frame.attrs.get("title", "paper 003 Fig 7a")))
-    _save(fig, frame, png_path, csv_path)
+    save_figure(fig, frame, png_path, csv_path)
 
 
 def rdf_frame(frames: Sequence[Atoms], r_max_A: float, bin_A: float):

@@ -1580,7 +1580,7 @@ def render_table(df, png_path, csv_path, columns: Sequence[str], title: str = ""
     ValueError
         A requested column is missing, or the table is empty.
     """
-    from seiflow.plot.figures import render_table_png
+    from seiflow.plot.style import render_table_png
 
     render_table_png(df, png_path, columns, title=title or None)
     Path(csv_path).parent.mkdir(parents=True, exist_ok=True)

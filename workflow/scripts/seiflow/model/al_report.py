@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from seiflow.plot.figures import _require, _save, _style, plt, sns
+from seiflow.plot.style import apply_style, plt, require_columns, save_figure, sns
 
 __all__ = ["DPGEN_TASKS", "STAGES", "read_stage_times", "stage_wall_times",
            "convergence_state", "merge_report", "plot_al_report"]
@@ -146,7 +146,7 @@ def stage_wall_times(task_times: pd.DataFrame) -> pd.DataFrame:
     ValueError
         If a required column is missing.
     """
-    _require(task_times, ["iteration", "task", "wall_s"], "stage_wall_times")
+    require_columns(task_times, ["iteration", "task", "wall_s"], "stage_wall_times")
     d = task_times.assign(stage=task_times["task"].map(_STAGE_OF))
     wide = (d.pivot_table(index="iteration", columns="stage", values="wall_s", aggfunc="sum")
             .reindex(columns=list(STAGES)))
@@ -196,7 +196,7 @@ def convergence_state(report: pd.DataFrame, max_candidate_share: float,
     if int(patience) != patience or patience < 1:
         raise ValueError(f"convergence_state: patience must be an integer >= 1, got {patience}")
     patience = int(patience)
-    _require(report, ["iteration", "share_candidate", "share_failed"], "convergence_state")
+    require_columns(report, ["iteration", "share_candidate", "share_failed"], "convergence_state")
     r = (report.dropna(subset=["share_candidate", "share_failed"])
          .sort_values("iteration", ignore_index=True))
     rule = (f"share_candidate < {max_candidate_share:g} and share_failed < "
@@ -245,10 +245,10 @@ def merge_report(report: pd.DataFrame, stage_walls: pd.DataFrame | None) -> pd.D
     ValueError
         If ``iteration`` is missing from, or repeated in, either table.
     """
-    _require(report, ["iteration"], "merge_report")
+    require_columns(report, ["iteration"], "merge_report")
     if stage_walls is None:
         stage_walls = pd.DataFrame(columns=["iteration", *STAGE_COLUMNS, "total_s"])
-    _require(stage_walls, ["iteration"], "merge_report")
+    require_columns(stage_walls, ["iteration"], "merge_report")
     for name, t in (("report", report), ("stage_walls", stage_walls)):
         if t["iteration"].duplicated().any():
             raise ValueError(f"merge_report: repeated iteration in {name}")
@@ -296,7 +296,7 @@ def plot_al_report(table: pd.DataFrame, png_path: str | PathLike,
     ValueError
         Empty table, missing columns, or ``trust_levels`` not increasing.
     """
-    _require(table, ["iteration", *_SHARES, "dataset_size"], "plot_al_report")
+    require_columns(table, ["iteration", *_SHARES, "dataset_size"], "plot_al_report")
     if table.empty:
         raise ValueError("plot_al_report: empty table")
     lo, hi = map(float, trust_levels)
@@ -304,7 +304,7 @@ def plot_al_report(table: pd.DataFrame, png_path: str | PathLike,
         raise ValueError(f"plot_al_report: trust levels need lo < hi, got {lo}, {hi}")
     d = table.sort_values("iteration", ignore_index=True)
     x = d["iteration"].to_numpy(dtype=int)
-    _style()
+    apply_style()
     fig, axes = plt.subplots(3, 1, figsize=(5.0, 7.5), sharex=True)
     ax_s, ax_n, ax_t = axes
     pal = sns.color_palette()
@@ -365,4 +365,4 @@ def plot_al_report(table: pd.DataFrame, png_path: str | PathLike,
     sns.despine(fig=fig)
     fig.tight_layout()
     csv_path = Path(png_path).with_suffix(".csv") if csv_path is None else csv_path
-    _save(fig, d, png_path, csv_path)
+    save_figure(fig, d, png_path, csv_path)

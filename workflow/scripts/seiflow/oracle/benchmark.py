@@ -376,10 +376,10 @@ def parity_plot(reference: Sequence[dict], teachers: Mapping[str, Sequence[dict]
     import matplotlib.pyplot as plt
     import seaborn as sns
 
-    from seiflow.plot.figures import _save, _style
+    from seiflow.plot.style import apply_style, save_figure
 
     data = parity_data(reference, teachers, frames)
-    _style()
+    apply_style()
     names = list(teachers)
     palette = dict(zip(names, sns.color_palette(n_colors=len(names))))
     fig, axes = plt.subplots(1, len(names) + 1, figsize=(3.2 * (len(names) + 1), 3.3),
@@ -407,7 +407,7 @@ def parity_plot(reference: Sequence[dict], teachers: Mapping[str, Sequence[dict]
                ylabel=f"teacher {label}{shift} ({unit})")
     sns.despine(fig=fig)
     fig.tight_layout()
-    _save(fig, data, png, csv)
+    save_figure(fig, data, png, csv)
 
 
 def label_benchmark(init_data_dirs: Mapping[str, str], teachers: Sequence[str], reference: str,

@@ -18,7 +18,7 @@ from ase import Atoms
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from seiflow.plot.figures import _require, _save, _style, plt, sns
+from seiflow.plot.style import apply_style, plt, require_columns, save_figure, sns
 from seiflow.analysis.phase_classification import phase_fractions
 
 __all__ = [
@@ -68,7 +68,7 @@ def fractions_long(points: pd.DataFrame) -> pd.DataFrame:
     ValueError
         No MD points, or a missing column.
     """
-    _require(points, ["frame", "time_ps", "source", "core", "phase"], "fractions_long")
+    require_columns(points, ["frame", "time_ps", "source", "core", "phase"], "fractions_long")
     parts = []
     for mode in _MODES:
         if mode == "core" and not points.loc[points["source"] == "md", "core"].any():
@@ -180,7 +180,7 @@ def plot_phase_fractions(
     ValueError
         No ``split`` rows, a missing column, or a label without a colour in ``palette``.
     """
-    _require(fractions, ["mode", "frame", "time_ps", "phase", "region", "fraction"],
+    require_columns(fractions, ["mode", "frame", "time_ps", "phase", "region", "fraction"],
              "plot_phase_fractions")
     data = fractions[fractions["mode"] == "split"]
     if data.empty:
@@ -192,7 +192,7 @@ def plot_phase_fractions(
     missing = sorted(set(data["phase"]).union(labels) - set(pal))
     if missing:
         raise ValueError(f"plot_phase_fractions: no colour for {missing}")
-    _style()
+    apply_style()
     ncols = 1 if snapshot is None else 2
     fig, axes = plt.subplots(1, ncols, figsize=(4.2 * ncols, 4.0), squeeze=False,
                              gridspec_kw={"width_ratios": [1.0] * (ncols - 1) + [1.3]})
@@ -224,4 +224,4 @@ def plot_phase_fractions(
             out = pd.concat([out, snapshot_counts.assign(kind="snapshot label count")],
                             ignore_index=True)
     fig.tight_layout()
-    _save(fig, out, png_path, csv_path)
+    save_figure(fig, out, png_path, csv_path)

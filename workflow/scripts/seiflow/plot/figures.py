@@ -9,7 +9,6 @@ style="ticks")`` on the non-interactive Agg backend.
 from __future__ import annotations
 
 from os import PathLike
-from pathlib import Path
 from typing import Any, Mapping
 
 import matplotlib
@@ -23,10 +22,17 @@ import seaborn as sns  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
+from seiflow.analysis.runs import temperature_label, condition_labels, read_runs, require_columns  # noqa: E402, F401
+from seiflow.plot.style import (  # noqa: E402, F401
+    DPI,
+    apply_style,
+    render_table_png,
+    save_figure,
+)
+
 __all__ = ["plot_ps4_and_thickness", "plot_alpha_fit", "plot_parity", "render_table_png",
            "read_runs", "condition_labels", "DPI"]
 
-DPI = 200
 _LINESTYLES = ["-", "--", ":", "-."]
 
 _THICKNESS_COLS = {
@@ -34,129 +40,6 @@ _THICKNESS_COLS = {
     "sei_thickness_lower_A": "lower side",
     "sei_thickness_upper_A": "upper side",
 }
-
-
-def _style() -> None:
-    sns.set_theme(context="paper", style="ticks")
-
-
-def _save(fig: plt.Figure, data: pd.DataFrame, png_path, csv_path) -> None:
-    for p in (png_path, csv_path):
-        Path(p).parent.mkdir(parents=True, exist_ok=True)
-    data.to_csv(csv_path, index=False)
-    fig.savefig(png_path, dpi=DPI, bbox_inches="tight")
-    plt.close(fig)
-
-
-def _finish(fig: plt.Figure, data: pd.DataFrame, png_path, csv_path,
-            title: str | None = None) -> None:
-    """Optional suptitle (fontsize 10), ``tight_layout``, then :func:`_save`."""
-    if title:
-        fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
-    _save(fig, data, png_path, csv_path)
-
-
-def render_table_png(table: pd.DataFrame, png_path, columns=None, title: str | None = None,
-                     float_format: str = "{:.3f}", max_text: int | None = None) -> None:
-    """Render a table as a PNG (matplotlib ``table``, dpi :data:`DPI`) for tables that also
-    exist as CSV (tab1, tab2, tab3, tab4, tabS3).
-
-    Parameters
-    ----------
-    table : pandas.DataFrame
-        Rows to show.
-    png_path : path
-        Image to write (parent folders are created).
-    columns : sequence of str, optional
-        Columns to show, in order (default: all).
-    title : str, optional
-        Title above the table, wrapped at 110 characters.
-    float_format : str
-        Format of float cells; NaN / missing cells are shown empty.
-    max_text : int, optional
-        Longer text cells are cut to this many characters (ending in "…").
-
-    Raises
-    ------
-    ValueError
-        Empty table, or a requested column is missing.
-    """
-    import textwrap
-
-    if table is None or len(table) == 0:
-        raise ValueError("render_table_png: empty table")
-    cols = list(columns) if columns is not None else list(table.columns)
-    _require(table, cols, "render_table_png")
-
-    def cell(v):
-        if pd.isna(v):
-            return ""
-        if isinstance(v, (float, np.floating)):
-            return float_format.format(v)
-        text = str(v)
-        if max_text is not None and len(text) > max_text:
-            return text[: max_text - 1] + "…"
-        return text
-
-    cells = [[cell(v) for v in row] for row in table[cols].itertuples(index=False)]
-    fig, ax = plt.subplots(figsize=(min(1.0 + 1.2 * len(cols), 22), 0.6 + 0.3 * len(cells)))
-    ax.axis("off")
-    tab = ax.table(cellText=cells, colLabels=cols, loc="center", cellLoc="center")
-    tab.auto_set_font_size(False)
-    tab.set_fontsize(7)
-    tab.auto_set_column_width(list(range(len(cols))))
-    if title:
-        ax.set_title("\n".join(textwrap.wrap(title, 110)), fontsize=8)
-    Path(png_path).parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(png_path, dpi=DPI, bbox_inches="tight")
-    plt.close(fig)
-
-
-def _require(df: pd.DataFrame, cols, func: str) -> None:
-    missing = [c for c in cols if c not in df.columns]
-    if missing:
-        raise ValueError(f"{func}: missing column(s) {missing}")
-
-
-def read_runs(paths) -> pd.DataFrame:
-    """Concatenate the per-run analysis CSVs (one per production run) of a study."""
-    paths = list(paths)
-    if not paths:
-        raise ValueError("read_runs: no per-run CSV given")
-    return pd.concat([pd.read_csv(f) for f in paths], ignore_index=True)
-
-
-def condition_labels(df: pd.DataFrame) -> pd.DataFrame:
-    """Add a ``condition`` column naming the thermodynamic condition of each row.
-
-    ``"400 K"`` when all runs share one pressure, ``"400 K, 1000 bar"`` otherwise; the
-    velocity-seed replicas of a condition share its label (they are replicas, not conditions).
-
-    Parameters
-    ----------
-    df
-        Rows with ``temperature_K`` (K) and, optionally, ``pressure_bar`` (bar).
-
-    Raises
-    ------
-    ValueError
-        If ``temperature_K`` is missing.
-    """
-    _require(df, ["temperature_K"], "condition_labels")
-    out = df.copy()
-    label = out["temperature_K"].map(_fmt_T)
-    if "pressure_bar" in out.columns and out["pressure_bar"].nunique() > 1:
-        label = label + ", " + out["pressure_bar"].map(lambda p: f"{float(p):g} bar")
-    out["condition"] = label
-    return out
-
-
-def _fmt_T(t: Any) -> str:
-    try:
-        return f"{float(t):g} K"
-    except (TypeError, ValueError):
-        return str(t)
 
 
 def plot_ps4_and_thickness(
@@ -187,8 +70,8 @@ def plot_ps4_and_thickness(
         If required columns are missing.
     """
     req = ["time_ps", "n_intact_ps4", *_THICKNESS_COLS]
-    _require(df, req, "plot_ps4_and_thickness")
-    _style()
+    require_columns(df, req, "plot_ps4_and_thickness")
+    apply_style()
     has_T = "temperature_K" in df.columns
     has_run = "run" in df.columns
     id_vars = ["time_ps"] + (["temperature_K"] if has_T else []) + (["run"] if has_run else [])
@@ -236,16 +119,16 @@ def plot_ps4_and_thickness(
     if len(temps) > 1:
         handles += [
             Line2D([], [], color="0.3", linestyle=_LINESTYLES[k % len(_LINESTYLES)],
-                   label=_fmt_T(T))
+                   label=temperature_label(T))
             for k, T in enumerate(temps)
         ]
     elif has_T:
-        ax.set_title(_fmt_T(temps[0]))
+        ax.set_title(temperature_label(temps[0]))
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2,
               frameon=False, fontsize="small")
     sns.despine(ax=ax, right=False)
     fig.tight_layout()
-    _save(fig, long, png_path, csv_path)
+    save_figure(fig, long, png_path, csv_path)
 
 
 def plot_alpha_fit(
@@ -281,7 +164,7 @@ def plot_alpha_fit(
     ValueError
         If required columns are missing or no row has t > 0.
     """
-    _require(df, ["time_ps", "alpha"], "plot_alpha_fit")
+    require_columns(df, ["time_ps", "alpha"], "plot_alpha_fit")
     d = df.copy()
     if "temperature_K" not in d.columns:
         if len(fits) != 1:
@@ -315,7 +198,7 @@ def plot_alpha_fit(
             sel = d["temperature_K"] == T
             d.loc[sel, "alpha_fit"] = f["a"] + f["b"] * np.log(d.loc[sel, "time_ps"])
 
-    _style()
+    apply_style()
     temps = list(pd.unique(d["temperature_K"]))
     pal = sns.color_palette(n_colors=max(len(temps), 1))
     fig, ax = plt.subplots(figsize=(4.5, 3.2))
@@ -323,7 +206,7 @@ def plot_alpha_fit(
         sub = d[d["temperature_K"] == T]
         sns.scatterplot(
             data=sub, x="time_ps", y="alpha", ax=ax, color=pal[k], s=14,
-            edgecolor="none", label=f"{_fmt_T(T)} MD",
+            edgecolor="none", label=f"{temperature_label(T)} MD",
         )
         f = _lookup(T)
         if f is not None:
@@ -344,7 +227,7 @@ def plot_alpha_fit(
               title_fontsize="x-small")
     sns.despine(ax=ax)
     fig.tight_layout()
-    _save(fig, d[["time_ps", "temperature_K", "alpha", "alpha_fit"]], png_path, csv_path)
+    save_figure(fig, d[["time_ps", "temperature_K", "alpha", "alpha_fit"]], png_path, csv_path)
 
 
 _PARITY_PANELS = [
@@ -380,9 +263,9 @@ def plot_parity(
     ValueError
         If required columns are missing.
     """
-    _require(df, ["quantity", "reference", "predicted"], "plot_parity")
+    require_columns(df, ["quantity", "reference", "predicted"], "plot_parity")
     data = df[["quantity", "reference", "predicted"]].reset_index(drop=True)
-    _style()
+    apply_style()
     pal = sns.color_palette()
     fig, axes = plt.subplots(1, 2, figsize=(7.0, 3.4))
     for k, (ax, (q, name, unit, rkey, runit)) in enumerate(zip(axes, _PARITY_PANELS)):
@@ -410,4 +293,4 @@ def plot_parity(
         ax.set_aspect("equal", adjustable="box")
     sns.despine(fig=fig)
     fig.tight_layout()
-    _save(fig, data, png_path, csv_path)
+    save_figure(fig, data, png_path, csv_path)

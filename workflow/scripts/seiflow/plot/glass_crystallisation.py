@@ -43,9 +43,9 @@ def _plt():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from seiflow.plot.figures import _style
+    from seiflow.plot.style import apply_style
 
-    _style()
+    apply_style()
     return plt
 
 
@@ -80,10 +80,10 @@ def plot_fig5(series: pd.DataFrame, onset_ps: float | None, threshold: float, pn
     ValueError
         Missing columns.
     """
-    from seiflow.plot.figures import _finish, _require
+    from seiflow.plot.style import finish_figure, require_columns
 
     cols = ["t_ps", "crystalline_share", "occ_P", "occ_S", "li_vacancy_fraction"]
-    _require(series, cols, "plot_fig5")
+    require_columns(series, cols, "plot_fig5")
     plt = _plt()
     tidy = series.melt(id_vars=["t_ps"], value_vars=cols[1:], var_name="quantity",
                        value_name="value")
@@ -108,7 +108,7 @@ def plot_fig5(series: pd.DataFrame, onset_ps: float | None, threshold: float, pn
         ax.set_xlim(left=0)
         if ax.get_legend_handles_labels()[0]:
             ax.legend(fontsize=7, frameon=False)
-    _finish(fig, tidy, png, csv, title)
+    finish_figure(fig, tidy, png, csv, title)
     return tidy
 
 
@@ -151,7 +151,7 @@ def plot_figS8(interfaces: pd.DataFrame, onset_ps: float | None, rates: Mapping,
     DataFrame written to ``csv``.
     """
     plt = _plt()
-    from seiflow.plot.figures import _finish
+    from seiflow.plot.style import finish_figure
 
     tab = _window_table(interfaces, profile)
     on = onset_ps if onset_ps is not None else np.nan
@@ -174,7 +174,7 @@ def plot_figS8(interfaces: pd.DataFrame, onset_ps: float | None, rates: Mapping,
         ax.set_xlabel("t (ps)")
         ax.set_ylabel(ylab)
         ax.legend(fontsize=7, frameon=False)
-    _finish(fig, tab, png, csv, title)
+    finish_figure(fig, tab, png, csv, title)
     return tab
 
 
@@ -199,9 +199,9 @@ def plot_figS9(series: pd.DataFrame, summaries: Sequence[Mapping], threshold: fl
     -------
     DataFrame written to ``csv``.
     """
-    from seiflow.plot.figures import _finish, _require
+    from seiflow.plot.style import finish_figure, require_columns
 
-    _require(series, ["run", "t_ps", "crystalline_share"], "plot_figS9")
+    require_columns(series, ["run", "t_ps", "crystalline_share"], "plot_figS9")
     plt = _plt()
     verdict = pd.DataFrame([{"run": s["run"], "crystallised": bool(s["crystallised"]),
                              "onset_ps": s["onset_ps"]} for s in summaries])
@@ -217,7 +217,7 @@ def plot_figS9(series: pd.DataFrame, summaries: Sequence[Mapping], threshold: fl
     ax.set_ylabel("crystalline SEI anions (%)")
     ax.set_xlim(left=0)
     ax.legend(fontsize=7, frameon=False)
-    _finish(fig, data, png, csv, title)
+    finish_figure(fig, data, png, csv, title)
     return data
 
 

@@ -85,9 +85,9 @@ def plot_rulegraph(g: nx.DiGraph, png_path, csv_path, stage_of_rule: Mapping[str
     import matplotlib.pyplot as plt
     import seaborn as sns
 
-    from seiflow.plot.figures import _save, _style
+    from seiflow.plot.style import apply_style, save_figure
 
-    _style()
+    apply_style()
     g = g.subgraph([n for n in g if n not in exclude]).copy()
     layers = {n: i for i, gen in enumerate(nx.topological_generations(g)) for n in gen}
     nx.set_node_attributes(g, layers, "layer")
@@ -112,5 +112,5 @@ def plot_rulegraph(g: nx.DiGraph, png_path, csv_path, stage_of_rule: Mapping[str
           "stage_upstream": stage_of_rule.get(a, "other")} for a, b in g.edges],
         columns=["upstream_rule", "downstream_rule", "layer_upstream", "stage_upstream"],
     ).sort_values(["layer_upstream", "upstream_rule", "downstream_rule"], ignore_index=True)
-    _save(fig, edges, png_path, csv_path)
+    save_figure(fig, edges, png_path, csv_path)
     return edges

@@ -13,7 +13,7 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from seiflow.plot.figures import _require, _save, _style, plt, sns
+from seiflow.plot.style import apply_style, plt, require_columns, save_figure, sns
 
 __all__ = [
     "plot_time_series",
@@ -54,13 +54,13 @@ def plot_time_series(df: pd.DataFrame, quantities: Mapping[str, str], png_path: 
     """
     if not quantities:
         raise ValueError("plot_time_series: no quantity to plot")
-    _require(df, ["time_ps", "run", hue, *quantities], "plot_time_series")
+    require_columns(df, ["time_ps", "run", hue, *quantities], "plot_time_series")
     long = df[["time_ps", "run", hue, *quantities]].melt(
         id_vars=["time_ps", "run", hue], var_name="quantity", value_name="value")
     if logx:
         long = long[long["time_ps"] > 0]
     long = long.sort_values(["quantity", hue, "run", "time_ps"], kind="stable")
-    _style()
+    apply_style()
     n = len(quantities)
     nc = min(n, ncols or n)
     nr = -(-n // nc)
@@ -80,7 +80,7 @@ def plot_time_series(df: pd.DataFrame, quantities: Mapping[str, str], png_path: 
         fig.suptitle(title, fontsize="medium")
     sns.despine(fig)
     fig.tight_layout()
-    _save(fig, long.reset_index(drop=True), png_path, csv_path)
+    save_figure(fig, long.reset_index(drop=True), png_path, csv_path)
 
 
 def plot_share_fits(df: pd.DataFrame, fits: pd.DataFrame, y: str, ylabel: str,
@@ -106,8 +106,8 @@ def plot_share_fits(df: pd.DataFrame, fits: pd.DataFrame, y: str, ylabel: str,
     ValueError
         If a column is missing or a law is unknown.
     """
-    _require(df, ["time_ps", "condition", y], "plot_share_fits")
-    _require(fits, ["condition", "law", "a", "b", "r2"], "plot_share_fits")
+    require_columns(df, ["time_ps", "condition", y], "plot_share_fits")
+    require_columns(fits, ["condition", "law", "a", "b", "r2"], "plot_share_fits")
     models = {"sqrt_t": np.sqrt, "linear": lambda t: t}
     unknown = set(fits["law"]) - set(models)
     if unknown:
@@ -119,7 +119,7 @@ def plot_share_fits(df: pd.DataFrame, fits: pd.DataFrame, y: str, ylabel: str,
             sel = data["condition"] == row["condition"]
             data.loc[sel, f"fit_{law}"] = row["a"] + row["b"] * f(data.loc[sel, "time_ps"])
     data = data.sort_values(["condition", "time_ps"], kind="stable").reset_index(drop=True)
-    _style()
+    apply_style()
     conds = list(pd.unique(data["condition"]))
     pal = dict(zip(conds, sns.color_palette(n_colors=max(len(conds), 1))))
     fig, ax = plt.subplots(figsize=(4.6, 3.2))
@@ -137,7 +137,7 @@ def plot_share_fits(df: pd.DataFrame, fits: pd.DataFrame, y: str, ylabel: str,
     ax.legend(frameon=False, fontsize="x-small")
     sns.despine(ax=ax)
     fig.tight_layout()
-    _save(fig, data, png_path, csv_path)
+    save_figure(fig, data, png_path, csv_path)
 
 
 def plot_region_rdf(rdf: pd.DataFrame, reference_peaks_A: Mapping[str, Sequence[float]],
@@ -161,10 +161,10 @@ def plot_region_rdf(rdf: pd.DataFrame, reference_peaks_A: Mapping[str, Sequence[
     ValueError
         If a column is missing or ``rdf`` is empty.
     """
-    _require(rdf, ["pair", "region", "r_A", "g"], "plot_region_rdf")
+    require_columns(rdf, ["pair", "region", "r_A", "g"], "plot_region_rdf")
     if rdf.empty:
         raise ValueError("plot_region_rdf: empty RDF table")
-    _style()
+    apply_style()
     pairs = list(pd.unique(rdf["pair"]))
     fig, axes = plt.subplots(1, len(pairs), figsize=(3.3 * len(pairs), 2.9), squeeze=False)
     for ax, pair in zip(axes[0], pairs):
@@ -182,7 +182,7 @@ def plot_region_rdf(rdf: pd.DataFrame, reference_peaks_A: Mapping[str, Sequence[
         fig.suptitle(title, fontsize="medium")
     sns.despine(fig)
     fig.tight_layout()
-    _save(fig, rdf.reset_index(drop=True), png_path, csv_path)
+    save_figure(fig, rdf.reset_index(drop=True), png_path, csv_path)
 
 
 def plot_xrd(patterns: pd.DataFrame, png_path: str | PathLike, csv_path: str | PathLike,
@@ -202,10 +202,10 @@ def plot_xrd(patterns: pd.DataFrame, png_path: str | PathLike, csv_path: str | P
     ValueError
         If a column is missing or ``patterns`` is empty.
     """
-    _require(patterns, ["source", "two_theta_deg", "intensity"], "plot_xrd")
+    require_columns(patterns, ["source", "two_theta_deg", "intensity"], "plot_xrd")
     if patterns.empty:
         raise ValueError("plot_xrd: no pattern")
-    _style()
+    apply_style()
     sources = list(pd.unique(patterns["source"]))
     fig, axes = plt.subplots(len(sources), 1, figsize=(4.8, 1.6 * len(sources) + 0.6),
                              sharex=True, squeeze=False)
@@ -220,7 +220,7 @@ def plot_xrd(patterns: pd.DataFrame, png_path: str | PathLike, csv_path: str | P
         fig.suptitle(title, fontsize="medium")
     sns.despine(fig)
     fig.tight_layout()
-    _save(fig, patterns.reset_index(drop=True), png_path, csv_path)
+    save_figure(fig, patterns.reset_index(drop=True), png_path, csv_path)
 
 
 def plot_flux(windows: pd.DataFrame, png_path: str | PathLike, csv_path: str | PathLike) -> None:
@@ -240,8 +240,8 @@ def plot_flux(windows: pd.DataFrame, png_path: str | PathLike, csv_path: str | P
         If a column is missing.
     """
     cols = ["condition", "membrane", "direction", "window_start_ps", "flux_per_nm2_ns"]
-    _require(windows, cols, "plot_flux")
-    _style()
+    require_columns(windows, cols, "plot_flux")
+    apply_style()
     membranes = list(pd.unique(windows["membrane"]))
     fig, axes = plt.subplots(1, len(membranes), figsize=(3.4 * len(membranes), 3.0),
                              squeeze=False, sharey=True)
@@ -254,4 +254,4 @@ def plot_flux(windows: pd.DataFrame, png_path: str | PathLike, csv_path: str | P
         ax.set_ylabel("Li flux (atoms nm$^{-2}$ ns$^{-1}$)")
     sns.despine(fig)
     fig.tight_layout()
-    _save(fig, windows[cols].reset_index(drop=True), png_path, csv_path)
+    save_figure(fig, windows[cols].reset_index(drop=True), png_path, csv_path)

@@ -2,7 +2,7 @@
 
 Built on :mod:`seiflow.analysis.transport` (unwrapping, MSD, kinisi D* and σ, Arrhenius fit).  Pure
 functions except the ``plot_*`` ones, which write a PNG (dpi :data:`DPI`) and the tidy CSV of
-exactly the plotted table (:func:`seiflow.plot.figures._finish`); matplotlib styling, no seaborn theme.
+exactly the plotted table (:func:`seiflow.plot.style.finish_figure`); matplotlib styling, no seaborn theme.
 Units: Å, ps, K, eV; D in cm²/s, σ in S/cm.
 
 Sources
@@ -45,7 +45,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from ase import Atoms  # noqa: E402
 
-from seiflow.plot.figures import DPI, _finish  # noqa: E402
+from seiflow.plot.style import DPI, finish_figure  # noqa: E402
 from seiflow.analysis.transport import (  # noqa: E402
     KB_EV,
     arrhenius_fit,
@@ -494,7 +494,7 @@ def plot_arrhenius(points: pd.DataFrame, png, csv, panels: Mapping[str, list[str
         top.set_xticks(temps, [f"{T:g}" for T in temps], fontsize=7)
         top.set_xlabel(r"$T$ (K)")
         ax.legend(fontsize=6, frameon=False)
-    _finish(fig, points, png, csv, title)
+    finish_figure(fig, points, png, csv, title)
 
 
 def plot_msd(msd: pd.DataFrame, png, csv, start_fit_ps: float | None = None,
@@ -538,7 +538,7 @@ def plot_msd(msd: pd.DataFrame, png, csv, start_fit_ps: float | None = None,
         ax.set_xlabel(r"$\Delta t$ (ps)")
         ax.set_ylabel(ylab)
         ax.legend(fontsize=6, frameon=False)
-    _finish(fig, msd, png, csv, title)
+    finish_figure(fig, msd, png, csv, title)
 
 
 _PLANES = {"xy": (0, 1), "xz": (0, 2), "yz": (1, 2)}
@@ -621,5 +621,5 @@ def plot_li_trajectories(trajs: Mapping[str, Mapping], png, csv, plane: str = "x
         ax.set_xlabel(f"{plane[0]} (Å)")
         ax.set_ylabel(f"{plane[1]} (Å)")
         ax.legend(fontsize=6, frameon=False, loc="upper right")
-    _finish(fig, pd.concat(rows, ignore_index=True), png, csv, title)
+    finish_figure(fig, pd.concat(rows, ignore_index=True), png, csv, title)
     return pd.DataFrame(summary)
