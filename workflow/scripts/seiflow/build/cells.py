@@ -779,6 +779,164 @@ _NO_COATING_INFO: dict[str, Any] = {
 }
 
 
+# Steps of build_symmetric_interface, in the order it calls them.
+def _check_interface_args(lpsc_repeats, li_lattice_a, interface_gap, li_to_lpsc_ratio,
+                          n_li_layers) -> tuple[int, int, int]:
+    """Validate the numeric arguments of :func:`build_symmetric_interface`; return the repeats."""
+    reps = tuple(int(n) for n in lpsc_repeats)
+    if len(reps) != 3 or any(n < 1 for n in reps):
+        raise ValueError(f"lpsc_repeats must be three positive integers, got {lpsc_repeats!r}")
+    if not (np.isfinite(li_lattice_a) and li_lattice_a > 0):
+        raise ValueError(f"li_lattice_a must be positive, got {li_lattice_a!r}")
+    if not (np.isfinite(interface_gap) and interface_gap > 0):
+        raise ValueError(f"interface_gap must be positive, got {interface_gap!r}")
+    if not (np.isfinite(li_to_lpsc_ratio) and li_to_lpsc_ratio > 0):
+        raise ValueError(f"li_to_lpsc_ratio must be positive, got {li_to_lpsc_ratio!r}")
+    if n_li_layers is not None and (int(n_li_layers) < 2 or int(n_li_layers) % 2):
+        raise ValueError(f"n_li_layers must be an even integer >= 2, got {n_li_layers!r}")
+    return reps
+
+
+def _lpsc_electrolyte(lpsc_atoms_cell, facet: str, reps: tuple[int, int, int],
+                      s_cl_disorder: float, seed: int):
+    """LPSC supercell checked (orthorhombic, Li6PS5Cl) and cut into a slab with intact PS4.
+
+    Returns (slab, realised S/Cl disorder or None, formula units, (lx, ly, lz) in Å).
+    """
+    lpsc, realised_disorder = _lpsc_cell(lpsc_atoms_cell, facet, reps, s_cl_disorder, seed)
+    cell = lpsc.cell.array
+    if not np.allclose(cell - np.diag(np.diag(cell)), 0.0, atol=1e-6):
+        raise ValueError("the LPSC cell must be orthorhombic with c along z")
+    counts = Counter(lpsc.get_chemical_symbols())
+    n_fu = counts.get("P", 0)
+    if n_fu == 0 or dict(counts) != {"Li": 6 * n_fu, "P": n_fu, "S": 5 * n_fu, "Cl": n_fu}:
+        raise ValueError(f"LPSC input is not Li6PS5Cl: {dict(counts)}")
+    lengths = tuple(float(v) for v in np.diag(cell))
+    slab, _ = _lpsc_slab(lpsc)
+    return slab, realised_disorder, n_fu, lengths
+
+
+def _li_layer_count(per_layer: int, n_fu: int, li_to_lpsc_ratio: float,
+                    n_li_layers: int | None) -> int:
+    """Even number of Li(110) layers whose Li / formula-unit ratio is closest to the target."""
+    if n_li_layers is not None:
+        return int(n_li_layers)
+    target = li_to_lpsc_ratio * n_fu / per_layer
+    cands = {max(2, 2 * math.floor(target / 2)), max(2, 2 * math.ceil(target / 2))}
+    return min(cands, key=lambda n: (abs(n * per_layer / n_fu - li_to_lpsc_ratio), n))
+
+
+def _li110_metal(a: float, lx: float, ly: float, n_fu: int, li_to_lpsc_ratio: float,
+                 n_li_layers: int | None) -> tuple[Atoms, dict[str, Any], int, int]:
+    """Li(110) block matched to the lx x ly LPSC cell and strained laterally onto it.
+
+    Returns (block, :func:`_match_li110` result, atoms per layer, number of layers).
+    """
+    best = _match_li110(lx, ly, a)
+    # atoms per layer: rectangle area / area per atom of bcc(110) (a^2 sqrt(2) / 2), i.e.
+    # 3 for a*sqrt(6) x a*sqrt(3)/2 and 2 for a x a*sqrt(2)
+    per_cell = round(best["px"] * best["py"] / (a * a * math.sqrt(2.0) / 2.0))
+    per_layer = per_cell * best["nx"] * best["ny"]
+    n_layers = _li_layer_count(per_layer, n_fu, li_to_lpsc_ratio, n_li_layers)
+    li = _li110_block(a, best["vx"], best["vy"], (best["nx"], best["ny"]), n_layers)
+    if len(li) != per_layer * n_layers:
+        raise RuntimeError(f"Li block has {len(li)} atoms, expected {per_layer * n_layers}")
+    li.set_cell([lx, ly, li.cell[2, 2]], scale_atoms=True)  # lateral strain only
+    return li, best, per_layer, n_layers
+
+
+def _li2s_coating(n_coat_layers: int, coating_structure, lx: float, ly: float,
+                  facet: str) -> tuple[Atoms | None, dict[str, Any], float]:
+    """Li2S coating block of one side, its info keys and thickness (Å); no block for 0 layers."""
+    if n_coat_layers > 0:
+        if coating_structure is None:
+            coating_structure = load_bulk("Li2S")
+        coat, coat_info = li2s_coating_block(coating_structure, lx, ly, n_coat_layers, facet)
+        return coat, coat_info, coat_info["coating_thickness"]
+    return None, dict(_NO_COATING_INFO), 0.0
+
+
+def _stack_interface(slab: Atoms, li: Atoms, coat: Atoms | None, t_coat: float, n_layers: int,
+                     d: float, interface_gap: float, lx: float, ly: float) -> tuple[Atoms, float]:
+    """Stack LPSC [0, t], gap, [coating, gap,] Li block, gap, [coating, gap] along z.
+
+    The blocks are tagged (0 LPSC, 1 Li, 2 coating), their ``lpsc_site`` labels joined, and
+    the cell shifted so that the LPSC centre is at z = c/2.  Returns (atoms, LPSC slab
+    thickness in Å).
+    """
+    z = slab.positions[:, 2]
+    thickness = float(z.max() - z.min())
+    slab.positions[:, 2] -= z.min()
+    slab.set_tags(0)
+    li.set_tags(1)
+    z_li = thickness + interface_gap + (t_coat + interface_gap if coat is not None else 0.0)
+    li.positions[:, 2] += z_li
+    parts = [slab, li]
+    labels = [np.asarray(slab.arrays["lpsc_site"]), np.full(len(li), "bcc")]
+    z_top = z_li + (n_layers - 1) * d  # last Li layer
+    if coat is not None:
+        coat.set_tags(2)
+        upper, lower = coat.copy(), coat.copy()
+        upper.positions[:, 2] += thickness + interface_gap  # on the LPSC top face
+        lower.positions[:, 2] += z_top + interface_gap  # above the Li; below LPSC once wrapped
+        z_top += interface_gap + t_coat
+        parts += [lower, upper]
+        labels += [np.full(len(coat), COATING_SITE_LABEL)] * 2
+    c_total = z_top + interface_gap
+    atoms = Atoms(pbc=True, cell=[lx, ly, c_total])
+    for part in parts:
+        part.set_cell([lx, ly, c_total])
+        part.arrays.pop("lpsc_site", None)
+        atoms += part
+    atoms.arrays["lpsc_site"] = np.concatenate(labels).astype(str)
+    atoms.positions[:, 2] += 0.5 * c_total - 0.5 * thickness  # LPSC centre at z = c/2
+    atoms.wrap()
+    atoms.info.clear()
+    return atoms, thickness
+
+
+def _li_metal_info(best: Mapping[str, Any], a: float, d: float, n_layers: int, per_layer: int,
+                   lx: float, ly: float) -> dict[str, Any]:
+    """Info keys of the Li(110) block: mismatch (both conventions), directions, layers."""
+    return {
+        "mismatch_x_percent": float(best["mx"]),
+        "mismatch_y_percent": float(best["my"]),
+        "mismatch_definition": MISMATCH_DEFINITION,
+        "mismatch_paper_convention_x_percent": float(
+            (best["nx"] * best["px"] - lx) / lx * 100.0),
+        "mismatch_paper_convention_y_percent": float(
+            (best["ny"] * best["py"] - ly) / ly * 100.0),
+        "mismatch_paper_convention_definition": PAPER_MISMATCH_DEFINITION,
+        "li_direction_x": best["name_x"],
+        "li_direction_y": best["name_y"],
+        "li_direction_z": _LI_Z_NAME,
+        "li_repeats": [int(best["nx"]), int(best["ny"])],
+        "li_periods": [float(best["px"]), float(best["py"])],
+        "n_li_layers": int(n_layers),
+        "n_li_layers_per_side": int(n_layers // 2),
+        "li_atoms_per_layer": int(per_layer),
+        "li_interlayer_spacing": float(d),
+        "li_lattice_a": a,
+    }
+
+
+def _lpsc_info(facet: str, reps: tuple[int, int, int], lengths: tuple[float, float, float],
+               thickness: float) -> dict[str, Any]:
+    """Info keys of the LPSC slab: facet, directions, repeats, lengths and interface area."""
+    rows = np.asarray(LPSC_FACETS[facet])
+    lx, ly, lz = lengths
+    return {
+        "lpsc_facet": facet,
+        "lpsc_direction_x": _direction_label(rows[0]),
+        "lpsc_direction_y": _direction_label(rows[1]),
+        "lpsc_direction_z": _direction_label(rows[2]),
+        "lpsc_repeats": list(reps),
+        "lpsc_cell_lengths": [lx, ly, lz],
+        "lpsc_slab_thickness": thickness,
+        "interface_area_A2": lx * ly,
+    }
+
+
 def build_symmetric_interface(
     lpsc_atoms_cell,
     li_lattice_a: float = 3.51,
@@ -912,128 +1070,30 @@ def build_symmetric_interface(
         The assembled cell fails :func:`validate_structure` (e.g. the gap is
         so small that atoms overlap).
     """
-    reps = tuple(int(n) for n in lpsc_repeats)
-    if len(reps) != 3 or any(n < 1 for n in reps):
-        raise ValueError(f"lpsc_repeats must be three positive integers, got {lpsc_repeats!r}")
-    if not (np.isfinite(li_lattice_a) and li_lattice_a > 0):
-        raise ValueError(f"li_lattice_a must be positive, got {li_lattice_a!r}")
-    if not (np.isfinite(interface_gap) and interface_gap > 0):
-        raise ValueError(f"interface_gap must be positive, got {interface_gap!r}")
-    if not (np.isfinite(li_to_lpsc_ratio) and li_to_lpsc_ratio > 0):
-        raise ValueError(f"li_to_lpsc_ratio must be positive, got {li_to_lpsc_ratio!r}")
-    if n_li_layers is not None and (int(n_li_layers) < 2 or int(n_li_layers) % 2):
-        raise ValueError(f"n_li_layers must be an even integer >= 2, got {n_li_layers!r}")
+    reps = _check_interface_args(lpsc_repeats, li_lattice_a, interface_gap, li_to_lpsc_ratio,
+                                 n_li_layers)
     facet = _check_facet(lpsc_facet)
     n_coat_layers = _check_coating_layers(coating_layers)
 
-    # --- electrolyte --------------------------------------------------------
-    lpsc, realised_disorder = _lpsc_cell(lpsc_atoms_cell, facet, reps, s_cl_disorder, seed)
-    cell = lpsc.cell.array
-    if not np.allclose(cell - np.diag(np.diag(cell)), 0.0, atol=1e-6):
-        raise ValueError("the LPSC cell must be orthorhombic with c along z")
-    counts = Counter(lpsc.get_chemical_symbols())
-    n_fu = counts.get("P", 0)
-    if n_fu == 0 or dict(counts) != {"Li": 6 * n_fu, "P": n_fu, "S": 5 * n_fu, "Cl": n_fu}:
-        raise ValueError(f"LPSC input is not Li6PS5Cl: {dict(counts)}")
-    lx, ly, lz = (float(v) for v in np.diag(cell))
-    slab, _ = _lpsc_slab(lpsc)
-
-    # --- Li(110) lateral match ---------------------------------------------
+    slab, realised_disorder, n_fu, (lx, ly, lz) = _lpsc_electrolyte(
+        lpsc_atoms_cell, facet, reps, s_cl_disorder, seed)
     a = float(li_lattice_a)
-    best = _match_li110(lx, ly, a)
-    # atoms per layer: rectangle area / area per atom of bcc(110) (a^2 sqrt(2) / 2), i.e.
-    # 3 for a*sqrt(6) x a*sqrt(3)/2 and 2 for a x a*sqrt(2)
-    per_cell = round(best["px"] * best["py"] / (a * a * math.sqrt(2.0) / 2.0))
-    per_layer = per_cell * best["nx"] * best["ny"]
-
-    if n_li_layers is None:
-        target = li_to_lpsc_ratio * n_fu / per_layer
-        cands = {max(2, 2 * math.floor(target / 2)), max(2, 2 * math.ceil(target / 2))}
-        n_layers = min(cands, key=lambda n: (abs(n * per_layer / n_fu - li_to_lpsc_ratio), n))
-    else:
-        n_layers = int(n_li_layers)
-
-    li = _li110_block(a, best["vx"], best["vy"], (best["nx"], best["ny"]), n_layers)
-    if len(li) != per_layer * n_layers:
-        raise RuntimeError(f"Li block has {len(li)} atoms, expected {per_layer * n_layers}")
     d = a / math.sqrt(2.0)
-    li.set_cell([lx, ly, li.cell[2, 2]], scale_atoms=True)  # lateral strain only
+    li, best, per_layer, n_layers = _li110_metal(a, lx, ly, n_fu, li_to_lpsc_ratio, n_li_layers)
+    coat, coat_info, t_coat = _li2s_coating(n_coat_layers, coating_structure, lx, ly, facet)
+    atoms, thickness = _stack_interface(slab, li, coat, t_coat, n_layers, d, interface_gap,
+                                        lx, ly)
 
-    # --- optional Li2S coating ----------------------------------------------
-    if n_coat_layers > 0:
-        if coating_structure is None:
-            coating_structure = load_bulk("Li2S")
-        coat, coat_info = li2s_coating_block(coating_structure, lx, ly, n_coat_layers, facet)
-        t_coat = coat_info["coating_thickness"]
-    else:
-        coat, coat_info, t_coat = None, dict(_NO_COATING_INFO), 0.0
-
-    # --- stack: LPSC [0, t], gap, [coating, gap,] Li block, gap, [coating, gap] ---
-    z = slab.positions[:, 2]
-    thickness = float(z.max() - z.min())
-    slab.positions[:, 2] -= z.min()
-    slab.set_tags(0)
-    li.set_tags(1)
-    z_li = thickness + interface_gap + (t_coat + interface_gap if coat is not None else 0.0)
-    li.positions[:, 2] += z_li
-    parts = [slab, li]
-    labels = [np.asarray(slab.arrays["lpsc_site"]), np.full(len(li), "bcc")]
-    z_top = z_li + (n_layers - 1) * d  # last Li layer
-    if coat is not None:
-        coat.set_tags(2)
-        upper, lower = coat.copy(), coat.copy()
-        upper.positions[:, 2] += thickness + interface_gap  # on the LPSC top face
-        lower.positions[:, 2] += z_top + interface_gap  # above the Li; below LPSC once wrapped
-        z_top += interface_gap + t_coat
-        parts += [lower, upper]
-        labels += [np.full(len(coat), COATING_SITE_LABEL)] * 2
-    c_total = z_top + interface_gap
-    atoms = Atoms(pbc=True, cell=[lx, ly, c_total])
-    for part in parts:
-        part.set_cell([lx, ly, c_total])
-        part.arrays.pop("lpsc_site", None)
-        atoms += part
-    atoms.arrays["lpsc_site"] = np.concatenate(labels).astype(str)
-    atoms.positions[:, 2] += 0.5 * c_total - 0.5 * thickness  # LPSC centre at z = c/2
-    atoms.wrap()
-    atoms.info.clear()
-
-    rows = np.asarray(LPSC_FACETS[facet])
     n_li = len(li)
-    n_coat_fu = 2 * int(coat_info["n_coating_formula_units_per_side"])
     info: dict[str, Any] = {
         "n_atoms": len(atoms),
         "n_formula_units_lpsc": int(n_fu),
         "n_li_metal": int(n_li),
-        "n_coating_formula_units": n_coat_fu,
+        "n_coating_formula_units": 2 * int(coat_info["n_coating_formula_units_per_side"]),
         "li_to_lpsc_ratio": n_li / n_fu,
         "li_to_lpsc_ratio_target": float(li_to_lpsc_ratio),
-        "mismatch_x_percent": float(best["mx"]),
-        "mismatch_y_percent": float(best["my"]),
-        "mismatch_definition": MISMATCH_DEFINITION,
-        "mismatch_paper_convention_x_percent": float(
-            (best["nx"] * best["px"] - lx) / lx * 100.0),
-        "mismatch_paper_convention_y_percent": float(
-            (best["ny"] * best["py"] - ly) / ly * 100.0),
-        "mismatch_paper_convention_definition": PAPER_MISMATCH_DEFINITION,
-        "li_direction_x": best["name_x"],
-        "li_direction_y": best["name_y"],
-        "li_direction_z": _LI_Z_NAME,
-        "li_repeats": [int(best["nx"]), int(best["ny"])],
-        "li_periods": [float(best["px"]), float(best["py"])],
-        "n_li_layers": int(n_layers),
-        "n_li_layers_per_side": int(n_layers // 2),
-        "li_atoms_per_layer": int(per_layer),
-        "li_interlayer_spacing": float(d),
-        "li_lattice_a": a,
-        "lpsc_facet": facet,
-        "lpsc_direction_x": _direction_label(rows[0]),
-        "lpsc_direction_y": _direction_label(rows[1]),
-        "lpsc_direction_z": _direction_label(rows[2]),
-        "lpsc_repeats": list(reps),
-        "lpsc_cell_lengths": [lx, ly, lz],
-        "lpsc_slab_thickness": thickness,
-        "interface_area_A2": lx * ly,
+        **_li_metal_info(best, a, d, n_layers, per_layer, lx, ly),
+        **_lpsc_info(facet, reps, (lx, ly, lz), thickness),
         "cell_lengths": [float(v) for v in atoms.cell.lengths()],
         "interface_gap": float(interface_gap),
         "seed": int(seed),
