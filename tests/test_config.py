@@ -58,59 +58,24 @@ def test_dry_run_rejects_inconsistent_config_before_any_job(root, tmp_path):
 @pytest.mark.parametrize(
     "override, message",
     [
+        # the schema and check_config (every other case: tests/test_check_config.py, fast)
+        ('mpi_launcher: ""\n', "config.mpi_launcher: '' should be non-empty"),
         ("glass:\n  compositions:\n    LiPS: {Li2S: 75, SiS2: 0, P2S5: 20}\n", "must sum to 100"),
-        ("scales:\n  test:\n    terminations:\n      miller_indices: [[2, 0, 0]]\n", "max_index"),
-        ("scales:\n  test:\n    initial_data:\n      systems: [Li, Li6PS5Cl, Li3P, LiCl, interface]\n",
-         "Li2S coating needs Li2S"),
-        ("study:\n  terminations:\n    md_interface_rank: 3\n", "md_interface_rank=3"),
-        # per-study models (issue 3): an element outside the study's type map, an unknown
-        # phase, an iteration exploring a system that is not explored, a merged block that
-        # fails the schema
-        ("scales:\n  test:\n    model_by_study:\n      glass:\n        initial_data:\n"
-         "          systems: [Li, LiCl, glass_LiSiPS, slab_LiSiPS]\n"
-         "          supercells: {Li: [2, 2, 2], LiCl: [1, 1, 1]}\n",
-         "outside the model's type_map"),
-        ("scales:\n  test:\n    model_by_study:\n      decomposition_interfaces:\n"
-         "        initial_data:\n          systems: [Li, Unobtainium, Li3P, LiCl_vac, iface_Li_100__LiCl_100]\n",
-         "Unobtainium.cif"),
-        ("scales:\n  test:\n    model_by_study:\n      glass:\n        dpgen:\n"
-         "          iterations: [{temps: [300], nsteps: 10, trj_freq: 5, ensemble: nvt, "
-         "systems: [glass_LiPS]}]\n", "are not explored"),
-        ("scales:\n  test:\n    model_by_study:\n      glass:\n        dpgen:\n"
-         "          numb_models: 1\n", "merged model blocks fail the schema"),
-        # DP-ZBL per model study: the glass model with ZBL but the global se_e2_a descriptor
-        ("study:\n  glass:\n    short_range_repulsion: {zbl: true}\n",
-         "study.glass: short_range_repulsion.zbl needs descriptor.type se_atten_v2"),
-        # an override on a study that borrows its model would be silently ignored
-        ("study:\n  two_step:\n    short_range_repulsion: {zbl: false}\n",
-         "set short_range_repulsion in study.symmetric_cell instead"),
-        # issue 19: inputs that used to pass and fail (or waste) a job later
-        ("type_map: [Li, P, S, Xx]\n", "type_map: ['Xx'] is not an element"),
-        ("study:\n  two_step:\n    model_from: glass\n",
-         "study.two_step.model_from='glass': that model's type_map ['Li', 'Si', 'P', 'S'] differs"),
-        # config/resources.yaml (issue 17): every malformed job size is refused by name
-        ('mpi_launcher: ""\n', "On instance['mpi_launcher']"),
-        ("resources:\n  classes:\n    md: {mpi_ranks_from: gpu}\n",
-         "'gpu' is not one of ['md', 'bulk_md', 'glass_md', 'dft', 'dft_reference']"),
-        ("resources:\n  classes:\n    md: {gpus: -1}\n", "-1 is less than the minimum of 0"),
-        ("resources:\n  classes:\n    tiny: {threads: 1}\n", "'mem_mb' is a required property"),
+        ("scales:\n  test:\n    dpgen:\n      fp_task_min: 5\n",
+         "scales.test.dpgen.fp_task_min=5 exceeds fp_task_max=4"),
+        # checks that need the workflow's rules (Snakefile: check_resource_table)
+        ("resources:\n  classes:\n    tiny: {mem_mb: {test: 500}, runtime_min: 10}\n"
+         "  rules:\n    fig_alpha: tiny\n",
+         "resources.rules.fig_alpha.mem_mb: no value for scale 'demo'"),
         ("resources:\n  rules:\n    fig_alpha: heavy\n",
          "resources.rules.fig_alpha: unknown class 'heavy'"),
         ("resources:\n  rules:\n    no_such_rule: light\n",
          "resources.rules names rules the workflow does not have: ['no_such_rule']"),
-        ("resources:\n  classes:\n    tiny: {mem_mb: {test: 500}, runtime_min: 10}\n"
-         "  rules:\n    fig_alpha: tiny\n",
-         "resources.rules.fig_alpha.mem_mb: no value for scale 'demo'"),
-        ("scales:\n  test:\n    dpgen:\n      fp_task_min: 5\n",
-         "scales.test.dpgen.fp_task_min=5 exceeds fp_task_max=4"),
-        ("scales:\n  test:\n    dpgen:\n      iterations: "
-         "[{temps: [600], nsteps: 300, trj_freq: 500, ensemble: nvt}]\n",
-         "scales.test.dpgen.iterations[0].trj_freq=500 exceeds nsteps=300"),
     ],
 )
 def test_dry_run_rejects_bad_stage_config_before_any_job(root, tmp_path, override, message):
-    """Cross-key errors of the structure stages (glass mol % not summing to 100, a Miller
-    index above max_index) stop snakemake while it parses the workflow: no job runs."""
+    """A bad config stops snakemake while it parses the workflow (check_config in common.smk,
+    check_resource_table in the Snakefile): no job runs, the message names the key."""
     extra = tmp_path / "bad.yaml"
     extra.write_text(override)
     res = subprocess.run(

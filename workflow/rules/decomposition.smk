@@ -11,9 +11,7 @@
 # Inputs from the bulk stage (bulk.smk): results/<scale>/bulk/relaxed/<phase>.{extxyz,json}.
 
 # workflow/scripts is on sys.path (common.smk)
-from seiflow.build.metal_binary import check_decomposition_config, pairing_id
-
-check_decomposition_config(config)
+from seiflow.build.metal_binary import pairing_id
 
 DEC = f"{RES}/decomposition_interfaces"
 DEC_CFG = config["decomposition"]

@@ -2,11 +2,9 @@
 # metal-region Li of one production run classified by PTM at each origin, window-averaged
 # MSD in-plane and out-of-plane (seiflow.analysis.phase_transport).
 
-#: Study whose production run Fig. 2b analyses (paper 001).
-WINDOW_MSD_STUDY = "symmetric_cell"
-#: Run of Fig. 2b at each scale (every scale's window_msd block checked at parse time).
-WINDOW_MSD_RUNS = window_msd_runs(WINDOW_MSD_STUDY)
-WINDOW_MSD_RUN = WINDOW_MSD_RUNS[SCALE]
+# WINDOW_MSD_STUDY: the study whose production run Fig. 2b analyses (seiflow.config.checks)
+#: Run of Fig. 2b at this scale (every scale's window_msd block is checked by check_config).
+WINDOW_MSD_RUN = window_msd_run(SCALE, S, WINDOW_MSD_STUDY)
 
 
 rule fig_window_msd:
