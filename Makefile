@@ -46,7 +46,7 @@ $(DRIVER_VENV)/.installed: requirements-driver.txt requirements.lock
 
 # The end-to-end run is kept in .test-runs/local: make test-slurm compares its own run with it.
 test: $(STAMP) driver
-	SEIFLOW_E2E_DIR=$(CURDIR)/.test-runs/local $(VENV)/bin/python -m pytest -v -rs
+	SEIFLOW_E2E_DIR=$(CURDIR)/.test-runs/local SEIFLOW_TEST_CORES=$(CORES) $(VENV)/bin/python -m pytest -v -rs
 
 # The test scale through profiles/slurm on a real single-node Slurm (installed and started by
 # tests/slurm/local_cluster.sh; needs root): tests/test_slurm.py.

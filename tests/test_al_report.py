@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 
 import numpy as np
 import pandas as pd
@@ -171,23 +170,6 @@ def test_plot_rejects_bad_input(tmp_path):
     with pytest.raises(ValueError, match="dataset_size"):
         plot_al_report(table.drop(columns="dataset_size"), tmp_path / "a.png")
 
-
-def test_real_demo_report(tmp_path, root):
-    src = root / "results" / "demo" / "symmetric_cell" / "tables" / "al_report.csv"
-    if not src.is_file():
-        pytest.skip(f"{src} absent (demo not run)")
-    report = pd.read_csv(shutil.copy(src, tmp_path / "al_report.csv"))
-    strict = convergence_state(report, 0.05, 0.01, 2)
-    # the demo run explores far from convergence: a fifth or more of its frames are candidates
-    assert not strict["converged"] and strict["iteration"] is None
-    assert (report["share_candidate"] > 0.05).all()
-    loose = convergence_state(report, 1.0, 1.0, 1)
-    assert loose["converged"] and loose["iteration"] == int(report["iteration"].min())
-    png = tmp_path / "al_report.png"
-    plot_al_report(merge_report(report, None), png, (0.15, 0.5),
-                   {"max_candidate_share": 0.05, "max_failed_share": 0.01, "patience": 2})
-    _check_png(png)
-    assert len(pd.read_csv(tmp_path / "al_report.csv")) == len(report)
 
 
 def test_script_with_and_without_stage_times(tmp_path, root):

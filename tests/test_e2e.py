@@ -2,13 +2,23 @@
 
 Structures -> oracle initial data -> DP-GEN (train, LAMMPS exploration, oracle fp) ->
 dp train/freeze/compress/test -> LAMMPS production MD -> SEI analyses -> figures ->
-provenance. Runs for real (several minutes on 2 cores); nothing is mocked.
+provenance. Runs for real (tens of minutes on 2 cores); nothing is mocked.
+
+One ``snakemake --keep-going`` run serves every test; a failing rule fails only the tests
+that read its outputs, and their message names the failed rule(s) with the tail of each
+rule's log (``test_workflow_finished`` fails as well). Snakemake runs in its own process
+group: on timeout the whole group (LAMMPS, dp, CP2K children) is killed. Cores come from
+``SEIFLOW_TEST_CORES`` (default: every core), the time limit from ``SEIFLOW_E2E_TIMEOUT_S``.
 """
 
 import json
 import os
+import re
 import shutil
+import signal
 import subprocess
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -17,11 +27,89 @@ import pytest
 
 pytestmark = pytest.mark.e2e
 
+CORES = os.environ.get("SEIFLOW_TEST_CORES") or str(os.cpu_count() or 1)
+TIMEOUT_S = int(os.environ.get("SEIFLOW_E2E_TIMEOUT_S", "3300"))
+
+
+@dataclass
+class Run:
+    """The test-scale run: its folder, exit status, and the rules that failed."""
+
+    path: Path
+    returncode: int
+    timed_out: bool
+    log: str
+    failed: dict = field(default_factory=dict)  # rule -> [log files]
+
+    @property
+    def results(self) -> Path:
+        return self.path / "results" / "test"
+
+    def diagnosis(self) -> str:
+        """Failed rules with the last lines of each rule's log (or of snakemake's)."""
+        if self.timed_out:
+            head = f"snakemake timed out after {TIMEOUT_S} s (process group killed)"
+        else:
+            head = f"snakemake exit status {self.returncode}"
+        lines = [head]
+        for rule, logs in self.failed.items():
+            lines.append(f"-- failed rule {rule}")
+            for log in logs:
+                f = self.path / log
+                tail = f.read_text(errors="replace")[-2000:] if f.is_file() else "(no log)"
+                lines.append(f"   log {log}:\n{tail}")
+        if not self.failed:
+            lines.append(self.log[-4000:])
+        return "\n".join(lines)
+
+
+def failed_rules(text: str) -> dict:
+    """Rules that failed in a snakemake log: ``Error in rule <name>:`` blocks and their
+    ``log:`` files (rule -> list of paths relative to the run folder)."""
+    failed = {}
+    for block in re.split(r"\n(?=Error in rule )", text):
+        m = re.match(r"Error in rule (\w+):", block)
+        if not m:
+            continue
+        logs = re.findall(r"^\s+log: (.+?)(?: \(check log file|$)", block, flags=re.M)
+        failed.setdefault(m.group(1), [])
+        for entry in logs:
+            failed[m.group(1)] += [s for s in entry.split(", ") if s]
+    return failed
+
+
+def run_group(cmd, cwd, log_path, timeout_s):
+    """Run ``cmd`` in its own session; on timeout kill the whole process group.
+
+    Returns (returncode, timed_out). Output goes to ``log_path`` (no pipe to fill up).
+    """
+    with open(log_path, "w") as fh:
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=fh, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+        try:
+            return proc.wait(timeout=timeout_s), False
+        except subprocess.TimeoutExpired:
+            for sig in (signal.SIGTERM, signal.SIGKILL):
+                try:
+                    os.killpg(proc.pid, sig)
+                except ProcessLookupError:
+                    break
+                try:
+                    proc.wait(timeout=30)
+                    break
+                except subprocess.TimeoutExpired:
+                    continue
+            return proc.returncode if proc.returncode is not None else -9, True
+
 
 @pytest.fixture(scope="module")
-def run_dir(root, tmp_path_factory):
+def run(root, tmp_path_factory):
     # SEIFLOW_E2E_DIR (set by `make test`): keep the run there, the local reference of
     # `make test-slurm` (tests/test_slurm.py); otherwise a temporary folder
+    dadapy = root / ".venv-dadapy" / "bin" / "python"
+    if not dadapy.exists():
+        pytest.fail(f"{dadapy} is missing: the DADApy step needs its own venv "
+                    "(`make test` builds it; or run `make .venv/.installed`)")
     keep = os.environ.get("SEIFLOW_E2E_DIR")
     if keep:
         work = Path(keep)
@@ -35,15 +123,73 @@ def run_dir(root, tmp_path_factory):
     # the DADApy step runs with its own interpreter (config classification.dadapy_python)
     (work / ".venv-dadapy").symlink_to(root / ".venv-dadapy")
     # rule all plus the teacher-vs-CP2K benchmark (real DFT labels of three small cells)
-    res = subprocess.run(["snakemake", "--cores", "2", "--config", "scale=test", "--", "all",
-                          "results/test/symmetric_cell/tables/oracle_benchmark.csv"], cwd=work,
-                         capture_output=True, text=True, timeout=3300)
-    if res.returncode != 0:
-        pytest.fail("workflow failed:\n" + res.stdout[-6000:] + res.stderr[-6000:])
-    return work
+    log = work / "e2e_snakemake.log"
+    rc, timed_out = run_group(
+        ["snakemake", "--cores", CORES, "--keep-going", "--config", "scale=test", "--",
+         "all", "results/test/symmetric_cell/tables/oracle_benchmark.csv"],
+        work, log, TIMEOUT_S)
+    text = log.read_text(errors="replace")
+    return Run(work, rc, timed_out, text, failed_rules(text))
 
 
-def test_all_targets_exist_and_nothing_left_to_do(run_dir):
+def need(run, *paths):
+    """Paths under results/test that a test reads; if any is missing, fail naming the rules
+    that failed (with their logs) instead of a bare FileNotFoundError."""
+    missing = [p for p in paths if not (run.results / p).exists()]
+    if missing:
+        pytest.fail(f"missing outputs {missing}\n{run.diagnosis()}")
+    return run.results
+
+
+def run_ids_of(run_dir, study):
+    """Production run ids of ``study`` at scale test, from the run's own config (not from
+    its outputs): the runs every per-run analysis must have produced."""
+    import yaml
+
+    from seiflow.config.settings import md_settings, run_ids
+
+    cfg = yaml.safe_load((run_dir / "config" / "config.yaml").read_text())
+    return run_ids(md_settings(cfg["scales"]["test"]["md"], study))
+
+
+def test_workflow_finished(run):
+    assert run.returncode == 0 and not run.failed, run.diagnosis()
+
+
+def test_failed_rules_are_named_with_their_logs():
+    text = ("Error in rule production_md:\n    message: None\n    jobid: 3\n"
+            "    log: results/test/a/md.log (check log file(s) for error details)\n\n"
+            "Error in rule fig_alpha:\n    jobid: 9\n    log: l1.log, l2.log (check log file(s) "
+            "for error details)\n")
+    assert failed_rules(text) == {"production_md": ["results/test/a/md.log"],
+                                  "fig_alpha": ["l1.log", "l2.log"]}
+
+
+def test_timeout_kills_the_whole_process_group(tmp_path):
+    """A child that outlives its parent's timeout is killed with the group."""
+    marker = tmp_path / "child.pid"
+    cmd = ["bash", "-c", f"sleep 60 & echo $! > {marker}; wait"]
+    rc, timed_out = run_group(cmd, tmp_path, tmp_path / "log", 2)
+    assert timed_out
+    child = int(marker.read_text())
+    for _ in range(50):  # the kill lands within a few seconds
+        if not _alive(child):
+            break
+        time.sleep(0.1)
+    assert not _alive(child)
+
+
+def _alive(pid):
+    """True while ``pid`` runs (a zombie waiting for its reaper counts as gone)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"
+
+
+def test_all_targets_exist_and_nothing_left_to_do(run):
+    run_dir = run.path
     out = run_dir / "results" / "test"
     for path in [
         "symmetric_cell/figures/fig2d.png", "symmetric_cell/figures/fig2d.csv",
@@ -58,11 +204,16 @@ def test_all_targets_exist_and_nothing_left_to_do(run_dir):
     assert "Nothing to be done" in res.stdout + res.stderr
 
 
-def test_sei_time_series_are_sane(run_dir):
+def test_sei_time_series_are_sane(run):
+    run_dir = run.path
+    need(run, 'two_step/figures/fig2.csv')
     out = run_dir / "results" / "test"
     for study in ("symmetric_cell", "two_step"):
-        for csv in (out / study / "analysis").glob("sei_T*.csv"):
-            df = pd.read_csv(csv)
+        expected = {f"sei_{r}.csv" for r in run_ids_of(run_dir, study)}
+        found = {f.name for f in (out / study / "analysis").glob("sei_T*.csv")}
+        assert expected and found == expected, (study, sorted(found), sorted(expected))
+        for name in sorted(found):
+            df = pd.read_csv(out / study / "analysis" / name)
             assert len(df) >= 10
             assert df["alpha"].between(0.0, 1.0).all()
             n0 = df["n_intact_ps4"].iloc[0]
@@ -74,11 +225,23 @@ def test_sei_time_series_are_sane(run_dir):
     assert np.isfinite(fig2["alpha_fit"]).all()
 
 
-def test_model_quality_and_active_learning_report(run_dir):
+def test_model_quality_and_active_learning_report(run):
+    run_dir = run.path
+    need(run, 'symmetric_cell/tables/model_rmse.csv', 'symmetric_cell/figures/model_parity.csv', 'symmetric_cell/tables/al_report.csv', 'symmetric_cell/dataset/summary.json')
     out = run_dir / "results" / "test" / "symmetric_cell"
     rmse = pd.read_csv(out / "tables" / "model_rmse.csv").iloc[0]
     assert np.isfinite(rmse["energy_meV_per_atom"]) and rmse["energy_meV_per_atom"] > 0
     assert np.isfinite(rmse["force_meV_per_A"]) and rmse["force_meV_per_A"] > 0
+    # the RMSEs recomputed from the parity data (eV/atom, eV/A) in meV: a unit slip fails
+    parity = pd.read_csv(out / "figures" / "model_parity.csv")
+    for quantity, column in (("energy_per_atom", "energy_meV_per_atom"),
+                             ("force", "force_meV_per_A")):
+        d = parity[parity["quantity"] == quantity]
+        assert len(d) > 0, quantity
+        ref = 1e3 * np.sqrt(np.mean((d["predicted"] - d["reference"]) ** 2))
+        assert rmse[column] == pytest.approx(ref, rel=1e-9), column
+    n_energy = (parity["quantity"] == "energy_per_atom").sum()
+    assert rmse["n_frames"] == n_energy
     al = pd.read_csv(out / "tables" / "al_report.csv")
     assert len(al) >= 1
     shares = al[["share_accurate", "share_candidate", "share_failed"]].sum(axis=1)
@@ -87,7 +250,9 @@ def test_model_quality_and_active_learning_report(run_dir):
     assert summary["n_train"] > 0 and summary["n_valid"] > 0
 
 
-def test_provenance_records_oracle_versions_and_checksums(run_dir):
+def test_provenance_records_oracle_versions_and_checksums(run):
+    run_dir = run.path
+    need(run, 'provenance.json')
     prov = json.loads((run_dir / "results" / "test" / "provenance.json").read_text())
     assert prov["reference_calculator"] == "chgnet" and prov["reference_is_dft"] is False
     assert prov["packages"]["deepmd-kit"] == "3.2.0"
@@ -97,7 +262,9 @@ def test_provenance_records_oracle_versions_and_checksums(run_dir):
     assert prov["config"]["scale"] == "test"
 
 
-def test_per_output_provenance_and_figure_index(run_dir):
+def test_per_output_provenance_and_figure_index(run):
+    run_dir = run.path
+    need(run, 'figure_index.md', 'symmetric_cell/figures/fig1.csv')
     out = run_dir / "results" / "test"
     for study, fig_id, rule in [("symmetric_cell", "fig2d", "fig_ps4_thickness"),
                                 ("two_step", "fig2", "fig_alpha"),
@@ -119,7 +286,9 @@ def test_per_output_provenance_and_figure_index(run_dir):
         zip(edges["upstream_rule"], edges["downstream_rule"]))
 
 
-def test_snakemake_report_has_every_figure(run_dir):
+def test_snakemake_report_has_every_figure(run):
+    run_dir = run.path
+    need(run, 'symmetric_cell/figures/fig1.png', 'symmetric_cell/figures/fig2d.png', 'two_step/figures/fig2.png')
     res = subprocess.run(["snakemake", "--config", "scale=test", "--report", "report.html"],
                          cwd=run_dir, capture_output=True, text=True, timeout=600)
     assert res.returncode == 0, res.stderr[-3000:]
@@ -128,8 +297,10 @@ def test_snakemake_report_has_every_figure(run_dir):
         assert name in html, name
 
 
-def test_structure_and_oracle_tables_of_the_other_studies(run_dir):
+def test_structure_and_oracle_tables_of_the_other_studies(run):
     """Bulk lattices, terminations (paper 003), glass samples (000), decomposition (002)."""
+    run_dir = run.path
+    need(run, 'bulk/tables/lattice.csv', 'terminations/tables/tab1.csv', 'terminations/tables/tab2.csv', 'glass/tables/glass_samples.csv', 'decomposition_interfaces/tables/tabS3.csv', 'decomposition_interfaces/figures/fig2.csv')
     out = run_dir / "results" / "test"
     lattice = pd.read_csv(out / "bulk" / "tables" / "lattice.csv")
     assert {"Li", "Li2S", "Li3P", "LiCl"} <= set(lattice["phase"])
@@ -160,20 +331,42 @@ def test_structure_and_oracle_tables_of_the_other_studies(run_dir):
     assert {"E_f_J_m2", "sigma_J_m2"} <= set(fig2["quantity"])
 
 
-def test_termination_interface_tables(run_dir):
+def test_termination_interface_tables(run):
     """Li | lowest-gamma termination interfaces (paper 003 Tables 3-4, Figs 6-7a)."""
+    run_dir = run.path
+    need(run, 'terminations/tables/tab3.csv', 'terminations/tables/tab4_interfaces.csv', 'terminations/figures/fig7a.csv')
     out = run_dir / "results" / "test" / "terminations"
     tab3 = pd.read_csv(out / "tables" / "tab3.csv")
-    assert len(tab3) >= 1
+    assert len(tab3) >= 1 and (tab3["rank"].diff().dropna() > 0).all()
+    # strain energy of the interface = strain of the LPSC slab + strain of the metal slab,
+    # and the strain-free interface energy gamma_inter_min = gamma_inter - E_str
+    assert np.allclose(tab3["E_str_eV_nm2"],
+                       tab3["E_str_lpsc_eV_nm2"] + tab3["E_str_metal_eV_nm2"])
+    assert (tab3[["E_str_lpsc_eV_nm2", "E_str_metal_eV_nm2"]] >= 0).all().all()
+    assert np.allclose(tab3["gamma_inter_min_eV_nm2"],
+                       tab3["gamma_inter_eV_nm2"] - tab3["E_str_eV_nm2"])
+    assert (tab3["n_metal"] > 0).all() and (tab3["n_lpsc"] > 0).all()
+    # Table 4 compares the charged and neutral states of the same interfaces as Table 3
     tab4 = pd.read_csv(out / "tables" / "tab4_interfaces.csv")
     assert len(tab4) >= 1
+    both = tab4.merge(tab3[tab3["state"] == "neutral"], on=["rank", "interface", "termination"])
+    assert len(both) == len(tab4)
+    assert np.allclose(both["gamma_inter_neutral_eV_nm2"], both["gamma_inter_eV_nm2"])
+    assert np.isfinite(tab4["gamma_inter_charged_eV_nm2"]).all()
+    # Fig. 7a: a g(r) on one uniform r grid per (interface, state, stage, pair), before/after MD
     rdf = pd.read_csv(out / "figures" / "fig7a.csv")
-    assert len(rdf) > 0 and (rdf.select_dtypes("number") >= 0).all().all()
+    assert set(rdf["stage"]) == {"before", "after"}
+    assert (rdf["g"] >= 0).all() and rdf["g"].max() > 0
+    for key, g in rdf.groupby(["interface", "state", "stage", "pair"]):
+        dr = np.diff(g["r_A"].to_numpy())
+        assert len(dr) > 0 and (dr > 0).all() and np.allclose(dr, dr[0]), key
     assert (out / "figures" / "fig6.png").stat().st_size > 0
 
 
-def test_sei_structure_outputs(run_dir):
+def test_sei_structure_outputs(run):
     """Issue-4 outputs: per-frame structure tables, flux, profiles, cell variants, melting."""
+    run_dir = run.path
+    need(run, 'symmetric_cell/figures/fig6.csv', 'symmetric_cell/figures/figS17.csv', 'symmetric_cell/figures/figS5.csv', 'terminations/tables/tab5.csv', 'terminations/tables/tab6.csv')
     out = run_dir / "results" / "test"
     for variant in ("symmetric_cell--coated", "symmetric_cell--thick"):  # PS4/thickness only
         assert list((out / variant / "analysis").glob("sei_T*.csv")), variant
@@ -211,7 +404,9 @@ def test_sei_structure_outputs(run_dir):
         assert (out / f"{fig}.png").stat().st_size > 10_000, fig
 
 
-def test_active_learning_figure_stage_times_and_stability_check(run_dir):
+def test_active_learning_figure_stage_times_and_stability_check(run):
+    run_dir = run.path
+    need(run, 'symmetric_cell/figures/al_report.csv', 'symmetric_cell/model/stability.json')
     out = run_dir / "results" / "test" / "symmetric_cell"
     fig = pd.read_csv(out / "figures" / "al_report.csv")
     assert {"share_candidate", "dataset_size", "train_s", "labelling_s"} <= set(fig.columns)
@@ -227,8 +422,10 @@ def test_active_learning_figure_stage_times_and_stability_check(run_dir):
     assert np.isfinite(check["drift_meV_atom_ps"]) and check["temperature_K"] == 400.0
 
 
-def test_teachers_against_real_cp2k_labels(run_dir):
+def test_teachers_against_real_cp2k_labels(run):
     """Real CP2K single points (PBE/GTH/DZVP) of three small cells against CHGNet/SevenNet."""
+    run_dir = run.path
+    need(run, 'symmetric_cell/tables/oracle_benchmark.csv', 'symmetric_cell/tables/oracle_benchmark.json')
     out = run_dir / "results" / "test" / "symmetric_cell"
     table = pd.read_csv(out / "tables" / "oracle_benchmark.csv")
     overall = table[table["system"] == "all"].set_index("teacher")
@@ -242,9 +439,11 @@ def test_teachers_against_real_cp2k_labels(run_dir):
     assert summary["reference_seconds_per_frame"] > 0
 
 
-def test_per_study_models_of_glass_and_decomposition(run_dir):
+def test_per_study_models_of_glass_and_decomposition(run):
     """glass (Li-Si-P-S) and decomposition_interfaces (Li/Na-P-S-Cl-O-N) train, compress, test
     and stability-check their own models on systems from their own stages (issue 3)."""
+    run_dir = run.path
+    need(run, 'glass/model/stability.json', 'decomposition_interfaces/model/stability.json', 'glass/tables/model_rmse.csv', 'decomposition_interfaces/tables/model_rmse.csv')
     out = run_dir / "results" / "test"
     for study, types, cell in [("glass", ["Li", "Si", "P", "S"], "slab_LiSiPS"),
                                ("decomposition_interfaces", ["Li", "Na", "P", "S", "Cl", "O", "N"],
@@ -264,9 +463,11 @@ def test_per_study_models_of_glass_and_decomposition(run_dir):
     assert vac["LiCl_vac"]["n_atoms"] == vac["LiCl"]["n_atoms"] - 1
 
 
-def test_reaction_product_ablation_and_hull(run_dir):
+def test_reaction_product_ablation_and_hull(run):
     """Paper 001 Figs. S3-S4 analogue (before/after adding Li2S, Li3P, LiCl) and the E above
     hull of the Li2S0.75P0.125Cl0.125 orderings (paper 001 text)."""
+    run_dir = run.path
+    need(run, 'symmetric_cell/tables/product_ablation.csv', 'symmetric_cell/tables/hull_orderings.json')
     out = run_dir / "results" / "test" / "symmetric_cell"
     tab = pd.read_csv(out / "tables" / "product_ablation.csv")
     assert set(tab["model"]) == {"before", "after"}
@@ -279,19 +480,27 @@ def test_reaction_product_ablation_and_hull(run_dir):
     assert numbers["value"].iloc[0] >= 0 and numbers["published"].iloc[0] == 27.7
 
 
-def test_classification_of_li_environments(run_dir):
+def test_classification_of_li_environments(run):
     """Paper 001 Fig 4: clusters named after the reference phases, fractions sum to 1."""
+    run_dir = run.path
+    need(run, 'symmetric_cell/tables/fig4_clusters.csv', 'symmetric_cell/figures/fig4.csv')
     out = run_dir / "results" / "test" / "symmetric_cell"
     clusters = pd.read_csv(out / "tables" / "fig4_clusters.csv")
     named = set(clusters["label"])
     assert {"Li2S", "Li3P", "LiCl"} & named
-    fr = pd.read_csv(out / "figures" / "fig4.csv")
-    assert len(fr) > 0
+    fig4 = pd.read_csv(out / "figures" / "fig4.csv")
+    fr = fig4[fig4["kind"] == "fraction vs time"]
+    assert len(fr) > 0 and fr["fraction"].between(0.0, 1.0).all()
+    # every Li atom of a frame is in exactly one (phase, region): fractions sum to 1
+    totals = fr.groupby("time_ps")["fraction"].sum()
+    assert np.allclose(totals, 1.0), totals.describe()
 
 
-def test_hull_ordering_md_and_interface_diffusion_by_origin(run_dir):
+def test_hull_ordering_md_and_interface_diffusion_by_origin(run):
     """Paper 001 Fig S15 (MD of a hull ordering) and paper 002 Fig 4 / Table S8 (Li D* by
     origin at Li|LiCl with interface vacancies): the chain runs and labels are consistent."""
+    run_dir = run.path
+    need(run, 'symmetric_cell/tables/figS15_diffusion.csv', 'decomposition_interfaces/tables/tabS8.csv')
     res = run_dir / "results" / "test"
     s15 = pd.read_csv(res / "symmetric_cell" / "tables" / "figS15_diffusion.csv")
     assert set(s15["system"]) == {"hull_o2"} and (s15["value"] > 0).all()
@@ -308,10 +517,12 @@ def test_hull_ordering_md_and_interface_diffusion_by_origin(run_dir):
     assert (res / "decomposition_interfaces" / "figures" / "fig4.png").stat().st_size > 0
 
 
-def test_glass_slab_md_figures(run_dir):
+def test_glass_slab_md_figures(run):
     """Paper 000 on the test-scale Li|LiSiPS slab MD: SEI region from the fitted midpoints,
     D_xy / D_z per species present (P may be absent from the small SEI: NaN + note), the SEI
     composition inside it, and the growth tables with a row per law."""
+    run_dir = run.path
+    need(run, 'glass/tables/tab2.csv', 'glass/tables/tab1.csv', 'glass/tables/tabS1.csv', 'glass/tables/tabS2.csv', 'glass/tables/fig2_interfaces.csv')
     out = run_dir / "results" / "test" / "glass"
     tab2 = pd.read_csv(out / "tables" / "tab2.csv")
     assert set(tab2["species"]) == {"Li", "Si", "P", "S"} and set(tab2["composition"]) == {"LiSiPS"}
@@ -325,13 +536,28 @@ def test_glass_slab_md_figures(run_dir):
     assert pct == pytest.approx(100.0)
     s1 = pd.read_csv(out / "tables" / "tabS1.csv")
     assert {"t^1/2", "t^1/3", "ln t"} <= set(s1["law"])
+    assert {"composition", "law", "k", "k_err", "r2", "note", "published"} <= set(s1.columns)
+    s2 = pd.read_csv(out / "tables" / "tabS2.csv")
+    assert {"law", "r2_test", "rmse_test_A", "best", "published"} <= set(s2.columns)
+    assert s2["best"].sum() <= 1  # at most one law is the best predictor
+    assert {"rho_Li_A3", "rho_S_std_A3", "pct_Li", "reduced_pct_Li"} <= set(tab1.index)
+    assert {"D_xy_std_cm2_s", "D_z_std_cm2_s", "Dz_over_Dxy", "diffusive",
+            "paper_D_xy_cm2_s"} <= set(tab2.columns)
+    fits = pd.read_csv(out / "tables" / "fig2_interfaces.csv")
+    assert set(fits["interface"]) == {"Li|SEI", "SEI|SSE"}
+    for name in ("fig2", "fig3", "fig6"):
+        assert (out / "figures" / f"{name}.png").stat().st_size > 0
+    for name in ("fig2", "fig3", "fig6", "tab1"):
+        assert (out / "provenance" / f"{name}.json").exists(), name
 
 
-def test_glass_crystallisation_and_seed_replica(run_dir):
+def test_glass_crystallisation_and_seed_replica(run):
     """Paper 000 Fig. 5 / S8 / S9 at test scale: the LiSiPS run and its velocity-seed replica
     (same slab, other seed) are both analysed frame by frame; a 0.4 ps run does not
     crystallise, so the text numbers are NaN with the reason; every model check records
     its close-contact test."""
+    run_dir = run.path
+    need(run, 'glass/figures/figS9.csv', 'glass/tables/numbers.csv')
     out = run_dir / "results" / "test" / "glass"
     series = pd.read_csv(out / "figures" / "figS9.csv")
     assert set(series["run"]) == {"LiSiPS", "LiSiPS_v1"}
