@@ -529,15 +529,52 @@ def melt_quench(
         Bad protocol values, a non-periodic cell, constraints, a trajectory written with a
         different protocol, or non-finite energies during the run.
     """
-    from ase.calculators.calculator import PropertyNotImplementedError
-    from ase.calculators.singlepoint import SinglePointCalculator
-    from ase.io import Trajectory, read
-    from ase.md.langevin import Langevin
-    from ase.md.nose_hoover_chain import IsotropicMTKNPT
-    from ase.md.velocitydistribution import Stationary, thermalize_momenta
-
     n = protocol_steps(T_melt_K, t_melt_ps, T_final_K, quench_rate_K_ps, t_relax_ps,
                        timestep_fs)
+    tdamp, pdamp = _check_md_settings(atoms, friction_per_ps, pressure_bar, traj_every,
+                                      log_every, minimise_steps, minimise_fmax_eV_A,
+                                      tdamp_fs, pdamp_fs, timestep_fs)
+    protocol = json.dumps(
+        {"T_melt_K": T_melt_K, "t_melt_ps": t_melt_ps, "T_final_K": T_final_K,
+         "quench_rate_K_ps": quench_rate_K_ps, "t_relax_ps": t_relax_ps,
+         "timestep_fs": timestep_fs, "pressure_bar": pressure_bar, "seed": int(seed),
+         "friction_per_ps": friction_per_ps, "tdamp_fs": tdamp, "pdamp_fs": pdamp,
+         "minimise_steps": int(minimise_steps), "minimise_fmax_eV_A": minimise_fmax_eV_A,
+         "n_atoms": len(atoms), "formula": atoms.get_chemical_formula(),
+         **({} if calculator_id is None else {"calculator": str(calculator_id)})},
+        sort_keys=True)
+    bounds = np.cumsum([0, n["melt"], n["quench"], n["relax"]])  # stage start steps
+    total = int(bounds[-1])
+    target_T = _temperature_schedule(bounds, T_melt_K, T_final_K, quench_rate_K_ps, timestep_fs)
+
+    work = atoms.copy()
+    work.calc = calculator
+    traj_file = Path(trajectory_path) if trajectory_path is not None else None
+    start, resumed, minimised = 0, False, None
+    if traj_file is not None and restart and traj_file.is_file() and traj_file.stat().st_size:
+        start, resumed = _resume_from_trajectory(work, traj_file, log_path, protocol), True
+    else:
+        minimised = _fresh_start(work, traj_file, log_path, T_melt_K, seed, minimise_steps,
+                                 minimise_fmax_eV_A)
+
+    # steps already in the trajectory / log are not written again on resume
+    recorder = _MeltQuenchRecorder(work, traj_file, log_path, protocol, total, timestep_fs,
+                                   target_T, log_every, traj_every,
+                                   last_step=start if resumed else -1)
+    try:
+        _run_stages(work, bounds, start, recorder.record, target_T, timestep_fs=timestep_fs,
+                    T_final_K=T_final_K, pressure_bar=pressure_bar, tdamp=tdamp, pdamp=pdamp,
+                    friction_per_ps=friction_per_ps, seed=seed)
+    finally:
+        recorder.close()
+    return _final_structure(work, total, n, seed, minimised), recorder.rows
+
+
+# Steps of melt_quench, in the order it calls them.
+def _check_md_settings(atoms: Atoms, friction_per_ps, pressure_bar, traj_every, log_every,
+                       minimise_steps, minimise_fmax_eV_A, tdamp_fs, pdamp_fs,
+                       timestep_fs) -> tuple[float, float]:
+    """Validate the MD settings and cell of :func:`melt_quench`; return (tdamp, pdamp) in fs."""
     for k, v in dict(friction_per_ps=friction_per_ps, pressure_bar=pressure_bar).items():
         if not (isinstance(v, (int, float)) and math.isfinite(v)):
             raise GlassError(f"{k} must be a finite number, got {v!r}")
@@ -556,71 +593,12 @@ def melt_quench(
         raise GlassError("melt_quench needs a cell periodic in x, y and z")
     if atoms.constraints:
         raise GlassError("melt_quench: remove constraints first (MTK NPT supports none)")
+    return tdamp, pdamp
 
-    protocol = json.dumps(
-        {"T_melt_K": T_melt_K, "t_melt_ps": t_melt_ps, "T_final_K": T_final_K,
-         "quench_rate_K_ps": quench_rate_K_ps, "t_relax_ps": t_relax_ps,
-         "timestep_fs": timestep_fs, "pressure_bar": pressure_bar, "seed": int(seed),
-         "friction_per_ps": friction_per_ps, "tdamp_fs": tdamp, "pdamp_fs": pdamp,
-         "minimise_steps": int(minimise_steps), "minimise_fmax_eV_A": minimise_fmax_eV_A,
-         "n_atoms": len(atoms), "formula": atoms.get_chemical_formula(),
-         **({} if calculator_id is None else {"calculator": str(calculator_id)})},
-        sort_keys=True)
-    bounds = np.cumsum([0, n["melt"], n["quench"], n["relax"]])  # stage start steps
-    total = int(bounds[-1])
-    dt = timestep_fs * units.fs
 
-    work = atoms.copy()
-    work.calc = calculator
-    start = 0
-    resumed = False
-    minimised: dict[str, Any] | None = None
-    traj_file = Path(trajectory_path) if trajectory_path is not None else None
-    if traj_file is not None and restart and traj_file.is_file() and traj_file.stat().st_size:
-        last = read(traj_file, index=-1)
-        if last.info.get("mq_protocol") != protocol:
-            raise GlassError(f"{traj_file} was written with a different protocol; delete it "
-                             "or pass restart=False")
-        start = int(last.info["mq_step"])
-        resumed = True
-        if log_path is not None and Path(log_path).is_file():  # drop rows after the frame
-            with open(log_path, newline="") as fh:
-                kept = [r for r in csv.DictReader(fh) if int(r["step"]) <= start]
-            with open(log_path, "w", newline="") as fh:
-                w = csv.DictWriter(fh, fieldnames=_THERMO_FIELDS)
-                w.writeheader()
-                w.writerows(kept)
-        work.set_cell(last.cell, scale_atoms=False)
-        work.set_positions(last.get_positions())
-        work.set_momenta(last.get_momenta())
-    else:
-        if int(minimise_steps) > 0:
-            from ase.optimize import FIRE
-
-            e0 = float(work.get_potential_energy())
-            opt = FIRE(work, logfile=None)
-            opt.run(fmax=float(minimise_fmax_eV_A), steps=int(minimise_steps))
-            minimised = {"steps": int(opt.nsteps), "epot_start_eV": e0,
-                         "epot_end_eV": float(work.get_potential_energy())}
-        thermalize_momenta(work, T_melt_K, rng=np.random.default_rng(seed))
-        Stationary(work)
-        if traj_file is not None and traj_file.exists():
-            traj_file.unlink()
-        if log_path is not None and Path(log_path).exists():
-            Path(log_path).unlink()
-
-    traj = Trajectory(str(traj_file), "a") if traj_file is not None else None
-    log_fh = None
-    writer = None
-    if log_path is not None:
-        new = not Path(log_path).exists()
-        log_fh = open(log_path, "a", newline="")
-        writer = csv.DictWriter(log_fh, fieldnames=_THERMO_FIELDS)
-        if new:
-            writer.writeheader()
-    rows: list[dict[str, Any]] = []
-    # steps already in the trajectory / log are not written again on resume
-    state = {"written": start if resumed else -1, "logged": start if resumed else -1}
+def _temperature_schedule(bounds, T_melt_K: float, T_final_K: float, quench_rate_K_ps: float,
+                          timestep_fs: float):
+    """Thermostat target T(k) (K): T_melt, then the linear quench ramp, then T_final."""
 
     def target_T(step_next: int) -> float:
         """Thermostat target for the step that takes the system from k to k + 1."""
@@ -631,53 +609,160 @@ def melt_quench(
                          * timestep_fs / 1000.0)
         return float(T_final_K)
 
-    def record(k: int, stage: str) -> None:
-        if k % int(log_every) == 0 or k == total:
-            if k != state["logged"]:
-                row = _thermo_row(work, k, timestep_fs, stage, target_T(max(k - 1, 0)))
+    return target_T
+
+
+def _resume_from_trajectory(work: Atoms, traj_file: Path, log_path, protocol: str) -> int:
+    """Load the last frame of ``traj_file`` into ``work``, trim the log; return its step."""
+    from ase.io import read
+
+    last = read(traj_file, index=-1)
+    if last.info.get("mq_protocol") != protocol:
+        raise GlassError(f"{traj_file} was written with a different protocol; delete it "
+                         "or pass restart=False")
+    start = int(last.info["mq_step"])
+    if log_path is not None and Path(log_path).is_file():  # drop rows after the frame
+        with open(log_path, newline="") as fh:
+            kept = [r for r in csv.DictReader(fh) if int(r["step"]) <= start]
+        with open(log_path, "w", newline="") as fh:
+            w = csv.DictWriter(fh, fieldnames=_THERMO_FIELDS)
+            w.writeheader()
+            w.writerows(kept)
+    work.set_cell(last.cell, scale_atoms=False)
+    work.set_positions(last.get_positions())
+    work.set_momenta(last.get_momenta())
+    return start
+
+
+def _fresh_start(work: Atoms, traj_file: Path | None, log_path, T_melt_K: float, seed: int,
+                 minimise_steps: int, minimise_fmax_eV_A: float) -> dict[str, Any] | None:
+    """Optional FIRE minimisation, Maxwell-Boltzmann velocities at T_melt, old outputs removed.
+
+    Returns the ``mq_minimise`` record (None without minimisation).
+    """
+    from ase.md.velocitydistribution import Stationary, thermalize_momenta
+
+    minimised: dict[str, Any] | None = None
+    if int(minimise_steps) > 0:
+        from ase.optimize import FIRE
+
+        e0 = float(work.get_potential_energy())
+        opt = FIRE(work, logfile=None)
+        opt.run(fmax=float(minimise_fmax_eV_A), steps=int(minimise_steps))
+        minimised = {"steps": int(opt.nsteps), "epot_start_eV": e0,
+                     "epot_end_eV": float(work.get_potential_energy())}
+    thermalize_momenta(work, T_melt_K, rng=np.random.default_rng(seed))
+    Stationary(work)
+    if traj_file is not None and traj_file.exists():
+        traj_file.unlink()
+    if log_path is not None and Path(log_path).exists():
+        Path(log_path).unlink()
+    return minimised
+
+
+class _MeltQuenchRecorder:
+    """Thermo rows, streamed CSV log and trajectory frames of one :func:`melt_quench` call.
+
+    ``last_step`` is the step already in the trajectory / log (-1 for a fresh run); it is
+    not written again.
+    """
+
+    def __init__(self, work: Atoms, traj_file: Path | None, log_path, protocol: str,
+                 total: int, timestep_fs: float, target_T, log_every: int, traj_every: int,
+                 last_step: int):
+        from ase.io import Trajectory
+
+        self.work, self.protocol, self.total = work, protocol, total
+        self.timestep_fs, self.target_T = timestep_fs, target_T
+        self.log_every, self.traj_every = int(log_every), int(traj_every)
+        self.traj = Trajectory(str(traj_file), "a") if traj_file is not None else None
+        self.log_fh = None
+        self.writer = None
+        if log_path is not None:
+            new = not Path(log_path).exists()
+            self.log_fh = open(log_path, "a", newline="")
+            self.writer = csv.DictWriter(self.log_fh, fieldnames=_THERMO_FIELDS)
+            if new:
+                self.writer.writeheader()
+        self.rows: list[dict[str, Any]] = []
+        self.logged = self.written = last_step
+
+    def record(self, k: int, stage: str) -> None:
+        """Log step ``k`` (every ``log_every`` and the last) and write its frame (every
+        ``traj_every`` and the last); GlassError on a non-finite energy."""
+        work = self.work
+        if k % self.log_every == 0 or k == self.total:
+            if k != self.logged:
+                row = _thermo_row(work, k, self.timestep_fs, stage, self.target_T(max(k - 1, 0)))
                 if not (math.isfinite(row["epot_eV"]) and math.isfinite(row["ekin_eV"])):
                     raise GlassError(f"non-finite energy at step {k}: {row}")
-                rows.append(row)
-                state["logged"] = k
-                if writer is not None:
-                    writer.writerow(row)
-                    log_fh.flush()
-        if traj is not None and (k % int(traj_every) == 0 or k == total) \
-                and k != state["written"]:
-            work.info.update({"mq_stage": stage, "mq_step": int(k), "mq_protocol": protocol})
-            traj.write(work)
-            state["written"] = k
+                self.rows.append(row)
+                self.logged = k
+                if self.writer is not None:
+                    self.writer.writerow(row)
+                    self.log_fh.flush()
+        if self.traj is not None and (k % self.traj_every == 0 or k == self.total) \
+                and k != self.written:
+            work.info.update({"mq_stage": stage, "mq_step": int(k), "mq_protocol": self.protocol})
+            self.traj.write(work)
+            self.written = k
 
-    try:
-        for i, stage in enumerate(_STAGES):
-            lo, hi = int(bounds[i]), int(bounds[i + 1])
-            if start >= hi or hi == lo:
-                continue
-            offset = max(start, lo)
-            if stage == "relax":
-                dyn = IsotropicMTKNPT(work, timestep=dt, temperature_K=T_final_K,
-                                      pressure_au=pressure_bar * units.bar,
-                                      tdamp=tdamp * units.fs, pdamp=pdamp * units.fs)
-            else:
-                dyn = Langevin(work, timestep=dt, temperature_K=target_T(offset),
-                               friction=friction_per_ps / (1000.0 * units.fs), fixcm=False,
-                               rng=np.random.default_rng([int(seed), offset]))
+    def close(self) -> None:
+        """Close the trajectory and the log."""
+        if self.traj is not None:
+            self.traj.close()
+        if self.log_fh is not None:
+            self.log_fh.close()
 
-                def retarget(dyn=dyn, offset=offset):
-                    dyn.set_temperature(temperature_K=target_T(offset + dyn.nsteps))
 
-                dyn.attach(retarget, interval=1)
-            dyn.attach(lambda dyn=dyn, offset=offset, stage=stage:
-                       record(offset + dyn.nsteps, stage), interval=1)
-            dyn.run(hi - offset)
-            start = hi
-        if total == 0:  # nothing to run: still log the input state
-            record(0, _STAGES[-1])
-    finally:
-        if traj is not None:
-            traj.close()
-        if log_fh is not None:
-            log_fh.close()
+def _stage_dynamics(work: Atoms, stage: str, offset: int, target_T, *, timestep_fs: float,
+                    T_final_K: float, pressure_bar: float, tdamp: float, pdamp: float,
+                    friction_per_ps: float, seed: int):
+    """ASE integrator of one stage from global step ``offset``: isotropic MTK NPT for the
+    relaxation, Langevin NVT (target re-set every step, noise seeded with (seed, offset))
+    for melt and quench."""
+    from ase.md.langevin import Langevin
+    from ase.md.nose_hoover_chain import IsotropicMTKNPT
+
+    dt = timestep_fs * units.fs
+    if stage == "relax":
+        return IsotropicMTKNPT(work, timestep=dt, temperature_K=T_final_K,
+                               pressure_au=pressure_bar * units.bar,
+                               tdamp=tdamp * units.fs, pdamp=pdamp * units.fs)
+    dyn = Langevin(work, timestep=dt, temperature_K=target_T(offset),
+                   friction=friction_per_ps / (1000.0 * units.fs), fixcm=False,
+                   rng=np.random.default_rng([int(seed), offset]))
+
+    def retarget(dyn=dyn, offset=offset):
+        dyn.set_temperature(temperature_K=target_T(offset + dyn.nsteps))
+
+    dyn.attach(retarget, interval=1)
+    return dyn
+
+
+def _run_stages(work: Atoms, bounds, start: int, record, target_T, **md) -> None:
+    """Run melt, quench and relax from global step ``start``, calling ``record`` every step
+    (``md``: the settings of :func:`_stage_dynamics`); record the input state of an empty
+    protocol."""
+    for i, stage in enumerate(_STAGES):
+        lo, hi = int(bounds[i]), int(bounds[i + 1])
+        if start >= hi or hi == lo:
+            continue
+        offset = max(start, lo)
+        dyn = _stage_dynamics(work, stage, offset, target_T, **md)
+        dyn.attach(lambda dyn=dyn, offset=offset, stage=stage:
+                   record(offset + dyn.nsteps, stage), interval=1)
+        dyn.run(hi - offset)
+        start = hi
+    if int(bounds[-1]) == 0:  # nothing to run: still log the input state
+        record(0, _STAGES[-1])
+
+
+def _final_structure(work: Atoms, total: int, n: Mapping[str, int], seed: int,
+                     minimised: dict[str, Any] | None) -> Atoms:
+    """Copy of the final cell with a SinglePointCalculator and the ``mq_*`` info keys."""
+    from ase.calculators.calculator import PropertyNotImplementedError
+    from ase.calculators.singlepoint import SinglePointCalculator
 
     out = work.copy()
     results = {"energy": float(work.get_potential_energy()), "forces": work.get_forces()}
@@ -691,7 +776,7 @@ def melt_quench(
     out.info.update({"mq_step": total, "mq_steps": dict(n), "mq_seed": int(seed)})
     if minimised is not None:
         out.info["mq_minimise"] = minimised
-    return out, rows
+    return out
 
 
 # --------------------------------------------------------------------------- #
@@ -945,45 +1030,9 @@ def li_glass_slab(
     seiflow.build.cells.StructureValidationError
         Closest pair below ``min_distance_A`` or a composition mismatch.
     """
-    from ase.build import bcc100
-    from ase.constraints import FixAtoms, FixCartesian
-
-    a = float(li_lattice_A)
-    if not (math.isfinite(a) and a > 0):
-        raise GlassError(f"li_lattice_A must be > 0, got {li_lattice_A!r}")
-    if isinstance(n_li_layers, bool) or int(n_li_layers) != n_li_layers or n_li_layers < 2:
-        raise GlassError(f"n_li_layers must be an integer >= 2, got {n_li_layers!r}")
-    if not (math.isfinite(gap_A) and gap_A > 0):
-        raise GlassError(f"gap_A must be > 0, got {gap_A!r}")
-    if not (math.isfinite(freeze_A) and freeze_A >= 0):
-        raise GlassError(f"freeze_A must be >= 0, got {freeze_A!r}")
-    if not all(glass.pbc) or glass.cell.rank != 3:
-        raise GlassError("glass must be periodic in x, y and z")
-    cell = glass.cell.array
-    if np.abs(cell - np.diag(np.diag(cell))).max() > 1e-6 * np.abs(cell).max():
-        raise GlassError("glass cell must be orthorhombic (diagonal) to stack along z")
-    lx, ly, lz = np.diag(cell)
-
-    nx, ny = (max(1, int(round(v / a))) for v in (lx, ly))
-    metal = bcc100("Li", size=(nx, ny, int(n_li_layers)), a=a, orthogonal=True)
-    metal.positions[:, 2] -= metal.positions[:, 2].min()
-    metal.positions[:, 0] *= lx / (nx * a)
-    metal.positions[:, 1] *= ly / (ny * a)
-    strain = [float(100.0 * (lx / (nx * a) - 1.0)), float(100.0 * (ly / (ny * a) - 1.0))]
-    t_li = float(metal.positions[:, 2].max())
-
-    g = glass.copy()
-    g.set_constraint()
-    g.wrap()
-    gz = g.positions[:, 2] - g.positions[:, 2].min()
-    t_glass = float(gz.max())
-    if t_li <= freeze_A or t_glass <= freeze_A:
-        raise GlassError(
-            f"Li block ({t_li:.2f} A) and glass ({t_glass:.2f} A) must both be thicker than "
-            f"freeze_A={freeze_A} A; add Li layers or glass atoms"
-        )
-    g.positions[:, 2] = gz + t_li + gap_A
-
+    a, lx, ly = _check_slab_args(glass, li_lattice_A, n_li_layers, gap_A, freeze_A)
+    metal, (nx, ny), strain, t_li = _strained_li100(a, lx, ly, n_li_layers)
+    g, t_glass = _glass_block(glass, t_li, gap_A, freeze_A)
     slab = Atoms(
         symbols=list(metal.get_chemical_symbols()) + list(g.get_chemical_symbols()),
         positions=np.vstack([metal.positions, g.positions]),
@@ -991,14 +1040,7 @@ def li_glass_slab(
         pbc=True,
     )
     slab.set_tags([1] * len(metal) + [0] * len(g))
-    z = slab.positions[:, 2]
-    frozen = (z <= z.min() + freeze_A) | (z >= z.max() - freeze_A)
-    slab.new_array("frozen", frozen)
-    idx = np.flatnonzero(frozen)
-    if freeze_z_only:
-        slab.set_constraint(FixCartesian(idx, mask=(False, False, True)))
-    else:
-        slab.set_constraint(FixAtoms(indices=idx))
+    frozen = _freeze_boundary_layers(slab, freeze_A, freeze_z_only)
 
     comp = Counter(glass.get_chemical_symbols())
     comp["Li"] += len(metal)
@@ -1022,6 +1064,79 @@ def li_glass_slab(
     validate_structure(slab, min_distance=min(float(min_distance_A), float(gap_A)),
                        expected_composition=info["composition"])
     return slab, info
+
+
+# Steps of li_glass_slab, in the order it calls them.
+def _check_slab_args(glass: Atoms, li_lattice_A, n_li_layers, gap_A, freeze_A):
+    """Validate the arguments of :func:`li_glass_slab`; return (a, L_x, L_y) of the glass (A)."""
+    a = float(li_lattice_A)
+    if not (math.isfinite(a) and a > 0):
+        raise GlassError(f"li_lattice_A must be > 0, got {li_lattice_A!r}")
+    if isinstance(n_li_layers, bool) or int(n_li_layers) != n_li_layers or n_li_layers < 2:
+        raise GlassError(f"n_li_layers must be an integer >= 2, got {n_li_layers!r}")
+    if not (math.isfinite(gap_A) and gap_A > 0):
+        raise GlassError(f"gap_A must be > 0, got {gap_A!r}")
+    if not (math.isfinite(freeze_A) and freeze_A >= 0):
+        raise GlassError(f"freeze_A must be >= 0, got {freeze_A!r}")
+    if not all(glass.pbc) or glass.cell.rank != 3:
+        raise GlassError("glass must be periodic in x, y and z")
+    cell = glass.cell.array
+    if np.abs(cell - np.diag(np.diag(cell))).max() > 1e-6 * np.abs(cell).max():
+        raise GlassError("glass cell must be orthorhombic (diagonal) to stack along z")
+    lx, ly, _ = np.diag(cell)
+    return a, lx, ly
+
+
+def _strained_li100(a: float, lx: float, ly: float, n_li_layers: int):
+    """bcc Li(100) block from z = 0, ``round(L / a)`` cells per in-plane axis scaled to L.
+
+    Returns (block, (n_x, n_y), strain in % [x, y], thickness in A).
+    """
+    from ase.build import bcc100
+
+    nx, ny = (max(1, int(round(v / a))) for v in (lx, ly))
+    metal = bcc100("Li", size=(nx, ny, int(n_li_layers)), a=a, orthogonal=True)
+    metal.positions[:, 2] -= metal.positions[:, 2].min()
+    metal.positions[:, 0] *= lx / (nx * a)
+    metal.positions[:, 1] *= ly / (ny * a)
+    strain = [float(100.0 * (lx / (nx * a) - 1.0)), float(100.0 * (ly / (ny * a) - 1.0))]
+    return metal, (nx, ny), strain, float(metal.positions[:, 2].max())
+
+
+def _glass_block(glass: Atoms, t_li: float, gap_A: float, freeze_A: float):
+    """Wrapped, unconstrained copy of the glass placed ``gap_A`` above the Li block.
+
+    Returns (glass, thickness in A); GlassError when either block is not thicker than
+    ``freeze_A``.
+    """
+    g = glass.copy()
+    g.set_constraint()
+    g.wrap()
+    gz = g.positions[:, 2] - g.positions[:, 2].min()
+    t_glass = float(gz.max())
+    if t_li <= freeze_A or t_glass <= freeze_A:
+        raise GlassError(
+            f"Li block ({t_li:.2f} A) and glass ({t_glass:.2f} A) must both be thicker than "
+            f"freeze_A={freeze_A} A; add Li layers or glass atoms"
+        )
+    g.positions[:, 2] = gz + t_li + gap_A
+    return g, t_glass
+
+
+def _freeze_boundary_layers(slab: Atoms, freeze_A: float, freeze_z_only: bool) -> np.ndarray:
+    """Mark (array ``"frozen"``) and constrain the atoms within ``freeze_A`` of the lowest and
+    the highest atom: FixAtoms, or FixCartesian of z with ``freeze_z_only``; return the mask."""
+    from ase.constraints import FixAtoms, FixCartesian
+
+    z = slab.positions[:, 2]
+    frozen = (z <= z.min() + freeze_A) | (z >= z.max() - freeze_A)
+    slab.new_array("frozen", frozen)
+    idx = np.flatnonzero(frozen)
+    if freeze_z_only:
+        slab.set_constraint(FixCartesian(idx, mask=(False, False, True)))
+    else:
+        slab.set_constraint(FixAtoms(indices=idx))
+    return frozen
 
 
 # --------------------------------------------------------------------------- #
