@@ -90,3 +90,38 @@ def test_check_config_refuses_by_key(config, overlay, message):
     assert message in str(err.value)
     # one readable message, never the schema dump
     assert len(str(err.value)) < 600, str(err.value)[:600]
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garble"])
+def test_unreadable_cif_is_refused_naming_file_and_system(config, root, tmp_path, damage):
+    """A truncated CIF gave pymatgen's "Invalid CIF file with no structures!" or "zip()
+    argument 2 is longer than argument 1" from a job, without the file's name."""
+    import shutil
+
+    res = tmp_path / "structures"
+    shutil.copytree(root / "workflow" / "resources" / "structures", res)
+    cif = res / "Li2S.cif"
+    text = cif.read_text()
+    if damage == "truncate":
+        cif.write_text(text[: len(text) // 2])
+    else:  # the atom loop cut after its header: coordinates missing
+        cif.write_text(text[: text.index("_atom_site_fract_z") + len("_atom_site_fract_z")]
+                       + "\n Li1 Li 0.25\n")
+    cfg = copy.deepcopy(config)
+    cfg["scale"] = "test"
+    cfg["structures"]["resource_dir"] = str(res)
+    with pytest.raises(ValueError) as err:
+        check_config(cfg)
+    msg = str(err.value)
+    assert f"{cif}: not a readable CIF" in msg and "system 'Li2S'" in msg, msg
+
+
+def test_too_close_atoms_name_the_structure():
+    from ase import Atoms
+
+    from seiflow.build.cells import StructureValidationError, validate_structure
+
+    atoms = Atoms("Li2", positions=[[0, 0, 0], [0.5, 0, 0]], cell=[10, 10, 10], pbc=True)
+    with pytest.raises(StructureValidationError,
+                       match=r"^Li2S.vasp \(frame 3\): atoms 0 \(Li\) and 1 \(Li\) are 0.500"):
+        validate_structure(atoms, name="Li2S.vasp (frame 3)")

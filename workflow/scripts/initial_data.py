@@ -19,8 +19,8 @@ def initial_data(poscar, outdir, oracle, oracle_threads, initial_data_cfg, type_
     calc = get_calculator(oracle, n_threads=oracle_threads,
                           dft=snakemake.config["dft"])  # noqa: F821
     frames = make_initial_frames(atoms, calc, initial_data_cfg, seed)
-    for f in frames:
-        validate_structure(f, min_distance=min_distance)
+    for k, f in enumerate(frames):
+        validate_structure(f, min_distance=min_distance, name=f"{poscar} (frame {k})")
     labelled = label_frames(frames, calc)
     system = dpdata.LabeledSystem(labelled[0], fmt="ase/structure", type_map=list(type_map))
     for atoms_labelled in labelled[1:]:

@@ -149,6 +149,31 @@ def _canonical_name(name: str) -> str:
     )
 
 
+def read_cif(path: str | Path):
+    """Read one CIF file with pymatgen (``Structure.from_file``).
+
+    CIF values such as 0.333333 are snapped to 1/3 by pymatgen (intended; its warning is
+    silenced).
+
+    Raises
+    ------
+    StructureValidationError
+        ``<path>: not a readable CIF (<pymatgen's error>)`` for a truncated or malformed file
+        (pymatgen alone says "Invalid CIF file with no structures!" or "zip() argument 2 is
+        longer than argument 1", without the file's name).
+    """
+    from pymatgen.core import Structure
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*fractional coordinates rounded.*")
+        warnings.filterwarnings("ignore", message=".*[Ii]ssues encountered while parsing.*")
+        try:
+            return Structure.from_file(path)
+        except Exception as err:  # pymatgen raises ValueError, IndexError, KeyError, ...
+            raise StructureValidationError(
+                f"{path}: not a readable CIF ({type(err).__name__}: {err})") from None
+
+
 def load_bulk(name: str, resource_dir: str | Path | None = None):
     """Read a bulk reference structure with pymatgen.
 
@@ -184,7 +209,7 @@ def load_bulk(name: str, resource_dir: str | Path | None = None):
 
     Sources: see the header comment of each CIF file.
     """
-    from pymatgen.core import Composition, Structure
+    from pymatgen.core import Composition
     from pymatgen.symmetry.analyzer import SpacegroupAnalyzer
 
     canon = _canonical_name(name)
@@ -192,10 +217,7 @@ def load_bulk(name: str, resource_dir: str | Path | None = None):
     path = folder / f"{canon}.cif"
     if not path.is_file():
         raise FileNotFoundError(f"bulk structure file not found: {path}")
-    with warnings.catch_warnings():
-        # CIF values such as 0.333333 are snapped to 1/3 by pymatgen (intended).
-        warnings.filterwarnings("ignore", message=".*fractional coordinates rounded.*")
-        structure = Structure.from_file(path)
+    structure = read_cif(path)
 
     want = Composition(canon).reduced_formula
     got = structure.composition.reduced_formula
@@ -1164,8 +1186,12 @@ def validate_structure(
     min_distance: float = 1.5,
     expected_composition: Mapping[str, int] | None = None,
     expected_tag_composition: Mapping[int, Mapping[str, int]] | None = None,
+    name: str | None = None,
 ) -> None:
     """Reject structures that cannot be simulated.
+
+    ``name`` (optional) names the structure (system, file, frame) at the start of every
+    message, e.g. ``system Li2S, frame 3: atoms 0 (Li) and 1 (Li) are ...``.
 
     Checks, in order: at least one atom; all positions finite; if any
     direction is periodic, a right-handed cell with volume > 0; element counts
@@ -1185,6 +1211,16 @@ def validate_structure(
         ``composition mismatch: Li expected 10, found 9`` or
         ``tag 2 (coating) composition mismatch: S expected 8, found 7``.
     """
+    try:
+        _validate_structure(atoms, min_distance, expected_composition, expected_tag_composition)
+    except StructureValidationError as err:
+        if name is None:
+            raise
+        raise StructureValidationError(f"{name}: {err}") from None
+
+
+def _validate_structure(atoms, min_distance, expected_composition, expected_tag_composition):
+    """The checks of :func:`validate_structure`, in order (raises without the name)."""
     n = len(atoms)
     if n == 0:
         raise StructureValidationError("structure is empty (0 atoms)")

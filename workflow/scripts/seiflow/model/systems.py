@@ -26,6 +26,7 @@ A system built from another stage's file (glass, slab, iface, hull) is repeated 
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -109,6 +110,8 @@ def check_system_names(systems: Sequence[str], type_map: Sequence[str],
         if kind in ("phase", "vacancy", "ordered"):
             if arg != "Li" and not (resource_dir / f"{arg}.cif").is_file():
                 raise ValueError(f"{where}: system {name!r} needs {resource_dir / arg}.cif")
+            if arg != "Li":
+                _check_cif_readable(resource_dir / f"{arg}.cif", f"{where}: system {name!r}")
             if arg not in supercells:
                 raise ValueError(f"{where}: system {name!r} needs supercells.{arg}")
             if kind == "vacancy" and not _phase_elements(arg) & set(VACANCY_SPECIES):
@@ -117,6 +120,25 @@ def check_system_names(systems: Sequence[str], type_map: Sequence[str],
         if elements is not None and not elements <= set(type_map):
             raise ValueError(f"{where}: system {name!r} has {sorted(elements - set(type_map))}"
                              f" outside the model's type_map {list(type_map)}")
+
+
+@functools.lru_cache(maxsize=None)
+def _cif_problem(path: Path, mtime_ns: int) -> str | None:
+    """Why ``path`` cannot be read as a CIF (None when it can); cached per file version."""
+    from seiflow.build.cells import StructureValidationError, read_cif
+
+    try:
+        read_cif(path)
+    except StructureValidationError as err:
+        return str(err)
+    return None
+
+
+def _check_cif_readable(path: Path, where: str) -> None:
+    """Refuse a truncated / malformed CIF at parse time, naming the file and the system."""
+    problem = _cif_problem(path, path.stat().st_mtime_ns)
+    if problem is not None:
+        raise ValueError(f"{where}: {problem}")
 
 
 def vacancy_cell(atoms: Atoms, seed: int) -> tuple[Atoms, int]:
