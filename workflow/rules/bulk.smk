@@ -12,14 +12,6 @@
 # workflow/scripts is on sys.path (common.smk)
 from seiflow.build.bulk import RELAXABLE_PHASES
 
-# Every output of this stage (the lead adds them to all_targets() in common.smk).
-BULK_TARGETS = [
-    f"{RES}/bulk/tables/lattice.csv",
-    f"{RES}/terminations/tables/tab1.csv",
-    f"{RES}/terminations/tables/tab1.png",
-    f"{RES}/terminations/figures/fig3.png",
-    f"{RES}/terminations/figures/fig3.csv",
-]
 # Replica indices of the explicit Li6PS5Cl cells (same index = same Li sites, seed + index).
 BULK_LPSC_REPLICAS = list(range(S["bulk"]["lpsc_n_seeds"]))
 

@@ -19,15 +19,6 @@ DEC_S = S["decomposition"]
 DEC_PAIRINGS = {pairing_id(p): p for p in DEC_S["pairings"]}
 
 
-# Every figure/table of the study (PNG + CSV each): the lead adds these to all_targets().
-DEC_TARGETS = [
-    f"{DEC}/figures/fig1.png",
-    f"{DEC}/figures/fig1.csv",
-    f"{DEC}/tables/tabS3.csv",
-    f"{DEC}/tables/tabS3.png",
-    f"{DEC}/figures/fig2.png",
-    f"{DEC}/figures/fig2.csv",
-]
 # seiflow.build.surfaces.compute_phase_surfaces settings
 DEC_SURFACE_SETTINGS = {
     "symprec": DEC_CFG["symprec_A"],
