@@ -125,3 +125,34 @@ def test_too_close_atoms_name_the_structure():
     with pytest.raises(StructureValidationError,
                        match=r"^Li2S.vasp \(frame 3\): atoms 0 \(Li\) and 1 \(Li\) are 0.500"):
         validate_structure(atoms, name="Li2S.vasp (frame 3)")
+
+
+def test_vasp_oracle_needs_its_potcars(config, tmp_path):
+    cfg = copy.deepcopy(config)
+    cfg.update(scale="test", oracle="vasp")
+    with pytest.raises(ValueError, match=r"oracle=vasp: set dft.vasp.pp_path"):
+        check_config(copy.deepcopy(cfg))
+    cfg["dft"]["vasp"]["pp_path"] = str(tmp_path)
+    with pytest.raises(ValueError, match="potpaw_PBE does not exist"):
+        check_config(copy.deepcopy(cfg))
+    from seiflow.oracle.dft import potcar_symbols
+
+    symbols = {s for tm in ([config["type_map"]] + [b["type_map"] for b in
+               config["study"].values() if "type_map" in b]) for s in potcar_symbols(tm, "001")}
+    for sym in sorted(symbols)[1:]:  # the first one left out
+        (tmp_path / "potpaw_PBE" / sym).mkdir(parents=True)
+        (tmp_path / "potpaw_PBE" / sym / "POTCAR").write_text("PAW\n")
+    with pytest.raises(ValueError, match=rf"lacks \['{tmp_path}/potpaw_PBE/{sorted(symbols)[0]}/POTCAR'\]"):
+        check_config(copy.deepcopy(cfg))
+    first = sorted(symbols)[0]
+    (tmp_path / "potpaw_PBE" / first).mkdir()
+    (tmp_path / "potpaw_PBE" / first / "POTCAR").write_text("PAW\n")
+    check_config(cfg)
+
+
+def test_cp2k_oracle_needs_its_data_files(config, tmp_path):
+    cfg = copy.deepcopy(config)
+    cfg.update(scale="test", oracle="cp2k")
+    cfg["dft"]["cp2k"]["data_dir"] = str(tmp_path / "nowhere")
+    with pytest.raises(ValueError, match=r"oracle=cp2k \(\(global\) type_map\): .*nowhere"):
+        check_config(cfg)

@@ -455,6 +455,62 @@ def window_msd_run(name: str, block: Mapping[str, Any], study: str) -> str:
     return run
 
 
+def model_type_maps(cfg: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Every type map that a model of this config labels: ``"(global)"`` and each study
+    with its own ``type_map``."""
+    maps = {"(global)": list(cfg["type_map"])}
+    maps.update({name: list(blk["type_map"]) for name, blk in cfg["study"].items()
+                 if "type_map" in blk})
+    return maps
+
+
+def check_oracle(cfg: Mapping[str, Any]) -> None:
+    """The DFT oracle a run labels with is usable, before any job starts.
+
+    * ``oracle: vasp``: ``dft.vasp.pp_path`` is set and ``<pp_path>/potpaw_PBE/<symbol>/POTCAR``
+      exists for every element of every type map (:func:`seiflow.oracle.dft.potcar_symbols`);
+    * ``oracle: cp2k``: the data folder, basis and potential files hold every element
+      (:func:`seiflow.oracle.dft.check_cp2k_installation`); the binaries are checked too when
+      DP-GEN runs its stages on this machine (``dispatcher.batch_type: Shell``), not when a
+      cluster's jobs load CP2K themselves.
+
+    Raises
+    ------
+    ValueError
+        ``oracle=vasp: dft.vasp.pp_path ...`` / ``oracle=cp2k: ...`` naming the key or file.
+    """
+    from seiflow.oracle.dft import (
+        CP2KSettings,
+        OracleError,
+        check_cp2k_installation,
+        potcar_symbols,
+    )
+
+    if cfg["oracle"] == "vasp":
+        vasp = cfg["dft"]["vasp"]
+        if not vasp["pp_path"]:
+            raise ValueError("oracle=vasp: set dft.vasp.pp_path (the folder holding potpaw_PBE/)")
+        root = Path(vasp["pp_path"]) / "potpaw_PBE"
+        if not root.is_dir():
+            raise ValueError(f"oracle=vasp: dft.vasp.pp_path: {root} does not exist")
+        for where, type_map in model_type_maps(cfg).items():
+            missing = [str(root / sym / "POTCAR")
+                       for sym in potcar_symbols(type_map, str(vasp["paper"]))
+                       if not (root / sym / "POTCAR").is_file()]
+            if missing:
+                raise ValueError(f"oracle=vasp: dft.vasp.pp_path lacks {missing} "
+                                 f"(type_map of {where})")
+    elif cfg["oracle"] == "cp2k":
+        settings = CP2KSettings.from_config(cfg["dft"]["cp2k"])
+        local = cfg["dispatcher"]["batch_type"] == "Shell"
+        for where, type_map in model_type_maps(cfg).items():
+            try:
+                check_cp2k_installation(settings, type_map,
+                                        binaries=("cp2k.psmp",) if local else ())
+            except OracleError as err:
+                raise ValueError(f"oracle=cp2k ({where} type_map): {err}") from None
+
+
 #: Study of paper 001 Fig. 2b (window-averaged MSD by local structure).
 WINDOW_MSD_STUDY = "symmetric_cell"
 
@@ -487,6 +543,7 @@ def check_config(cfg: dict, schema_file: str | Path = SCHEMA_FILE) -> None:
     validate_schema(cfg, schema_file)
     check_type_maps(cfg)
     check_model_from_type_maps(cfg)
+    check_oracle(cfg)
     check_model_settings(cfg)
     check_studies(cfg)
     for name, block in cfg["scales"].items():
