@@ -156,3 +156,15 @@ def test_cp2k_oracle_needs_its_data_files(config, tmp_path):
     cfg["dft"]["cp2k"]["data_dir"] = str(tmp_path / "nowhere")
     with pytest.raises(ValueError, match=r"oracle=cp2k \(\(global\) type_map\): .*nowhere"):
         check_config(cfg)
+
+
+def test_yaml_syntax_error_names_file_and_line(tmp_path):
+    from seiflow.config.checks import check_yaml_syntax
+
+    good = tmp_path / "good.yaml"
+    good.write_text("a: 1\n")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("scales:\n  test:\n    md: {temperatures_K: [300\n")
+    check_yaml_syntax([good])
+    with pytest.raises(ValueError, match=rf"^{bad}, line 4, column 1: .* \(YAML syntax\)$"):
+        check_yaml_syntax([good, bad])

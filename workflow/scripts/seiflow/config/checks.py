@@ -108,6 +108,27 @@ def check_dpgen_block(dpgen: dict, where: str) -> None:
             )
 
 
+def check_yaml_syntax(paths) -> None:
+    """Parse each YAML config file; a syntax error names the file, line and column.
+
+    Snakemake's own message for a broken config file is "Config file is not valid JSON or
+    YAML", with neither file nor line; the Snakefile calls this before ``configfile:``.
+
+    Raises
+    ------
+    ValueError
+        ``<path>, line L, column C: <problem>`` (lines and columns from 1).
+    """
+    for path in paths:
+        try:
+            yaml.safe_load(Path(path).read_text())
+        except yaml.YAMLError as err:
+            mark = getattr(err, "problem_mark", None)
+            where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+            problem = getattr(err, "problem", None) or str(err)
+            raise ValueError(f"{path}{where}: {problem} (YAML syntax)") from None
+
+
 def validate_schema(cfg: dict, schema_file: str | Path = SCHEMA_FILE) -> None:
     """Validate ``cfg`` against the JSON schema and fill its defaults (in place).
 
