@@ -107,6 +107,40 @@ def deepmd_training_input(
         raise ValueError(f"descriptor.sel has {len(sel)} entries for {len(type_map)} types")
     if numb_steps < 1:
         raise ValueError("numb_steps must be >= 1")
+    training = _training_section(numb_steps, seed, training_systems, validation_systems)
+    model = {
+        "type_map": list(type_map),
+        "descriptor": _descriptor_section(descriptor, sel, neuron_descriptor, axis_neuron, seed),
+        "fitting_net": {
+            "neuron": list(neuron_fitting),
+            "resnet_dt": True,
+            "seed": int(seed) + 1,
+        },
+    }
+    if short_range is not None:
+        kind = model["descriptor"]["type"]
+        if kind not in MIXED_TYPE_DESCRIPTORS:
+            raise ValueError(f"DP-ZBL needs a mixed-type descriptor {MIXED_TYPE_DESCRIPTORS}, "
+                             f"got {kind!r}")
+        model.update(dpzbl_model_keys(short_range["table"], short_range["sw_rmin_A"],
+                                      short_range["sw_rmax_A"], short_range["smin_alpha_A"]))
+    return {
+        "model": model,
+        "learning_rate": {
+            "type": "exp",
+            "start_lr": 1.0e-3,
+            "stop_lr": float(stop_lr),
+            "decay_steps": max(1, min(5000, numb_steps // 20)),
+        },
+        "loss": _energy_loss(),
+        "training": training,
+    }
+
+
+# Sections of deepmd_training_input.
+def _training_section(numb_steps: int, seed: int, training_systems: Sequence[str],
+                      validation_systems: Sequence[str]) -> dict:
+    """``training`` section: data systems, steps, seed and output frequencies."""
     disp = max(1, min(1000, numb_steps // 10))
     training = {
         "training_data": {"systems": list(training_systems), "batch_size": "auto"},
@@ -122,6 +156,13 @@ def deepmd_training_input(
             "batch_size": "auto",
             "numb_btch": 1,
         }
+    return training
+
+
+def _descriptor_section(descriptor: dict, sel: list, neuron_descriptor: Sequence[int],
+                        axis_neuron: int, seed: int) -> dict:
+    """``model.descriptor`` section for se_e2_a or se_atten_v2 (no attention layer);
+    ValueError for another type."""
     kind = descriptor.get("type", "se_e2_a")
     desc = {
         "type": kind,
@@ -138,39 +179,19 @@ def deepmd_training_input(
         desc.update(sel=int(sum(sel)), attn_layer=0, tebd_dim=int(descriptor.get("tebd_dim", 8)))
     else:
         raise ValueError(f"descriptor type {kind!r} is not supported (se_e2_a, se_atten_v2)")
-    model = {
-        "type_map": list(type_map),
-        "descriptor": desc,
-        "fitting_net": {
-            "neuron": list(neuron_fitting),
-            "resnet_dt": True,
-            "seed": int(seed) + 1,
-        },
-    }
-    if short_range is not None:
-        if kind not in MIXED_TYPE_DESCRIPTORS:
-            raise ValueError(f"DP-ZBL needs a mixed-type descriptor {MIXED_TYPE_DESCRIPTORS}, "
-                             f"got {kind!r}")
-        model.update(dpzbl_model_keys(short_range["table"], short_range["sw_rmin_A"],
-                                      short_range["sw_rmax_A"], short_range["smin_alpha_A"]))
+    return desc
+
+
+def _energy_loss() -> dict:
+    """``loss`` section: energy, force and virial prefactors of the DeePMD-kit examples."""
     return {
-        "model": model,
-        "learning_rate": {
-            "type": "exp",
-            "start_lr": 1.0e-3,
-            "stop_lr": float(stop_lr),
-            "decay_steps": max(1, min(5000, numb_steps // 20)),
-        },
-        "loss": {
-            "type": "ener",
-            "start_pref_e": 0.02,
-            "limit_pref_e": 1.0,
-            "start_pref_f": 1000.0,
-            "limit_pref_f": 1.0,
-            "start_pref_v": 0.02,
-            "limit_pref_v": 1.0,
-        },
-        "training": training,
+        "type": "ener",
+        "start_pref_e": 0.02,
+        "limit_pref_e": 1.0,
+        "start_pref_f": 1000.0,
+        "limit_pref_f": 1.0,
+        "start_pref_v": 0.02,
+        "limit_pref_v": 1.0,
     }
 
 
@@ -273,30 +294,7 @@ def make_param(
         raise ValueError(f"trust levels must satisfy 0 < lo < hi, got lo={lo}, hi={hi}")
     if int(dpgen_cfg["numb_models"]) < 2:
         raise ValueError("model deviation needs numb_models >= 2")
-    jobs = []
-    for i, it in enumerate(dpgen_cfg["iterations"]):
-        if not it["temps"]:
-            raise ValueError(f"DP-GEN iteration {i} has no temperatures")
-        sys_idx = list(range(len(sys_configs)))
-        if it.get("systems"):
-            if system_names is None:
-                raise ValueError(f"DP-GEN iteration {i} names systems: pass system_names")
-            unknown = sorted(set(it["systems"]) - set(system_names))
-            if unknown:
-                raise ValueError(f"DP-GEN iteration {i}: systems {unknown} are not among the "
-                                 f"exploration systems {list(system_names)}")
-            sys_idx = [system_names.index(n) for n in it["systems"]]
-        jobs.append(
-            {
-                "sys_idx": sys_idx,
-                "temps": [float(t) for t in it["temps"]],
-                "press": [float(x) for x in it.get("pressures_bar", [pressure_bar])],
-                "trj_freq": int(it["trj_freq"]),
-                "nsteps": int(it["nsteps"]),
-                "ensemble": it["ensemble"],
-                "_idx": f"{i:02d}",
-            }
-        )
+    jobs = _model_devi_jobs(dpgen_cfg["iterations"], len(sys_configs), system_names, pressure_bar)
     training = deepmd_training_input(
         type_map,
         descriptor,
@@ -334,6 +332,45 @@ def make_param(
         **srtab,
         **(fp_param if fp_param is not None else CUSTOM_FP_PARAM),
     }
+
+
+# Steps of make_param.
+def _model_devi_jobs(iterations: Sequence[dict], n_systems: int,
+                     system_names: Sequence[str] | None, pressure_bar: float) -> list[dict]:
+    """``model_devi_jobs``: one exploration job per DP-GEN iteration (temperatures in K,
+    pressures in bar); ValueError for an iteration without temperatures."""
+    jobs = []
+    for i, it in enumerate(iterations):
+        if not it["temps"]:
+            raise ValueError(f"DP-GEN iteration {i} has no temperatures")
+        jobs.append(
+            {
+                "sys_idx": _iteration_systems(i, it, n_systems, system_names),
+                "temps": [float(t) for t in it["temps"]],
+                "press": [float(x) for x in it.get("pressures_bar", [pressure_bar])],
+                "trj_freq": int(it["trj_freq"]),
+                "nsteps": int(it["nsteps"]),
+                "ensemble": it["ensemble"],
+                "_idx": f"{i:02d}",
+            }
+        )
+    return jobs
+
+
+def _iteration_systems(i: int, it: dict, n_systems: int,
+                       system_names: Sequence[str] | None) -> list[int]:
+    """Indices of the systems iteration ``i`` explores: all, or those it names; ValueError
+    for names without ``system_names`` or not among them."""
+    sys_idx = list(range(n_systems))
+    if it.get("systems"):
+        if system_names is None:
+            raise ValueError(f"DP-GEN iteration {i} names systems: pass system_names")
+        unknown = sorted(set(it["systems"]) - set(system_names))
+        if unknown:
+            raise ValueError(f"DP-GEN iteration {i}: systems {unknown} are not among the "
+                             f"exploration systems {list(system_names)}")
+        sys_idx = [system_names.index(n) for n in it["systems"]]
+    return sys_idx
 
 
 DISPATCH_STAGES = ("train", "model_devi", "fp")

@@ -143,10 +143,29 @@ def render_snapshot(
         label without a palette entry, bad RGB, bad radii, unknown view or
         bad size.
     """
-    from ovito.io.ase import ase_to_ovito
     from ovito.pipeline import Pipeline, StaticSource
-    from ovito.vis import ColorLegendOverlay, TachyonRenderer, Viewport
 
+    lab, cell, width, height = _check_snapshot_args(atoms, labels, view, size)
+    present, colours = _label_colours(lab, palette)
+    rad = _radii(atoms, radii)
+    data = _ovito_data(atoms, cell, lab, present, colours, rad)
+    pipeline = Pipeline(source=StaticSource(data=data))
+    vp = _viewport(pipeline, view, legend, legend_title)
+    out = Path(png_path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    pipeline.add_to_scene()
+    try:
+        _render(vp, out, width, height, legend, view)
+    finally:
+        pipeline.remove_from_scene()
+    return out
+
+
+# Steps of render_snapshot, in the order it calls them.
+def _check_snapshot_args(atoms: Atoms, labels, view: str,
+                         size) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """Validate structure, labels, view and size; return (labels as str, cell (3, 3) in Å,
+    width, height in pixels)."""
     if not isinstance(atoms, Atoms) or len(atoms) == 0:
         raise ValueError("atoms must be a non-empty ase.Atoms")
     lab = np.asarray(labels).astype(str)
@@ -163,13 +182,24 @@ def render_snapshot(
         raise ValueError(f"size must be (width, height) in pixels, got {size!r}") from None
     if width < 16 or height < 16:
         raise ValueError(f"size must be at least 16 x 16 pixels, got {size!r}")
+    return lab, cell, width, height
+
+
+def _label_colours(lab: np.ndarray, palette: Mapping[str, Any] | None):
+    """Labels present (order of first appearance) and their checked RGB colours."""
     pal = label_colors() if palette is None else dict(palette)
     present = list(dict.fromkeys(lab.tolist()))  # order of first appearance
     missing = [s for s in present if s not in pal]
     if missing:
         raise ValueError(f"palette has no colour for labels {missing}")
-    colours = {s: _check_rgb(s, pal[s]) for s in present}
-    rad = _radii(atoms, radii)
+    return present, {s: _check_rgb(s, pal[s]) for s in present}
+
+
+def _ovito_data(atoms: Atoms, cell: np.ndarray, lab: np.ndarray, present: list[str],
+                colours: Mapping[str, tuple[float, float, float]], rad: np.ndarray):
+    """OVITO data collection: particles with Color, Radius and a typed Label property (one
+    type per label, for the legend) and a black simulation cell."""
+    from ovito.io.ase import ase_to_ovito
 
     clean = Atoms(numbers=atoms.numbers, positions=atoms.positions, cell=cell, pbc=atoms.pbc,
                   info={"cell_origin": np.asarray(atoms.get_celldisp(), float).reshape(3)})
@@ -187,8 +217,13 @@ def render_snapshot(
     data.cell_.vis.enabled = True
     data.cell_.vis.rendering_color = (0.0, 0.0, 0.0)
     data.cell_.vis.line_width = max(0.004 * float(np.linalg.norm(cell, axis=1).max()), 0.05)
+    return data
 
-    pipeline = Pipeline(source=StaticSource(data=data))
+
+def _viewport(pipeline, view: str, legend: bool, legend_title: str):
+    """Orthographic OVITO viewport for ``view``, with a colour legend overlay of the labels."""
+    from ovito.vis import ColorLegendOverlay, Viewport
+
     cam_dir, cam_up = _VIEWS[view]
     vp = Viewport(type=Viewport.Type.Ortho, camera_dir=cam_dir, camera_up=cam_up)
     if legend:
@@ -209,27 +244,29 @@ def render_snapshot(
                 background_color=(1.0, 1.0, 1.0),
             )
         )
-    out = Path(png_path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    pipeline.add_to_scene()
-    try:
-        # with a legend, fit the structure into the left part of the image and keep
-        # a free strip on the right for the legend
-        reserve = min(int(0.3 * height), int(0.45 * width)) if legend else 0
-        vp.zoom_all(size=(width - reserve, height))
-        if reserve:
-            world_per_px = 2.0 * vp.fov / height
-            right = np.cross(np.asarray(cam_dir), np.asarray(cam_up))
-            vp.camera_pos = tuple(np.asarray(vp.camera_pos) + right * 0.5 * reserve * world_per_px)
-        vp.render_image(
-            size=(width, height),
-            filename=str(out),
-            background=(1.0, 1.0, 1.0),
-            renderer=TachyonRenderer(ambient_occlusion=False, shadows=False),
-        )
-    finally:
-        pipeline.remove_from_scene()
-    return out
+    return vp
+
+
+def _render(vp, out: Path, width: int, height: int, legend: bool, view: str) -> None:
+    """Zoom to the structure (leaving a strip on the right for the legend) and render the PNG
+    with Tachyon on a white background."""
+    from ovito.vis import TachyonRenderer
+
+    cam_dir, cam_up = _VIEWS[view]
+    # with a legend, fit the structure into the left part of the image and keep
+    # a free strip on the right for the legend
+    reserve = min(int(0.3 * height), int(0.45 * width)) if legend else 0
+    vp.zoom_all(size=(width - reserve, height))
+    if reserve:
+        world_per_px = 2.0 * vp.fov / height
+        right = np.cross(np.asarray(cam_dir), np.asarray(cam_up))
+        vp.camera_pos = tuple(np.asarray(vp.camera_pos) + right * 0.5 * reserve * world_per_px)
+    vp.render_image(
+        size=(width, height),
+        filename=str(out),
+        background=(1.0, 1.0, 1.0),
+        renderer=TachyonRenderer(ambient_occlusion=False, shadows=False),
+    )
 
 
 def _qt_flags(*names: str):
