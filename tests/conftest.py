@@ -1,3 +1,4 @@
+import os
 import runpy
 import sys
 from pathlib import Path
@@ -7,6 +8,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "workflow" / "scripts"))
+#: Real external data for tests: ../shared/data next to the checkout (the project layout);
+#: a clone elsewhere (e.g. a fresh clone in /tmp) sets SEIFLOW_SHARED_DATA.
+SHARED_DATA = Path(os.environ.get("SEIFLOW_SHARED_DATA", ROOT.parent / "shared" / "data"))
 
 
 @pytest.fixture(scope="session")
