@@ -8,9 +8,12 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "workflow" / "scripts"))
-#: Real external data for tests: ../shared/data next to the checkout (the project layout);
-#: a clone elsewhere (e.g. a fresh clone in /tmp) sets SEIFLOW_SHARED_DATA.
-SHARED_DATA = Path(os.environ.get("SEIFLOW_SHARED_DATA", ROOT.parent / "shared" / "data"))
+#: Real external data for tests: $SEIFLOW_SHARED_DATA, else ../shared/data next to the
+#: checkout (the project layout), else /work/shared/data (a fresh clone elsewhere, e.g. CI's).
+SHARED_DATA = next(
+    (p for p in (Path(os.environ.get("SEIFLOW_SHARED_DATA", ROOT.parent / "shared" / "data")),
+                 Path("/work/shared/data")) if p.is_dir()),
+    ROOT.parent / "shared" / "data")
 
 
 @pytest.fixture(scope="session")
