@@ -350,24 +350,8 @@ def relax_bulk(
         Invalid parameters, non-periodic or empty input, non-finite oracle results.
     """
     from ase.calculators.singlepoint import SinglePointCalculator
-    from ase.constraints import FixSymmetry
-    from ase.filters import FrechetCellFilter
-    from ase.optimize import BFGS, FIRE
 
-    if not (np.isfinite(fmax_eV_A) and fmax_eV_A > 0):
-        raise BulkError(f"fmax_eV_A must be > 0, got {fmax_eV_A!r}")
-    if int(max_steps) != max_steps or max_steps < 0:
-        raise BulkError(f"max_steps must be an integer >= 0, got {max_steps!r}")
-    if optimizer not in OPTIMIZERS:
-        raise BulkError(f"optimizer must be one of {OPTIMIZERS}, got {optimizer!r}")
-    if not (np.isfinite(symprec_A) and symprec_A > 0):
-        raise BulkError(f"symprec_A must be > 0, got {symprec_A!r}")
-    if len(atoms) == 0 or not np.all(atoms.pbc):
-        raise BulkError("relax_bulk needs a non-empty structure periodic in 3D")
-    try:
-        validate_structure(atoms, min_distance=0.5)
-    except StructureValidationError as err:
-        raise BulkError(f"invalid start structure: {err}") from err
+    _check_relax_args(atoms, fmax_eV_A, max_steps, optimizer, symprec_A)
     formula = formula or _reduced(atoms.get_chemical_formula())
     n_fu = n_formula_units(atoms, formula)
 
@@ -375,20 +359,9 @@ def relax_bulk(
     work.set_constraint()
     start = lattice_parameters(work)
     sg_initial = _space_group(work, 0.01)
-    if keep_symmetry:
-        work.set_constraint(FixSymmetry(work, symprec=float(symprec_A)))
-    work.calc = calculator
-    filt = FrechetCellFilter(work)
-    opt = (FIRE if optimizer == "FIRE" else BFGS)(filt, logfile=None)
-    converged = bool(opt.run(fmax=float(fmax_eV_A), steps=int(max_steps)))
-    fmax_final = float(np.linalg.norm(filt.get_forces(), axis=1).max())
-    converged = converged or fmax_final < fmax_eV_A
-
-    energy = float(work.get_potential_energy())
-    forces = np.asarray(work.get_forces(apply_constraint=False), dtype=float)
-    stress = np.asarray(work.get_stress(voigt=True, apply_constraint=False), dtype=float)
-    if not (np.isfinite(energy) and np.isfinite(forces).all() and np.isfinite(stress).all()):
-        raise BulkError(f"oracle returned non-finite results for {formula}")
+    n_steps, converged, fmax_final = _relax_cell_and_positions(
+        work, calculator, fmax_eV_A, max_steps, optimizer, keep_symmetry, symprec_A)
+    energy, forces, stress = _finite_oracle_results(work, formula)
 
     relaxed = work.copy()
     relaxed.set_constraint()
@@ -405,7 +378,7 @@ def relax_bulk(
         "max_force_eV_A": float(np.linalg.norm(forces, axis=1).max()),
         "max_stress_GPa": float(np.abs(stress).max() * _EV_A3_TO_GPA),
         "fmax_final_eV_A": fmax_final,
-        "n_steps": int(opt.nsteps),
+        "n_steps": n_steps,
         "converged": bool(converged),
         "optimizer": optimizer,
         "fmax_eV_A": float(fmax_eV_A),
@@ -416,6 +389,58 @@ def relax_bulk(
     }
     relaxed.info.update({k: v for k, v in result.items() if not isinstance(v, dict)})
     return relaxed, result
+
+
+# Steps of relax_bulk, in the order it calls them.
+def _check_relax_args(atoms: Atoms, fmax_eV_A, max_steps, optimizer, symprec_A) -> None:
+    """Validate the settings and the start structure of :func:`relax_bulk` (BulkError)."""
+    if not (np.isfinite(fmax_eV_A) and fmax_eV_A > 0):
+        raise BulkError(f"fmax_eV_A must be > 0, got {fmax_eV_A!r}")
+    if int(max_steps) != max_steps or max_steps < 0:
+        raise BulkError(f"max_steps must be an integer >= 0, got {max_steps!r}")
+    if optimizer not in OPTIMIZERS:
+        raise BulkError(f"optimizer must be one of {OPTIMIZERS}, got {optimizer!r}")
+    if not (np.isfinite(symprec_A) and symprec_A > 0):
+        raise BulkError(f"symprec_A must be > 0, got {symprec_A!r}")
+    if len(atoms) == 0 or not np.all(atoms.pbc):
+        raise BulkError("relax_bulk needs a non-empty structure periodic in 3D")
+    try:
+        validate_structure(atoms, min_distance=0.5)
+    except StructureValidationError as err:
+        raise BulkError(f"invalid start structure: {err}") from err
+
+
+def _relax_cell_and_positions(work: Atoms, calculator, fmax_eV_A: float, max_steps: int,
+                              optimizer: str, keep_symmetry: bool,
+                              symprec_A: float) -> tuple[int, bool, float]:
+    """FrechetCellFilter + FIRE/BFGS relaxation of ``work`` in place (optionally FixSymmetry).
+
+    Returns (optimiser steps, converged?, largest final filter force in eV/Å).
+    """
+    from ase.constraints import FixSymmetry
+    from ase.filters import FrechetCellFilter
+    from ase.optimize import BFGS, FIRE
+
+    if keep_symmetry:
+        work.set_constraint(FixSymmetry(work, symprec=float(symprec_A)))
+    work.calc = calculator
+    filt = FrechetCellFilter(work)
+    opt = (FIRE if optimizer == "FIRE" else BFGS)(filt, logfile=None)
+    converged = bool(opt.run(fmax=float(fmax_eV_A), steps=int(max_steps)))
+    fmax_final = float(np.linalg.norm(filt.get_forces(), axis=1).max())
+    converged = converged or fmax_final < fmax_eV_A
+    return int(opt.nsteps), converged, fmax_final
+
+
+def _finite_oracle_results(work: Atoms, formula: str) -> tuple[float, np.ndarray, np.ndarray]:
+    """Energy (eV), forces (eV/Å, shape (n, 3)) and Voigt stress (eV/Å^3, shape (6,)) without
+    constraints; BulkError when any is not finite."""
+    energy = float(work.get_potential_energy())
+    forces = np.asarray(work.get_forces(apply_constraint=False), dtype=float)
+    stress = np.asarray(work.get_stress(voigt=True, apply_constraint=False), dtype=float)
+    if not (np.isfinite(energy) and np.isfinite(forces).all() and np.isfinite(stress).all()):
+        raise BulkError(f"oracle returned non-finite results for {formula}")
+    return energy, forces, stress
 
 
 def _space_group(atoms: Atoms, symprec: float) -> int:
