@@ -17,5 +17,6 @@ if __name__ == "__main__":
         snakemake.params.seed,  # noqa: F821
         (workdir / "remote").resolve(),
         snakemake.params.convergence,  # noqa: F821
+        parallel_tasks=snakemake.threads,  # noqa: F821  (Shell stages: at most this many tasks)
     )
     Path(snakemake.output.done).write_text(json.dumps(state, indent=1) + "\n")  # noqa: F821

@@ -90,8 +90,53 @@ def _convergence_after(workdir: Path, iteration: int, trust: tuple[float, float]
                              convergence["max_failed_share"], convergence["patience"])
 
 
+#: Machine file of a run whose Shell stages were bounded to the job's cores (written by
+#: :func:`run_dpgen` next to ``machine.json``).
+RUN_MACHINE_FILE = "machine.run.json"
+
+
+def bound_shell_concurrency(machine: dict, parallel_tasks: int) -> dict:
+    """``machine.json`` whose ``Shell`` stages run at most ``parallel_tasks`` tasks at once.
+
+    dpdispatcher's ``Shell`` batch starts every job of a submission at once ("Due to lack of
+    scheduling system, Shell runs all jobs at the same time", dpdispatcher docs): with one
+    task per job, DP-GEN's exploration started 12 LAMMPS processes on 2 cores. Each ``Shell``
+    stage therefore becomes a single job (``group_size`` 0, no upper limit) that runs its tasks
+    ``para_deg`` = ``parallel_tasks`` at a time (every task runs one thread:
+    OMP/DP_INTRA/DP_INTER are pinned to 1). Stages of other batch systems (Slurm) are
+    returned unchanged: their scheduler bounds them.
+
+    Parameters
+    ----------
+    machine : dict
+        ``machine.json`` content (:func:`seiflow.model.dpgen_inputs.make_machine`).
+    parallel_tasks : int
+        Cores the DP-GEN driver job holds (Snakemake's ``threads`` of ``dpgen_run``).
+
+    Returns
+    -------
+    dict
+        A new machine dict; ``machine`` is not modified.
+
+    Raises
+    ------
+    ValueError
+        If ``parallel_tasks`` < 1.
+    """
+    import copy
+
+    if int(parallel_tasks) < 1:
+        raise ValueError(f"parallel_tasks must be >= 1, got {parallel_tasks}")
+    out = copy.deepcopy(machine)
+    for stage in ("train", "model_devi", "fp"):
+        res = out[stage]["resources"]
+        if res.get("batch_type", out[stage]["machine"]["batch_type"]) == "Shell":
+            res.update(group_size=0, para_deg=int(parallel_tasks))
+    return out
+
+
 def run_dpgen(workdir: str | Path, seed: int, remote_root: str | Path,
-              convergence: dict | None = None) -> dict:
+              convergence: dict | None = None, parallel_tasks: int | None = None) -> dict:
     """Run (or resume) ``dpgen run param.json machine.json`` inside ``workdir``.
 
     This calls ``dpgen.generator.run.run_iter`` (what ``dpgen run`` calls) after seeding
@@ -115,6 +160,10 @@ def run_dpgen(workdir: str | Path, seed: int, remote_root: str | Path,
         iteration (DP-GEN task 8, post_fp) the run stops early when the last ``patience``
         iterations each explored fewer candidates and failed frames than these shares
         (:func:`seiflow.model.al_report.convergence_state`). ``None``: run every configured iteration.
+    parallel_tasks : int or None
+        Cores of this job: DP-GEN runs with ``machine.run.json``, whose ``Shell`` stages run at
+        most this many tasks at once (:func:`bound_shell_concurrency`). ``None``: ``machine.json``
+        as written.
 
     Returns
     -------
@@ -139,6 +188,12 @@ def run_dpgen(workdir: str | Path, seed: int, remote_root: str | Path,
         return json.loads((workdir / CONVERGED_FILE).read_text())
     param = json.loads((workdir / "param.json").read_text())
     trust = (float(param["model_devi_f_trust_lo"]), float(param["model_devi_f_trust_hi"]))
+    machine_file = "machine.json"
+    if parallel_tasks is not None:
+        machine = json.loads((workdir / "machine.json").read_text())
+        machine_file = RUN_MACHINE_FILE
+        (workdir / machine_file).write_text(
+            json.dumps(bound_shell_concurrency(machine, parallel_tasks), indent=2) + "\n")
     cwd = os.getcwd()
     os.chdir(workdir)
     # dpgen and dpdispatcher open dpgen.log / dpdispatcher.log in the working directory when
@@ -174,7 +229,7 @@ def run_dpgen(workdir: str | Path, seed: int, remote_root: str | Path,
         # LAMMPS velocity seeds of the exploration); draw its seed from the seeded global RNG.
         with (mock.patch.object(np.random, "default_rng", _seeded_default_rng),
               mock.patch.object(dpgen_run, "record_iter", _record_and_check)):
-            run_iter("param.json", "machine.json")
+            run_iter("param.json", machine_file)
     except ActiveLearningConverged:
         pass
     except BaseException:
