@@ -25,7 +25,6 @@ from seiflow.build.glass import (
     li_glass_slab,
     melt_quench,
     partial_rdfs,
-    plot_glass_rdf,
     protocol_steps,
     random_packing,
     relaxation_frames,
@@ -34,6 +33,7 @@ from seiflow.build.glass import (
     tetrahedral_share,
 )
 from seiflow.build.cells import StructureValidationError
+from seiflow.plot.glass import plot_glass_rdf
 
 PAPER_GLASSES = {"LiSiS": (50, 50, 0), "LiSiPS": (60, 32, 8), "LiPS": (75, 0, 25)}
 

@@ -38,10 +38,10 @@ from seiflow.build.terminations import (
     symmetry_deviation_A,
     tab2_frame,
     tab4_frame,
-    render_table,
     termination_study,
     validate_miller_index,
 )
+from seiflow.plot.terminations import render_table
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 

@@ -5,7 +5,8 @@ import sys
 
 import pandas as pd
 
-from seiflow.build.bulk import plot_lpsc_lattice
+from seiflow.build.bulk import lpsc_lattice_long
+from seiflow.plot.bulk import plot_lpsc_lattice
 from seiflow.plot.style import render_table_png
 from seiflow.provenance import write_output_provenance
 
@@ -13,6 +14,6 @@ if __name__ == "__main__":
     sys.stdout = sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
     i, o = snakemake.input, snakemake.output  # noqa: F821
     per_seed, table = pd.read_csv(i.seeds), pd.read_csv(i.tab1, dtype={"n_cells": "Int64"})
-    plot_lpsc_lattice(per_seed, table, o.png, o.csv)
+    plot_lpsc_lattice(lpsc_lattice_long(per_seed, table), o.png, o.csv)
     render_table_png(table, o.tab1_png, max_text=40)
     write_output_provenance(snakemake, o.prov)  # noqa: F821

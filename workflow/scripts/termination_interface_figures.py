@@ -8,12 +8,12 @@ import ase.io
 from seiflow.plot.style import render_table_png
 from seiflow.provenance import write_output_provenance
 from seiflow.build.termination_interfaces import (
-    plot_fig6,
-    plot_fig7a,
+    fig6_table,
     rdf_frame,
     tab3_frame,
     tab4_interfaces_frame,
 )
+from seiflow.plot.termination_interfaces import plot_fig6, plot_fig7a
 
 if __name__ == "__main__":
     sys.stdout = sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
@@ -24,7 +24,7 @@ if __name__ == "__main__":
     tab3.to_csv(out.tab3, index=False)
     render_table_png(tab3, out.tab3_png)
     tab4_interfaces_frame(recs).to_csv(out.tab4, index=False)
-    plot_fig6(recs, out.fig6, out.fig6_csv, data["oracle"])
+    plot_fig6(fig6_table(recs), out.fig6, out.fig6_csv, data["oracle"])
     frames = ase.io.read(snakemake.input.frames, index=":", format="extxyz")  # noqa: F821
     first = frames[0].info["termination_id"]
     state = "neutral" if any(f.info["state"] == "neutral" for f in frames) else "charged"

@@ -4,7 +4,8 @@ import json
 import sys
 
 from seiflow.provenance import write_output_provenance
-from seiflow.build.terminations import render_table, tab2_frame, tab4_frame
+from seiflow.build.terminations import tab2_frame, tab4_frame
+from seiflow.plot.terminations import render_table
 
 TAB2_SHOWN = ["rank", "miller", "side", "termination", "composition", "formal_charge_e",
               "symmetric", "area_A2", "gamma_J_m2", "gamma_eV_nm2"]

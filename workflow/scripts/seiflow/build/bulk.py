@@ -62,7 +62,7 @@ __all__ = [
     "lpsc_order_tables",
     "lowest_energy",
     "keep_lowest_energy",
-    "plot_lpsc_lattice",
+    "lpsc_lattice_long",
     "check_bulk_config",
 ]
 
@@ -866,35 +866,35 @@ def lpsc_order_tables(
 
 
 # --------------------------------------------------------------------------- #
-# Figure (paper 003, Fig. 3 analogue) and rendered table
+# Table of the figure (paper 003, Fig. 3 analogue); drawn in the plot package (plot/bulk.py)
 # --------------------------------------------------------------------------- #
-def plot_lpsc_lattice(
-    per_seed: pd.DataFrame, table: pd.DataFrame, png_path, csv_path
-) -> None:
-    """Relaxed lattice parameters of ordered vs disordered Li6PS5Cl next to published ones.
+def lpsc_lattice_long(per_seed: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
+    """Long table of relaxed vs published Li6PS5Cl lattice parameters (data of Fig. 3 analogue).
 
-    Paper 003 Fig. 3 shows the two cells; its Table 1 gives the relaxed lattice of the
-    disordered one.  Left panel: a, b, c (Å); right panel: alpha, beta, gamma (degrees).
-    One point per relaxed replica (this pipeline, coloured by anion order) and one marker
-    per published value.
+    Paper 003 Fig. 3 shows the ordered and disordered cells; its Table 1 gives the relaxed
+    lattice of the disordered one.  One row per relaxed replica and lattice parameter (this
+    pipeline) and one per published value; the figure function ``plot_lpsc_lattice`` of
+    the plot package (``plot/bulk.py``) draws it.
 
     Parameters
     ----------
     per_seed, table
-        The two outputs of :func:`lpsc_order_tables` (or their CSV files read back).
-    png_path, csv_path
-        Outputs.  The CSV is the long table plotted: ``source, anion_order, replica,
-        parameter, value, unit``.
+        The two outputs of :func:`lpsc_order_tables` (or their CSV files read back);
+        ``per_seed`` needs ``anion_order``, ``replica`` and the six cell columns
+        ``a_A, b_A, c_A`` (Å), ``alpha_deg, beta_deg, gamma_deg`` (degrees).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``source, anion_order, replica, parameter, value, unit``: ``source`` is
+        ``"this pipeline"`` or the published source, ``replica`` NaN for published rows,
+        ``parameter`` one of a, b, c, alpha, beta, gamma, ``unit`` "Å" or "°".
 
     Raises
     ------
     ValueError
         Missing columns or no relaxed cell.
     """
-    from seiflow.plot.style import apply_style, save_figure  # noqa: PLC0415  (shared seaborn style)
-    import matplotlib.pyplot as plt
-    import seaborn as sns
-
     need = {"anion_order", "replica"} | set(_CELL_COLS)
     if missing := need - set(per_seed.columns):
         raise ValueError(f"plot_lpsc_lattice: per_seed lacks {sorted(missing)}")
@@ -910,47 +910,7 @@ def plot_lpsc_lattice(
     long = pd.concat([ours, pub[ours.columns]], ignore_index=True)
     long["parameter"] = long["column"].str.split("_").str[0]
     long["unit"] = np.where(long["column"].str.endswith("_A"), "Å", "°")
-    long = long[["source", "anion_order", "replica", "parameter", "value", "unit"]]
-
-    apply_style()
-    fig, axes = plt.subplots(1, 2, figsize=(7.0, 3.2))
-    pal = dict(zip(ANION_ORDERS, sns.color_palette(n_colors=2)))
-    markers = ["*", "D", "s", "^", "v", "P"]
-    pub_sources = list(dict.fromkeys(long.loc[long.source != "this pipeline", "source"]))
-    for ax, unit, params in ((axes[0], "Å", ["a", "b", "c"]),
-                             (axes[1], "°", ["alpha", "beta", "gamma"])):
-        sub = long[(long.unit == unit) & (long.source == "this pipeline")]
-        sns.stripplot(data=sub, x="parameter", y="value", hue="anion_order", order=params,
-                      hue_order=list(ANION_ORDERS), palette=pal, dodge=True, jitter=0.08,
-                      size=5, ax=ax, legend=ax is axes[0])
-        for k, s in enumerate(pub_sources):
-            p = long[(long.unit == unit) & (long.source == s)]
-            for _, row in p.iterrows():
-                x = params.index(row["parameter"]) + (0.2 if row["anion_order"] == "disordered"
-                                                     else -0.2)
-                ax.scatter([x + 0.1], [row["value"]], marker=markers[k % len(markers)],
-                           s=40, facecolor="none", edgecolor=pal[row["anion_order"]],
-                           linewidth=1.0, zorder=5)
-        ax.set_xlabel("lattice parameter")
-        ax.set_ylabel(f"relaxed value ({unit})")
-    handles, labels = axes[0].get_legend_handles_labels()
-    from matplotlib.lines import Line2D
-
-    handles += [Line2D([], [], marker=markers[k % len(markers)], ls="none", mfc="none",
-                       mec="0.3", label=_short(s)) for k, s in enumerate(pub_sources)]
-    labels = [f"{h} ({'this pipeline'})" if h in ANION_ORDERS else h for h in labels]
-    labels += [_short(s) for s in pub_sources]
-    if axes[0].get_legend() is not None:
-        axes[0].get_legend().remove()
-    fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=2,
-               frameon=False, fontsize="small")
-    sns.despine(fig=fig)
-    fig.tight_layout()
-    save_figure(fig, long, png_path, csv_path)
-
-
-def _short(source: str, n: int = 60) -> str:
-    return source if len(source) <= n else source[: n - 1] + "…"
+    return long[["source", "anion_order", "replica", "parameter", "value", "unit"]]
 
 
 # --------------------------------------------------------------------------- #

@@ -19,7 +19,6 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Mapping, Sequence
-from os import PathLike
 from typing import Any
 
 import numpy as np
@@ -62,7 +61,7 @@ __all__ = [
     "relax_interface_energetics",
     "facet_gamma",
     "check_decomposition_config",
-    "plot_interface_energetics",
+    "interface_energetics_table",
 ]
 
 #: Mismatch definitions (config ``decomposition.mismatch_definition``).  u_i: the i-th
@@ -987,41 +986,32 @@ def check_decomposition_config(cfg: Mapping[str, Any]) -> None:
 
 
 # --------------------------------------------------------------------------- #
-# Outputs
+# Outputs (the figure is plot_interface_energetics in plot/metal_binary.py)
 # --------------------------------------------------------------------------- #
-_QUANTITIES = [
-    ("E_f_J_m2", r"$E_f$ (Eq. 2)"),
-    ("sigma_J_m2", r"$\sigma$ (Eq. 3)"),
-    ("W_adh_J_m2", r"$W_{adh}$ (Eq. 4)"),
-]
-
-
-def plot_interface_energetics(
-    records: Sequence[Mapping[str, Any]], png_path: str | PathLike, csv_path: str | PathLike
-) -> None:
-    """Paper 002 Fig. 2a/b: E_f, sigma and W_adh of every interface, one panel per metal.
+def interface_energetics_table(records: Sequence[Mapping[str, Any]]):
+    """Long table of E_f, sigma and W_adh of every interface (data of paper 002 Fig. 2a/b).
 
     Parameters
     ----------
     records
-        Interface records of :func:`relax_interface_energetics`.
-    png_path, csv_path
-        Outputs; CSV (long form, one row per interface and quantity): ``pairing``,
-        ``metal``, ``binary``, ``quantity`` (E_f_J_m2, sigma_J_m2, strain_energy_J_m2,
-        W_adh_J_m2, W_adh_eq5_J_m2; ``unavailable`` for a pairing that could not be
-        modelled), ``value_J_m2``, ``mismatch_percent``, ``interface_area_A2``, ``n_atoms``,
-        ``converged``, ``note``.
+        Interface records of :func:`relax_interface_energetics` (a record whose ``status``
+        is not ``"ok"`` becomes one ``unavailable`` row carrying its ``note``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per interface and quantity: ``pairing``, ``metal``, ``binary``,
+        ``quantity`` (E_f_J_m2 (Eq. 2), sigma_J_m2 (Eq. 3), strain_energy_J_m2,
+        W_adh_J_m2 (Eq. 4), W_adh_eq5_J_m2 (Eq. 5); ``unavailable`` for a pairing that could
+        not be modelled), ``value_J_m2`` (J/m^2), ``mismatch_percent`` (%),
+        ``interface_area_A2`` (Å^2), ``n_atoms``, ``converged``, ``note``.
 
     Raises
     ------
     InterfaceError
         No records, no modelled interface, or a record without the energetics keys.
     """
-    import matplotlib.pyplot as plt
     import pandas as pd
-    import seaborn as sns
-
-    from seiflow.plot.style import apply_style, save_figure
 
     if not records:
         raise InterfaceError("plot_interface_energetics: no interface records")
@@ -1050,29 +1040,4 @@ def plot_interface_energetics(
     if shown.empty:
         raise InterfaceError("plot_interface_energetics: no interface could be modelled "
                              f"({[r.get('note') for r in records]})")
-    apply_style()
-    metals = [m for m in METALS if m in set(shown["metal"])]
-    width = max(4.5, 1.2 + 0.9 * shown.groupby("metal")["pairing"].nunique().sum())
-    counts = [max(1, shown.loc[shown["metal"] == m, "pairing"].nunique()) for m in metals]
-    fig, axes = plt.subplots(1, len(metals), figsize=(width, 3.8), squeeze=False,
-                             gridspec_kw={"width_ratios": counts}, sharey=True)
-    pal = sns.color_palette(n_colors=len(_QUANTITIES))
-    for ax, metal in zip(axes[0], metals):
-        sub = shown[(shown["metal"] == metal)
-                    & shown["quantity"].isin([q for q, _ in _QUANTITIES])]
-        sns.barplot(data=sub, x="pairing", y="value_J_m2", hue="quantity",
-                    hue_order=[q for q, _ in _QUANTITIES], palette=pal, ax=ax)
-        ax.axhline(0.0, color="0.3", lw=0.7)
-        ax.set_xlabel("")
-        ax.set_ylabel("energy (J m$^{-2}$)")
-        ax.set_title(f"{metal}-based interfaces")
-        ax.tick_params(axis="x", labelrotation=60, labelsize="x-small")
-        for lab in ax.get_xticklabels():
-            lab.set_horizontalalignment("right")
-        handles, _ = ax.get_legend_handles_labels()
-        ax.get_legend().remove()
-    fig.legend(handles, [lab for _, lab in _QUANTITIES], frameon=False, fontsize="small",
-               loc="upper center", bbox_to_anchor=(0.5, 1.0), ncol=3)
-    sns.despine(fig=fig)
-    fig.tight_layout(rect=(0.0, 0.0, 1.0, 0.9))
-    save_figure(fig, data, png_path, csv_path)
+    return data

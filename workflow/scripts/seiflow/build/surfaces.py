@@ -14,17 +14,16 @@ pymatgen does the crystallography (``SpacegroupAnalyzer`` symmetrises the relaxe
 ``Slab.is_symmetric`` check Tasker's criteria, ``WulffShape`` builds the Wulff construction);
 ASE optimisers relax the slabs with an oracle calculator.  Apart from
 :func:`relax_atoms` / :func:`slab_surface_energies` (which call the calculator they are given)
-and :func:`plot_wulff_shapes` (which writes the figure) every function is pure.
+every function is pure; the Wulff figure (paper 002 Fig. 1) is drawn in the plot package
+(``plot/surfaces.py``) from :func:`wulff_table`.
 
 Units: lengths Å, areas Å^2, energies eV, surface energies J/m^2.
 """
 
 from __future__ import annotations
 
-import math
 import warnings
 from collections.abc import Mapping, Sequence
-from os import PathLike
 from typing import Any
 
 import numpy as np
@@ -52,7 +51,7 @@ __all__ = [
     "wulff_shape",
     "wulff_data",
     "equivalent_miller",
-    "plot_wulff_shapes",
+    "wulff_table",
     "compute_phase_surfaces",
     "slab_thickness_A",
 ]
@@ -673,10 +672,8 @@ def wulff_data(lattice, gamma_by_miller: Mapping[Sequence[int], float]) -> dict[
     }
 
 
-def plot_wulff_shapes(
-    phases: Mapping[str, Mapping[str, Any]], png_path: str | PathLike, csv_path: str | PathLike
-) -> None:
-    """Paper 002 Fig. 1: Wulff shape of every phase, facets coloured by family.
+def wulff_table(phases: Mapping[str, Mapping[str, Any]]):
+    """Surface energy and Wulff area fraction of every phase and plane (data of paper 002 Fig. 1).
 
     Parameters
     ----------
@@ -685,23 +682,21 @@ def plot_wulff_shapes(
         ``wulff`` (:func:`wulff_data`, or ``None`` when no shape could be built, e.g. too
         few facets), ``facets`` (lowest-gamma record per plane, :func:`slab_record` keys
         plus ``gamma_J_m2``) and ``planes_without_slab``.
-    png_path, csv_path
-        Outputs.  CSV (one row per phase and plane): ``phase``, ``miller``,
-        ``gamma_J_m2`` (NaN where no Tasker slab exists), ``area_fraction`` (of the Wulff
-        surface; NaN without a shape), ``termination``, ``n_atoms``, ``area_A2``,
-        ``thickness_A``, ``converged``, ``note``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per phase and plane: ``phase``, ``miller``, ``gamma_J_m2`` (J/m^2, paper
+        002 Eq. 1; NaN where no Tasker slab exists), ``area_fraction`` (of the Wulff
+        surface; NaN without a shape), ``termination``, ``n_atoms``, ``area_A2`` (Å^2),
+        ``thickness_A`` (Å), ``converged``, ``note``.
 
     Raises
     ------
     SurfaceError
         Empty ``phases`` or a phase entry without ``facets``.
     """
-    import matplotlib.pyplot as plt
     import pandas as pd
-    import seaborn as sns
-    from mpl_toolkits.mplot3d.art3d import Poly3DCollection
-
-    from seiflow.plot.style import apply_style, save_figure
 
     if not phases:
         raise SurfaceError("plot_wulff_shapes: no phases")
@@ -728,52 +723,7 @@ def plot_wulff_shapes(
                 "area_A2": None, "thickness_A": None, "converged": None,
                 "note": "no stoichiometric, non-polar, symmetric termination",
             })
-    data = pd.DataFrame(rows)
-
-    apply_style()
-    names = list(phases)
-    families = sorted({_miller_str(f["miller"]) for d in phases.values() if d.get("wulff")
-                       for f in d["wulff"]["facets"] if f["on_wulff"]},
-                      key=lambda t: (len(t), t))
-    colours = dict(zip(families, sns.color_palette("Set2", n_colors=max(len(families), 1))))
-    ncol = min(4, len(names))
-    nrow = math.ceil(len(names) / ncol)
-    fig = plt.figure(figsize=(3.0 * ncol, 3.8 * nrow))
-    for k, phase in enumerate(names):
-        ax = fig.add_subplot(nrow, ncol, k + 1, projection="3d")
-        ax.set_axis_off()
-        d = phases[phase]
-        w = d.get("wulff")
-        if not w:
-            ax.text2D(0.5, 0.5, f"{phase}\nno closed Wulff shape", ha="center",
-                      va="center", transform=ax.transAxes)
-            continue
-        fams = [tuple(f["miller"]) for f in w["facets"] if f["on_wulff"]]
-        pal = {m: colours[_miller_str(m)] for m in fams}
-        r = 0.0
-        for poly in w["polygons"]:
-            v = np.asarray(poly["vertices"])
-            r = max(r, float(np.abs(v).max()))
-            coll = Poly3DCollection([v], facecolor=pal.get(tuple(poly["miller"]), "0.7"),
-                                    edgecolor="0.35", linewidths=0.4, alpha=0.95)
-            ax.add_collection3d(coll)
-        ax.set_xlim(-r, r)
-        ax.set_ylim(-r, r)
-        ax.set_zlim(-r, r)
-        ax.set_box_aspect((1, 1, 1))
-        ax.view_init(elev=20, azim=35)
-        ax.set_title(phase, fontsize="medium")
-        handles = [
-            plt.Rectangle((0, 0), 1, 1, fc=pal[m]) for m in fams
-        ]
-        labels = [
-            f"{_miller_str(m)} {f['gamma_J_m2']:.2f} J/m², {100 * f['area_fraction']:.0f} %"
-            for m in fams for f in w["facets"] if tuple(f["miller"]) == m
-        ]
-        ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.02),
-                  fontsize="x-small", frameon=False)
-    fig.tight_layout()
-    save_figure(fig, data, png_path, csv_path)
+    return pd.DataFrame(rows)
 
 
 def compute_phase_surfaces(

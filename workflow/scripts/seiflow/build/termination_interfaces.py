@@ -55,8 +55,7 @@ __all__ = [
     "check_termination_interfaces_config",
     "tab3_frame",
     "tab4_interfaces_frame",
-    "plot_fig6",
-    "plot_fig7a",
+    "fig6_table",
     "rdf_frame",
     "md_cell_from_interface",
 ]
@@ -538,63 +537,29 @@ def tab4_interfaces_frame(records: Sequence[Mapping[str, Any]]):
     return wide.sort_values("rank").reset_index(drop=True)
 
 
-def plot_fig6(records, png_path, csv_path, oracle: str) -> None:
-    """Fig 6 stand-in: gamma_inter and gamma_inter^min per interface, charged vs neutral.
+def fig6_table(records: Sequence[Mapping[str, Any]]):
+    """Data of the Fig 6 stand-in: gamma_inter and gamma_inter^min of every interface.
+
+    Parameters
+    ----------
+    records
+        Interface records of :func:`interface_study`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``rank``, ``interface``, ``termination``, ``state`` (charged / neutral),
+        ``gamma_inter_eV_nm2`` (eV/nm^2, paper 003 eq 9), ``gamma_inter_min_eV_nm2``
+        (gamma_inter - E_str, eq 10), ``mismatch_percent`` (%); one row per record.
 
     Raises
     ------
     ValueError
         No records.
     """
-    import matplotlib.pyplot as plt
-    import seaborn as sns
-
-    from seiflow.plot.style import apply_style, save_figure
-
     df = _records_frame(records, "plot_fig6")
-    data = df[["rank", "interface", "termination", "state", "gamma_inter_eV_nm2",
+    return df[["rank", "interface", "termination", "state", "gamma_inter_eV_nm2",
                "gamma_inter_min_eV_nm2", "mismatch_percent"]].copy()
-    long = data.melt(id_vars=["interface", "state"],
-                     value_vars=["gamma_inter_eV_nm2", "gamma_inter_min_eV_nm2"],
-                     var_name="quantity", value_name="eV_nm2")
-    long["bar"] = long.state + " " + long.quantity.str.replace("_eV_nm2", "")
-    apply_style()
-    fig, ax = plt.subplots(figsize=(6, 3.5))
-    sns.barplot(data=long, x="interface", y="eV_nm2", hue="bar", ax=ax)
-    ax.axhline(0, color="k", lw=0.8)
-    ax.set_ylabel(r"$\gamma_{inter}$ (eV nm$^{-2}$)")
-    ax.set_xlabel("Li-metal / Li6PS5Cl interface")
-    ax.set_title(f"paper 003 Fig 6: interface formation energies ({oracle})")
-    save_figure(fig, data, png_path, csv_path)
-
-
-def plot_fig7a(frame, png_path, csv_path) -> None:
-    """Fig 7a: P-S (top) and Li-P (bottom) RDFs before/after relaxation.
-
-    ``frame``: DataFrame with columns pair, stage, r_A, g.
-
-    Raises
-    ------
-    ValueError
-        Missing columns or no rows.
-    """
-    import matplotlib.pyplot as plt
-
-    from seiflow.plot.style import apply_style, require_columns, save_figure
-
-    require_columns(frame, ["pair", "stage", "r_A", "g"], "plot_fig7a")
-    if frame.empty:
-        raise ValueError("plot_fig7a: no rows")
-    apply_style()
-    fig, axes = plt.subplots(2, 1, figsize=(5, 5), sharex=True)
-    for ax, pair in zip(axes, ["P-S", "Li-P"]):
-        for stage, sub in frame[frame.pair == pair].groupby("stage", sort=False):
-            ax.plot(sub.r_A, sub.g, label=stage)
-        ax.set_ylabel(f"g$_{{{pair}}}$(r)")
-        ax.legend()
-    axes[-1].set_xlabel("r (Å)")
-    axes[0].set_title(str(frame.attrs.get("title", "paper 003 Fig 7a")))
-    save_figure(fig, frame, png_path, csv_path)
 
 
 def rdf_frame(frames: Sequence[Atoms], r_max_A: float, bin_A: float):

@@ -59,7 +59,6 @@ import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from fractions import Fraction
-from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 import numpy as np
@@ -104,7 +103,6 @@ __all__ = [
     "check_terminations_config",
     "tab2_frame",
     "tab4_frame",
-    "render_table",
 ]
 
 #: Formal oxidation states used for the slab charge (paper 003 section 3.2.3).
@@ -1569,19 +1567,3 @@ def tab4_frame(records: Sequence[Mapping[str, Any]]):
         if c not in df.columns:
             df[c] = np.nan
     return df[_TAB4_COLS].sort_values("rank").reset_index(drop=True)
-
-
-def render_table(df, png_path, csv_path, columns: Sequence[str], title: str = "") -> None:
-    """Write ``df`` to ``csv_path`` and a rendered image of ``columns`` to ``png_path``
-    (:func:`seiflow.plot.figures.render_table_png`, floats with 3 decimals).
-
-    Raises
-    ------
-    ValueError
-        A requested column is missing, or the table is empty.
-    """
-    from seiflow.plot.style import render_table_png
-
-    render_table_png(df, png_path, columns, title=title or None)
-    Path(csv_path).parent.mkdir(parents=True, exist_ok=True)
-    df.to_csv(csv_path, index=False)
