@@ -67,6 +67,7 @@ import pandas as pd
 from ase import Atoms
 from ase.data import atomic_numbers, chemical_symbols
 
+from seiflow.analysis.base import FrameAccumulator
 from seiflow.analysis.sei_formation import _z_height
 
 #: Element-pair cutoffs (Å) of the CN profiles of paper 000 (Methods: "first
@@ -406,8 +407,11 @@ def cn_time_series(
 
 
 # --------------------------------------------------------------------------- RDF
-class PartialRDFAccumulator:
+class PartialRDFAccumulator(FrameAccumulator):
     """Streaming partial RDFs g_ab(r) of a region (centre atoms) over many frames.
+
+    A :class:`seiflow.analysis.base.FrameAccumulator`: :meth:`update` once per frame
+    (arguments: :meth:`_single_frame`), :meth:`result` for the RDFs.
 
     For each pair (a, b) the accumulator keeps, over frames f, the histogram
     H_f(r_k) of a–b distances (a a centre atom in the region, b any b atom of
@@ -483,18 +487,21 @@ class PartialRDFAccumulator:
             raise ValueError(f"normalisation must be 'cell' or 'region', got {normalisation!r}")
         self.normalisation = normalisation
         self.edges_A = np.linspace(0.0, self.r_max_A, self.n_bins + 1)
+        super().__init__()
+
+    def _prepare(self) -> None:
+        """Empty distance histograms (shape (n_bins,)) and normalisation sums per pair."""
         self._hist = {p: np.zeros(self.n_bins) for p in self.pairs}
         self._norm = dict.fromkeys(self.pairs, 0.0)  # Σ_f N_a,f ρ_b,f  (Å^-3)
         self._n_centre = dict.fromkeys(self.pairs, 0)  # Σ_f N_a,f
-        self.n_frames = 0
 
-    def update(
+    def _single_frame(
         self,
         atoms: Atoms,
         region_mask: np.ndarray | None = None,
         region_volume_A3: float | None = None,
     ) -> None:
-        """Add one frame.
+        """Add one frame (called by :meth:`update`, which counts it in ``n_frames``).
 
         Parameters
         ----------
@@ -544,10 +551,9 @@ class PartialRDFAccumulator:
             self._hist[(a, b)] += np.histogram(d, bins=self.edges_A)[0]
             self._norm[(a, b)] += center_idx.size * max(n_b, 0) / vol
             self._n_centre[(a, b)] += center_idx.size
-        self.n_frames += 1
 
-    def result(self) -> pd.DataFrame:
-        """Accumulated partial RDFs.
+    def _conclude(self) -> pd.DataFrame:
+        """Accumulated partial RDFs (returned by :meth:`result`).
 
         Returns
         -------
@@ -558,13 +564,8 @@ class PartialRDFAccumulator:
             ``n_center_frames`` (Σ_f N_a,f).  NaN for a pair that never had a
             centre atom (or a zero neighbour density).
 
-        Raises
-        ------
-        ValueError
-            If no frame has been added.
+        :meth:`result` raises ValueError if no frame has been added.
         """
-        if self.n_frames == 0:
-            raise ValueError("no frame added; call update() first")
         r = 0.5 * (self.edges_A[1:] + self.edges_A[:-1])
         shell = 4.0 / 3.0 * np.pi * np.diff(self.edges_A**3)
         frames = []

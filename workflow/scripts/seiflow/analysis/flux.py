@@ -57,6 +57,7 @@ import pandas as pd
 from ase import Atoms
 from ase.data import atomic_numbers
 
+from seiflow.analysis.base import FrameAccumulator
 from seiflow.analysis.sei_formation import _z_height
 
 #: Columns of :meth:`MembraneFluxAccumulator.result`.
@@ -88,12 +89,13 @@ FLUX_WINDOW_COLUMNS = [
 _UNKNOWN = np.iinfo(np.int64).min  # side not yet known (atom started inside a membrane)
 
 
-class MembraneFluxAccumulator:
+class MembraneFluxAccumulator(FrameAccumulator):
     """Cumulative L → R and R → L crossings of species atoms through z-membranes.
 
-    Feed consecutive frames with :meth:`update`; memory is O(n_atoms ×
-    n_membranes) plus one small row per frame and membrane, independent of
-    the trajectory length.  See the module docstring for the counting rule
+    Feed consecutive frames with :meth:`update` (arguments: :meth:`_single_frame`;
+    a :class:`seiflow.analysis.base.FrameAccumulator`) and read :meth:`result`;
+    memory is O(n_atoms × n_membranes) plus one small row per frame and
+    membrane, independent of the trajectory length.  See the module docstring for the counting rule
     [paper 003, Sec. 3.3.2] and the minimum-image assumption |Δz| < h/2 per
     dump interval.
 
@@ -130,12 +132,17 @@ class MembraneFluxAccumulator:
             raise ValueError(f"unknown chemical symbol {species!r}")
         self.species = species
         self._z = atomic_numbers[species]
+        super().__init__()
+
+    def _prepare(self) -> None:
+        """Zero crossing counts per membrane; the tracked atoms are set by the first frame."""
+        n_membranes = self.membranes_frac.size
         self._ids: np.ndarray | None = None  # ids (or order) of tracked atoms
         self._u_prev: np.ndarray | None = None  # fractional z of previous frame
         self._U: np.ndarray | None = None  # unwrapped fractional z
         self._gap: np.ndarray | None = None  # (n_membranes, n_tracked) last gap index
-        self._n_lr = np.zeros(m.size, dtype=np.int64)
-        self._n_rl = np.zeros(m.size, dtype=np.int64)
+        self._n_lr = np.zeros(n_membranes, dtype=np.int64)
+        self._n_rl = np.zeros(n_membranes, dtype=np.int64)
         self._rows: list[tuple] = []
         self._t_prev: float | None = None
 
@@ -171,9 +178,9 @@ class MembraneFluxAccumulator:
         out[ok] = gap[ok].astype(np.int64)
         return out
 
-    # ---------------------------------------------------------------- API
-    def update(self, atoms: Atoms, time_ps: float) -> None:
-        """Add the next frame.
+    # ---------------------------------------------------------------- FrameAccumulator
+    def _single_frame(self, atoms: Atoms, time_ps: float) -> None:
+        """Add the next frame (called by :meth:`update`, which counts it in ``n_frames``).
 
         Parameters
         ----------
@@ -231,8 +238,8 @@ class MembraneFluxAccumulator:
                 (t, k, float(um), int(self._n_lr[k]), int(self._n_rl[k]), area_nm2, h)
             )
 
-    def result(self) -> pd.DataFrame:
-        """Cumulative crossing counts per membrane and frame.
+    def _conclude(self) -> pd.DataFrame:
+        """Cumulative crossing counts per membrane and frame (returned by :meth:`result`).
 
         Returns
         -------
@@ -243,13 +250,8 @@ class MembraneFluxAccumulator:
             is towards +z), ``area_nm2`` (|a × b| of the frame, nm²),
             ``cell_height_A``.
 
-        Raises
-        ------
-        ValueError
-            If no frame has been added.
+        :meth:`result` raises ValueError if no frame has been added.
         """
-        if not self._rows:
-            raise ValueError("no frame added; call update() first")
         return pd.DataFrame(self._rows, columns=FLUX_COLUMNS)
 
 

@@ -45,6 +45,8 @@ from ase.data import atomic_masses, atomic_numbers
 from scipy.optimize import curve_fit
 from scipy.special import expit
 
+from seiflow.analysis.base import FrameAccumulator
+
 __all__ = [
     "WIDTH_FACTOR_10_90",
     "AMU_PER_A3_TO_G_PER_CM3",
@@ -127,12 +129,13 @@ def fractional_z(atoms: Atoms, center_frac: float = 0.5) -> np.ndarray:
 # --------------------------------------------------------------------------
 # Streaming z-profile accumulator
 # --------------------------------------------------------------------------
-class ZProfileAccumulator:
+class ZProfileAccumulator(FrameAccumulator):
     """Streaming per-species z-profiles (density and mean per-atom quantities).
 
     One accumulator is one time window: call :meth:`update` once per frame
-    and :meth:`result` at the end.  Memory is O(n_species × n_bins),
-    independent of the trajectory length.
+    (arguments: :meth:`_single_frame`) and :meth:`result` at the end (see
+    :class:`seiflow.analysis.base.FrameAccumulator`).  Memory is
+    O(n_species × n_bins), independent of the trajectory length.
 
     Binning is in the shifted fractional coordinate u (see
     :func:`fractional_z`), uniform over ``z_range_frac``.  The number of bins
@@ -176,6 +179,8 @@ class ZProfileAccumulator:
         species, a bad ``z_range_frac`` or non-finite ``center_frac``.
     """
 
+    _no_frame_message = "no frame accumulated yet; call update() first"
+
     def __init__(
         self,
         bin_width_A: float,
@@ -214,8 +219,11 @@ class ZProfileAccumulator:
         self.quantities = q
         self._z = np.array([atomic_numbers[s] for s in sp])
         self._mass = np.array([atomic_masses[z] for z in self._z])
+        super().__init__()
+
+    def _prepare(self) -> None:
+        """Empty sums; the bins are fixed by the first frame (:meth:`_init_bins`)."""
         self.n_bins: int | None = None
-        self.n_frames = 0
         self._sum_h = 0.0
         self._density_sum: np.ndarray | None = None  # (n_species, n_bins), Å^-3 summed over frames
         self._count_sum: np.ndarray | None = None  # (n_species, n_bins)
@@ -230,13 +238,13 @@ class ZProfileAccumulator:
         self._count_sum = np.zeros(shape)
         self._q_sum = {name: np.zeros(shape) for name in self.quantities}
 
-    def update(
+    def _single_frame(
         self,
         atoms: Atoms,
         per_atom: Mapping[str, np.ndarray] | None = None,
         mask: np.ndarray | None = None,
     ) -> None:
-        """Add one frame.
+        """Add one frame (called by :meth:`update`, which counts it in ``n_frames``).
 
         Parameters
         ----------
@@ -311,7 +319,6 @@ class ZProfileAccumulator:
                     raise ValueError(f"per-atom quantity {name!r} has non-finite values")
                 self._q_sum[name][k] += np.bincount(idx[sel], weights=v, minlength=nb)
         self._sum_h += h
-        self.n_frames += 1
 
     # ------------------------------------------------------------------
     @property
@@ -321,8 +328,8 @@ class ZProfileAccumulator:
             raise ValueError("no frame accumulated yet")
         return self._sum_h / self.n_frames
 
-    def result(self) -> pd.DataFrame:
-        """Time-averaged profiles as a tidy table.
+    def _conclude(self) -> pd.DataFrame:
+        """Time-averaged profiles as a tidy table (returned by :meth:`result`).
 
         Returns
         -------
@@ -334,13 +341,8 @@ class ZProfileAccumulator:
             (mean atoms per bin and frame), ``mean_<q>`` for each declared
             quantity (units of q; NaN in empty bins), ``n_frames``.
 
-        Raises
-        ------
-        ValueError
-            If no frame was accumulated.
+        :meth:`result` raises ValueError if no frame was accumulated.
         """
-        if self.n_frames == 0:
-            raise ValueError("no frame accumulated yet; call update() first")
         nb = self.n_bins
         lo, hi = self.z_range_frac
         du = (hi - lo) / nb
@@ -601,6 +603,29 @@ def fit_logistic_step(
     RuntimeError
         If no start converges to a fit off the amplitude bound.
     """
+    zz, yy, sig, span, wf = _checked_profile(z, y, n_steps, sigma, width_factor,
+                                             max_amplitude_ratio)
+    model, lower, upper, starts, a_max = _fit_problem(zz, yy, n_steps, span,
+                                                      max_amplitude_ratio, p0)
+    popt, pcov = _best_start(model, zz, yy, sig, absolute_sigma, lower, upper, starts, span,
+                             a_max, n_steps, max_amplitude_ratio)
+    return _logistic_fit(model, zz, yy, n_steps, popt, pcov, wf)
+
+
+def _checked_profile(z, y, n_steps, sigma, width_factor, max_amplitude_ratio):
+    """Validate the inputs of :func:`fit_logistic_step` and sort the profile by z.
+
+    Returns
+    -------
+    tuple
+        (zz, yy, sig, span, wf): z (Å) and y sorted by z, shape (n,); sigma in the same
+        order or None; span = z_max − z_min (Å); the width factor as float.
+
+    Raises
+    ------
+    ValueError
+        As :func:`fit_logistic_step`.
+    """
     if not max_amplitude_ratio > 0:
         raise ValueError("max_amplitude_ratio must be > 0")
     if n_steps not in (1, 2):
@@ -634,7 +659,29 @@ def fit_logistic_step(
     span = float(zz[-1] - zz[0])
     if not span > 0:
         raise ValueError("all z are equal")
+    return zz, yy, sig, span, wf
 
+
+def _fit_problem(zz, yy, n_steps, span, max_amplitude_ratio, p0):
+    """Model, parameter bounds and start vectors of a logistic fit.
+
+    Bounds: w ∈ [10⁻³ L, L], z0 ∈ [z_min, z_max] (L = ``span``) and
+    |a| ≤ a_max = ``max_amplitude_ratio`` · (y_max − y_min).  Starts: ``[p0]`` when given,
+    else :func:`_guesses_one` / :func:`_guesses_two`.
+
+    Returns
+    -------
+    tuple
+        (model, lower, upper, starts, a_max): :func:`logistic_step` or
+        :func:`logistic_two_step`, bound lists of length 3·n_steps + 1, list of start
+        vectors, a_max (units of y).
+
+    Raises
+    ------
+    ValueError
+        If ``p0`` does not have 3·n_steps + 1 values.
+    """
+    n_par = 3 * n_steps + 1
     w_lo, w_hi = span * 1e-3, span
     # |a| <= max_amplitude_ratio x the profile's range: two steps at one z with huge opposite
     # amplitudes that cancel (a degenerate two-step fit) cannot be the answer
@@ -649,22 +696,48 @@ def fit_logistic_step(
         lower = [-a_max, zz[0], w_lo, -a_max, zz[0], w_lo, -np.inf]
         upper = [a_max, zz[-1], w_hi, a_max, zz[-1], w_hi, np.inf]
         starts = _guesses_two(zz, yy)
-    amplitude_index = np.arange(n_steps) * 3
     if p0 is not None:
         p = [float(v) for v in p0]
         if len(p) != n_par:
             raise ValueError(f"p0 must have {n_par} values for {n_steps} step(s), got {len(p)}")
         starts = [p]
+    return model, lower, upper, starts, a_max
 
+
+def _inside_bounds(start, lower, upper, span: float) -> np.ndarray:
+    """Start vector clipped to the bounds and kept 10⁻⁹ ``span`` inside every finite one."""
+    start = np.clip(np.asarray(start, dtype=float), np.array(lower) + 0.0, upper)
+    for i in range(len(lower)):
+        if np.isfinite(lower[i]) and start[i] <= lower[i]:
+            start[i] = lower[i] + 1e-9 * span
+        if np.isfinite(upper[i]) and start[i] >= upper[i]:
+            start[i] = upper[i] - 1e-9 * span
+    return start
+
+
+def _best_start(model, zz, yy, sig, absolute_sigma, lower, upper, starts, span, a_max,
+                n_steps, max_amplitude_ratio):
+    """Bounded least-squares fit from every start; the lowest residual wins.
+
+    Each start is fitted with :func:`scipy.optimize.curve_fit` (trust-region reflective,
+    ftol = xtol = gtol = 10⁻¹², at most 20000 evaluations).  A start that fails, or ends
+    with some |aᵢ| on the amplitude bound (the degenerate two-step solution with huge,
+    cancelling amplitudes), is discarded.  The residual is Σ r² (Σ (r/σ)² with ``sig``).
+
+    Returns
+    -------
+    tuple
+        (popt, pcov) of the best start.
+
+    Raises
+    ------
+    RuntimeError
+        If no start converges to a fit off the amplitude bound.
+    """
+    amplitude_index = np.arange(n_steps) * 3
     best = None
     for start in starts:
-        start = np.clip(np.asarray(start, dtype=float), np.array(lower) + 0.0, upper)
-        # keep strictly inside finite bounds
-        for i in range(n_par):
-            if np.isfinite(lower[i]) and start[i] <= lower[i]:
-                start[i] = lower[i] + 1e-9 * span
-            if np.isfinite(upper[i]) and start[i] >= upper[i]:
-                start[i] = upper[i] - 1e-9 * span
+        start = _inside_bounds(start, lower, upper, span)
         try:
             popt, pcov = curve_fit(
                 model,
@@ -693,7 +766,12 @@ def fit_logistic_step(
             "logistic fit did not converge from any start to a non-degenerate step "
             f"(|amplitude| < {max_amplitude_ratio:g} x the profile range)"
         )
-    _, popt, pcov = best
+    return best[1], best[2]
+
+
+def _logistic_fit(model, zz, yy, n_steps, popt, pcov, wf) -> LogisticFit:
+    """:class:`LogisticFit` of the best parameters: steps ordered by z0, 1-sigma errors
+    (NaN where the covariance is not finite), R², RMSE and widths ``wf`` · w."""
     pcov = np.asarray(pcov, dtype=float)
 
     if n_steps == 2 and popt[4] < popt[1]:  # order steps by z0

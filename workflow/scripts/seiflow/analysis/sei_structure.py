@@ -41,6 +41,7 @@ import pandas as pd
 from ase import Atoms
 from ase.neighborlist import neighbor_list
 
+from seiflow.analysis.base import FrameAccumulator
 from seiflow.analysis.coordination import (
     PartialRDFAccumulator,
     cn_profile,
@@ -329,7 +330,7 @@ def analyse_structure_frame(atoms: Atoms, settings: StructureSettings) -> tuple[
     return rec, arrays
 
 
-class StructureAnalysis:
+class StructureAnalysis(FrameAccumulator):
     """Streaming structure analysis of one production run.
 
     Parameters
@@ -341,9 +342,11 @@ class StructureAnalysis:
     species
         Elements of the density / potential-energy profiles.
 
-    Use ``update(atoms, time_ps)`` for every frame in time order, then read
-    :meth:`frames`, :meth:`profiles`, :meth:`cn_profiles`, :meth:`rdfs`, :meth:`flux`,
-    and ``first``/``last`` (centred frames with the per-atom labels as arrays).
+    A :class:`seiflow.analysis.base.FrameAccumulator`: use ``update(atoms, time_ps)`` for
+    every frame in time order (or :meth:`run` on ``(atoms, time_ps)`` pairs), then read
+    :meth:`frames`, :meth:`profiles`, :meth:`cn_profiles`, :meth:`rdfs`, :meth:`flux` (all
+    five from :meth:`result`), and ``first``/``last`` (centred frames with the per-atom
+    labels as arrays).
     """
 
     def __init__(self, settings: StructureSettings, t_end_ps: float,
@@ -351,6 +354,12 @@ class StructureAnalysis:
         self.s = settings
         self.t_end_ps = float(t_end_ps)
         self.species = list(species)
+        super().__init__()
+
+    def _prepare(self) -> None:
+        """Empty per-frame records and the sub-accumulators known before the first frame
+        (region RDFs); the profile windows and the flux membranes follow the frames."""
+        settings = self.s
         self._records: list[dict] = []
         self._profiles: dict[int, ZProfileAccumulator] = {}
         self._cn_sums: dict[tuple, list[float]] = {}
@@ -370,8 +379,24 @@ class StructureAnalysis:
     def _window(self, t: float) -> int:
         return int(np.floor(t / self.s.window_ps + 1e-9))
 
-    def update(self, atoms: Atoms, time_ps: float) -> None:
-        """Analyse one raw frame (as read from the dump) at ``time_ps`` (ps)."""
+    def _single_frame(self, atoms: Atoms, time_ps: float) -> None:
+        """Analyse one raw frame (as read from the dump) at ``time_ps`` (ps); called by
+        :meth:`update`, which counts it in ``n_frames``.
+
+        Parameters
+        ----------
+        atoms
+            Raw frame of a Li | Li-P-S-Cl electrolyte | Li cell (a, b in xy, c along z);
+            per-atom ``c_pe`` (eV) in ``atoms.arrays`` is profiled when present.
+        time_ps
+            Frame time (ps), increasing from frame to frame.
+
+        Raises
+        ------
+        ValueError
+            If the frame has no P (no electrolyte to locate), is not stacked along z, or
+            as the sub-accumulators (e.g. a time that does not increase).
+        """
         frame = centred_frame(atoms)
         rec, arrays = analyse_structure_frame(frame, self.s)
         t = float(time_ps)
@@ -440,6 +465,12 @@ class StructureAnalysis:
             self.first = frame
         self.last = frame
 
+    def _conclude(self) -> dict[str, pd.DataFrame]:
+        """All five result tables (returned by :meth:`result`): ``frames``, ``profiles``,
+        ``cn_profiles``, ``rdfs``, ``flux`` as the methods of the same names."""
+        return {"frames": self.frames(), "profiles": self.profiles(),
+                "cn_profiles": self.cn_profiles(), "rdfs": self.rdfs(), "flux": self.flux()}
+
     def frames(self) -> pd.DataFrame:
         """Per-frame records, one row per frame (columns of :func:`analyse_structure_frame`
         plus ``time_ps``)."""
@@ -506,12 +537,9 @@ def run_structure_analysis(frames: Iterable[Atoms], times_ps: Sequence[float],
     """
     times = list(times_ps)
     ana = StructureAnalysis(settings, times[-1], species)
-    n = 0
-    for atoms, t in zip(frames, times):
-        ana.update(atoms, t)
-        n += 1
-    if n != len(times):
-        raise ValueError(f"run_structure_analysis: {n} frames for {len(times)} times")
+    ana.run(zip(frames, times))
+    if ana.n_frames != len(times):
+        raise ValueError(f"run_structure_analysis: {ana.n_frames} frames for {len(times)} times")
     return ana
 
 
