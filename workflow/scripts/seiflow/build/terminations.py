@@ -923,6 +923,180 @@ def framework_sites(bulk_structure, parent_structure, supercell: Sequence[int],
     return ideal, disp, strain, max_u
 
 
+@dataclass(frozen=True)
+class _FaceSettings:
+    """Settings of :func:`enumerate_terminations` used to build one symmetric face."""
+
+    min_slab_A: float
+    min_vacuum_A: float
+    bonds: dict
+    seam_tolerance_A: float
+    merge_tolerance_A: float
+    label_depth_A: float
+    min_distance_A: float
+    max_centres: int
+
+
+def _check_enumeration_sizes(min_slab_A: float, min_vacuum_A: float, layer_tolerance_A: float,
+                             merge_tolerance_A: float, seam_tolerance_A: float) -> None:
+    """TerminationError unless the sizes / tolerances (Å) are positive (seam: >= 0)."""
+    for name, v in (("min_slab_A", min_slab_A), ("min_vacuum_A", min_vacuum_A),
+                    ("layer_tolerance_A", layer_tolerance_A),
+                    ("merge_tolerance_A", merge_tolerance_A)):
+        if not (np.isfinite(v) and v > 0):
+            raise TerminationError(f"{name} must be positive, got {v!r}")
+    if seam_tolerance_A < 0:
+        raise TerminationError("seam_tolerance_A must be >= 0")
+
+
+def _framework_bulk(bulk_structure, parent_structure):
+    """Ordered Li-P-S-Cl bulk moved onto the ideal framework sites of its parent.
+
+    Returns ``(bulk, parent, supercell, lattice_strain, max_site_displacement_A)``; the bulk
+    (pymatgen Structure in the idealised lattice) carries each atom's relaxed displacement
+    (Å) as the site property ``displacement_A`` (:func:`framework_sites`).  TerminationError
+    for a disordered bulk, elements outside Li-P-S-Cl or a non-supercell of the parent.
+    """
+    from seiflow.build.cells import load_bulk
+
+    bulk = _to_structure(bulk_structure)
+    if not bulk.is_ordered:
+        raise TerminationError("bulk structure must be ordered (explicit Li/S/Cl sites)")
+    extra = {el.symbol for el in bulk.composition.elements} - set(_ELEMENTS)
+    if extra:
+        raise TerminationError(f"bulk has elements outside Li-P-S-Cl: {sorted(extra)}")
+    parent = parent_structure if parent_structure is not None else load_bulk("Li6PS5Cl")
+    supercell = _infer_supercell(bulk, parent)
+    bulk, displacements, strain, max_u = framework_sites(bulk, parent, supercell)
+    bulk.add_site_property("displacement_A", [np.asarray(u) for u in displacements])
+    return bulk, parent, supercell, strain, max_u
+
+
+def _requested_planes(bulk, max_index: int, miller_indices, symprec: float) -> list:
+    """The planes to cut: :func:`distinct_miller_indices` or the validated requested ones."""
+    if miller_indices is None:
+        return distinct_miller_indices(bulk, max_index, symprec)
+    planes = [validate_miller_index(h, max_index) for h in miller_indices]
+    if len(set(planes)) != len(planes):
+        raise TerminationError(f"duplicate Miller indices in {miller_indices}")
+    return planes
+
+
+def _plane_slabs(bulk, hkl, min_slab_A: float, min_vacuum_A: float, bonds,
+                 layer_tolerance_A: float) -> list:
+    """Every cut of plane ``hkl`` that breaks none of ``bonds`` (pymatgen Slabs, by shift).
+
+    The slab is made one oriented-cell height thicker than ``min_slab_A`` (Å) so that each
+    half left by :func:`symmetrize_half_slab` can still reach ``min_slab_A``.
+    """
+    from pymatgen.core.surface import SlabGenerator
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        gen = SlabGenerator(bulk, hkl, min_slab_A, min_vacuum_A, primitive=False,
+                            reorient_lattice=False)
+        normal0 = np.cross(*gen.oriented_unit_cell.lattice.matrix[:2])
+        normal0 /= np.linalg.norm(normal0)
+        height = abs(gen.oriented_unit_cell.lattice.matrix[2] @ normal0)
+        gen.min_slab_size = float(min_slab_A) + height
+        slabs = gen.get_slabs(bonds=bonds, ftol=layer_tolerance_A,
+                              filter_out_sym_slabs=False)
+    slabs.sort(key=lambda s: s.shift)
+    return slabs
+
+
+def _symmetric_face(sp, pos, disp, ab, hgt, p_idx, side: str, flip_cart,
+                    cfg: _FaceSettings) -> Atoms | None:
+    """Symmetric slab of one face of a cut, or None when no P centre gives a valid one.
+
+    The P atoms at least ``min_slab_A / 2`` below the ``side`` surface are tried as
+    centre, the ``max_centres`` nearest to that depth first; a centre is rejected when
+    :func:`symmetrize_half_slab` fails, two atoms come closer than ``min_distance_A`` or a
+    PS4 unit is broken.
+    """
+    from seiflow.build.cells import StructureValidationError, validate_structure
+
+    sign = 1.0 if side == "top" else -1.0
+    surf = hgt.max() if side == "top" else hgt.min()
+    half = [(abs(sign * (surf - hgt[i]) - 0.5 * cfg.min_slab_A), i) for i in p_idx
+            if sign * (surf - hgt[i]) >= 0.5 * cfg.min_slab_A]
+    half.sort()
+    for _, ip in half[:cfg.max_centres]:
+        try:
+            s_sp, s_pos = symmetrize_half_slab(
+                sp, pos + disp, ab, flip_cart, pos[ip], side,
+                cfg.seam_tolerance_A, cfg.merge_tolerance_A, site_positions_A=pos)
+            atoms = _slab_atoms(s_sp, s_pos, ab, cfg.min_vacuum_A, flip_cart, pos[ip])
+            validate_structure(atoms, min_distance=cfg.min_distance_A)
+            if broken_ps4_units(atoms, max(cfg.bonds.values())):
+                raise TerminationError("PS4 unit broken by the symmetrisation")
+        except (TerminationError, StructureValidationError):
+            continue
+        return atoms
+    return None
+
+
+def _slab_terminations(slab, hkl, flip_cart, cfg: _FaceSettings
+                       ) -> tuple[list[Termination], int]:
+    """Terminations of the top and bottom face of one cut, and how many faces failed."""
+    ab = np.array(slab.lattice.matrix[:2])
+    normal = np.cross(ab[0], ab[1])
+    normal /= np.linalg.norm(normal)
+    pos = np.array(slab.cart_coords)
+    disp = np.array([np.asarray(u, float) for u in slab.site_properties["displacement_A"]])
+    sp = [site.specie.symbol for site in slab]
+    hgt = pos @ normal
+    p_idx = [i for i, s in enumerate(sp) if s == "P"]
+    terminations, skipped = [], 0
+    for side in ("top", "bottom"):
+        built = _symmetric_face(sp, pos, disp, ab, hgt, p_idx, side, flip_cart, cfg)
+        if built is None:
+            skipped += 1
+            continue
+        tid = f"{_miller_str(hkl)}_s{slab.shift:.3f}_{side}"
+        built.info.update({"termination_id": tid, "miller": f"({_miller_str(hkl)})",
+                           "shift": float(slab.shift), "side": side})
+        area = float(np.linalg.norm(np.cross(ab[0], ab[1])))
+        terminations.append(Termination(
+            tid, hkl, float(slab.shift), side, built,
+            termination_label(built, cfg.label_depth_A), area,
+            float(built.info["thickness_A"])))
+    return terminations, skipped
+
+
+def _plane_terminations(bulk, hkl, ops, lat, strain, max_u, layer_tolerance_A: float,
+                        cfg: _FaceSettings) -> tuple[dict[str, Any], list[Termination]]:
+    """Summary row and symmetric terminations of one Miller plane.
+
+    ``ops``: :func:`flip_operations` of the plane (the first one is used; none: no
+    symmetric termination), ``lat``: bulk lattice rows (Å); ``strain`` / ``max_u`` are
+    copied into the row (``lattice_strain``, ``max_site_displacement_A``).
+    """
+    row = {"miller": _miller_str(hkl), "n_cuts": 0, "n_terminations": 0,
+           "flip_operation": "", "lattice_strain": strain,
+           "max_site_displacement_A": max_u, "note": ""}
+    terminations: list[Termination] = []
+    if not ops:
+        row["note"] = ("no involutive operation of the parent point group reverses the "
+                       "plane normal: no symmetric termination")
+        return row, terminations
+    w = ops[0]
+    row["flip_operation"] = str(w.tolist())
+    flip_cart = lat.T @ w @ np.linalg.inv(lat.T)  # r' = L^T W L^-T r (column vectors)
+    slabs = _plane_slabs(bulk, hkl, cfg.min_slab_A, cfg.min_vacuum_A, cfg.bonds,
+                         layer_tolerance_A)
+    row["n_cuts"] = len(slabs)
+    skipped = 0
+    for slab in slabs:
+        faces, n_failed = _slab_terminations(slab, hkl, flip_cart, cfg)
+        terminations.extend(faces)
+        skipped += n_failed
+    row["n_terminations"] = len(terminations)
+    if skipped:
+        row["note"] = f"{skipped} face(s) could not be symmetrised (seam clash)"
+    return row, terminations
+
+
 def enumerate_terminations(
     bulk_structure,
     max_index: int = 1,
@@ -987,108 +1161,23 @@ def enumerate_terminations(
         Bad Miller index, non-positive sizes, elements outside Li-P-S-Cl, or a bulk
         cell that is not a diagonal supercell of the parent.
     """
-    from pymatgen.core.surface import SlabGenerator
-
-    from seiflow.build.cells import StructureValidationError, load_bulk, validate_structure
-
-    for name, v in (("min_slab_A", min_slab_A), ("min_vacuum_A", min_vacuum_A),
-                    ("layer_tolerance_A", layer_tolerance_A),
-                    ("merge_tolerance_A", merge_tolerance_A)):
-        if not (np.isfinite(v) and v > 0):
-            raise TerminationError(f"{name} must be positive, got {v!r}")
-    if seam_tolerance_A < 0:
-        raise TerminationError("seam_tolerance_A must be >= 0")
-    bulk = _to_structure(bulk_structure)
-    if not bulk.is_ordered:
-        raise TerminationError("bulk structure must be ordered (explicit Li/S/Cl sites)")
-    extra = {el.symbol for el in bulk.composition.elements} - set(_ELEMENTS)
-    if extra:
-        raise TerminationError(f"bulk has elements outside Li-P-S-Cl: {sorted(extra)}")
-    parent = parent_structure if parent_structure is not None else load_bulk("Li6PS5Cl")
-    supercell = _infer_supercell(bulk, parent)
-    bulk, displacements, strain, max_u = framework_sites(bulk, parent, supercell)
-    bulk.add_site_property("displacement_A", [np.asarray(u) for u in displacements])
+    _check_enumeration_sizes(min_slab_A, min_vacuum_A, layer_tolerance_A, merge_tolerance_A,
+                             seam_tolerance_A)
+    bulk, parent, supercell, strain, max_u = _framework_bulk(bulk_structure, parent_structure)
     rotations = parent_site_rotations(parent, "P", symprec)
     bonds = dict(_DEFAULT_BONDS if bonds is None else bonds)
-
-    if miller_indices is None:
-        planes = distinct_miller_indices(bulk, max_index, symprec)
-    else:
-        planes = [validate_miller_index(h, max_index) for h in miller_indices]
-        if len(set(planes)) != len(planes):
-            raise TerminationError(f"duplicate Miller indices in {miller_indices}")
+    planes = _requested_planes(bulk, max_index, miller_indices, symprec)
+    cfg = _FaceSettings(min_slab_A, min_vacuum_A, bonds, seam_tolerance_A, merge_tolerance_A,
+                        label_depth_A, min_distance_A, max_centres)
 
     lat = np.array(bulk.lattice.matrix)  # rows
     result = TerminationSet()
     for hkl in planes:
         ops = flip_operations(hkl, rotations, supercell)
-        row = {"miller": _miller_str(hkl), "n_cuts": 0, "n_terminations": 0,
-               "flip_operation": "", "lattice_strain": strain,
-               "max_site_displacement_A": max_u, "note": ""}
+        row, terminations = _plane_terminations(bulk, hkl, ops, lat, strain, max_u,
+                                                layer_tolerance_A, cfg)
         result.planes.append(row)
-        if not ops:
-            row["note"] = ("no involutive operation of the parent point group reverses the "
-                           "plane normal: no symmetric termination")
-            continue
-        w = ops[0]
-        row["flip_operation"] = str(w.tolist())
-        flip_cart = lat.T @ w @ np.linalg.inv(lat.T)  # r' = L^T W L^-T r (column vectors)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            gen = SlabGenerator(bulk, hkl, min_slab_A, min_vacuum_A, primitive=False,
-                                reorient_lattice=False)
-            normal0 = np.cross(*gen.oriented_unit_cell.lattice.matrix[:2])
-            normal0 /= np.linalg.norm(normal0)
-            height = abs(gen.oriented_unit_cell.lattice.matrix[2] @ normal0)
-            gen.min_slab_size = float(min_slab_A) + height
-            slabs = gen.get_slabs(bonds=bonds, ftol=layer_tolerance_A,
-                                  filter_out_sym_slabs=False)
-        slabs.sort(key=lambda s: s.shift)
-        row["n_cuts"] = len(slabs)
-        skipped = 0
-        for slab in slabs:
-            ab = np.array(slab.lattice.matrix[:2])
-            normal = np.cross(ab[0], ab[1])
-            normal /= np.linalg.norm(normal)
-            pos = np.array(slab.cart_coords)
-            disp = np.array([np.asarray(u, float) for u in slab.site_properties["displacement_A"]])
-            sp = [site.specie.symbol for site in slab]
-            hgt = pos @ normal
-            p_idx = [i for i, s in enumerate(sp) if s == "P"]
-            for side in ("top", "bottom"):
-                sign = 1.0 if side == "top" else -1.0
-                surf = hgt.max() if side == "top" else hgt.min()
-                half = [(abs(sign * (surf - hgt[i]) - 0.5 * min_slab_A), i) for i in p_idx
-                        if sign * (surf - hgt[i]) >= 0.5 * min_slab_A]
-                half.sort()
-                built = None
-                for _, ip in half[:max_centres]:
-                    try:
-                        s_sp, s_pos = symmetrize_half_slab(
-                            sp, pos + disp, ab, flip_cart, pos[ip], side,
-                            seam_tolerance_A, merge_tolerance_A, site_positions_A=pos)
-                        atoms = _slab_atoms(s_sp, s_pos, ab, min_vacuum_A, flip_cart, pos[ip])
-                        validate_structure(atoms, min_distance=min_distance_A)
-                        if broken_ps4_units(atoms, max(bonds.values())):
-                            raise TerminationError("PS4 unit broken by the symmetrisation")
-                    except (TerminationError, StructureValidationError):
-                        continue
-                    built = atoms
-                    break
-                if built is None:
-                    skipped += 1
-                    continue
-                tid = f"{_miller_str(hkl)}_s{slab.shift:.3f}_{side}"
-                built.info.update({"termination_id": tid, "miller": f"({_miller_str(hkl)})",
-                                   "shift": float(slab.shift), "side": side})
-                area = float(np.linalg.norm(np.cross(ab[0], ab[1])))
-                result.terminations.append(Termination(
-                    tid, hkl, float(slab.shift), side, built,
-                    termination_label(built, label_depth_A), area,
-                    float(built.info["thickness_A"])))
-                row["n_terminations"] += 1
-        if skipped:
-            row["note"] = f"{skipped} face(s) could not be symmetrised (seam clash)"
+        result.terminations.extend(terminations)
     return result
 
 
