@@ -4,7 +4,6 @@ import gzip
 import io
 import math
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
