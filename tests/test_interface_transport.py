@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 from ase import Atoms
 
-from seiflow.analysis.interface_transport import origin_diffusion, plot_origin_diffusion
+from seiflow.analysis.interface_transport import origin_diffusion
+from seiflow.plot.interface_transport import plot_origin_diffusion
 from seiflow.model.systems import (
     build_system,
     interface_origins,

@@ -9,16 +9,14 @@ import pytest
 from ase import Atoms
 
 from seiflow.analysis.transport import KB_EV, msd_table, nernst_einstein
-from seiflow.plot.transport import (
+from seiflow.analysis.transport_series import (
     arrhenius_table,
-    plot_arrhenius,
-    plot_li_trajectories,
-    plot_msd,
     production_trajectory,
     run_transport,
     series_fit_start,
     transport_points,
 )
+from seiflow.plot.transport import plot_arrhenius, plot_li_trajectories, plot_msd
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 A2PS_TO_CM2S = 1e-4  # 1 Å²/ps = 1e-4 cm²/s

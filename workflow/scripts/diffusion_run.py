@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from seiflow.plot.transport import run_transport, series_fit_start
+from seiflow.analysis.transport_series import run_transport, series_fit_start
 
 if __name__ == "__main__":
     sys.stdout = sys.stderr = open(snakemake.log[0], "w")  # noqa: F821

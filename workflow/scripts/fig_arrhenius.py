@@ -8,13 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from seiflow.analysis.transport_series import arrhenius_table, transport_points
+from seiflow.plot.transport import plot_arrhenius, plot_msd
 from seiflow.provenance import write_output_provenance
-from seiflow.plot.transport import (
-    arrhenius_table,
-    plot_arrhenius,
-    plot_msd,
-    transport_points,
-)
 
 if __name__ == "__main__":
     sys.stdout = sys.stderr = open(snakemake.log[0], "w")  # noqa: F821

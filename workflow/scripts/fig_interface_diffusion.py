@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from seiflow.analysis.interface_transport import plot_origin_diffusion
+from seiflow.plot.interface_transport import plot_origin_diffusion
 from seiflow.provenance import write_output_provenance
 
 if __name__ == "__main__":

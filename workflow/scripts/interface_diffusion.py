@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from seiflow.analysis.interface_transport import origin_diffusion
-from seiflow.plot.transport import series_fit_start
+from seiflow.analysis.transport_series import series_fit_start
 
 if __name__ == "__main__":
     sys.stdout = sys.stderr = open(snakemake.log[0], "w")  # noqa: F821

@@ -8,7 +8,7 @@ import numpy as np
 
 from seiflow.md.lammps import run_frames
 from seiflow.analysis.transport import msd_table
-from seiflow.plot.transport import production_trajectory
+from seiflow.analysis.transport_series import production_trajectory
 
 if __name__ == "__main__":
     sys.stdout = sys.stderr = open(snakemake.log[0], "w")  # noqa: F821

@@ -7,26 +7,21 @@ in the binary.  Here each Li carries its origin (the interface cell's tags,
 :func:`seiflow.model.systems.interface_origins`) and whether it started within the interface
 region (:func:`seiflow.model.systems.interface_region_mask`); D* comes from kinisi's Bayesian
 MSD regression (:func:`seiflow.analysis.transport.diffusion_coefficient`) of each group over one fit
-window.  Pure functions except :func:`plot_origin_diffusion`.  Units: Å, ps; D in cm²/s.
+window.  Pure functions; the figure is drawn by :mod:`seiflow.plot.interface_transport`.
+Units: Å, ps; D in cm²/s.
 """
 
 from __future__ import annotations
 
-__all__ = ["DIRECTIONS", "GROUPS", "origin_diffusion", "plot_origin_diffusion"]
+__all__ = ["DIRECTIONS", "GROUPS", "origin_diffusion"]
 
 from collections.abc import Mapping, Sequence
 
-import matplotlib
+import numpy as np
+import pandas as pd
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from seiflow.analysis.transport import diffusion_coefficient  # noqa: E402
-from seiflow.plot.style import finish_figure  # noqa: E402
-from seiflow.plot.transport import MIN_MSD_A2  # noqa: E402
+from seiflow.analysis.transport import diffusion_coefficient
+from seiflow.analysis.transport_series import MIN_MSD_A2
 
 #: direction label -> kinisi dims (paper 002: in-plane d = 2, out-of-plane d = 1)
 DIRECTIONS = {"in-plane": "xy", "out-of-plane": "z"}
@@ -62,7 +57,7 @@ def origin_diffusion(traj: Mapping, origin: Sequence[str], interface_region: Seq
     Parameters
     ----------
     traj
-        :func:`seiflow.plot.transport.production_trajectory` output: ``positions``
+        :func:`seiflow.analysis.transport_series.production_trajectory` output: ``positions``
         (n_frames, n_li, 3) Å unwrapped, ``framework`` (n_frames, 1 or 0, 3) Å, ``cells``
         (n_frames, 3, 3) Å, ``times_ps`` (n_frames,), ``indices`` (n_li,) atom indices.
     origin, interface_region : sequences, length n_atoms
@@ -120,58 +115,3 @@ def origin_diffusion(traj: Mapping, origin: Sequence[str], interface_region: Seq
                              "msd_end_A2": msd_end,
                              "diffusive": bool(msd_end >= min_msd_A2 * len(dims) / 3.0)})
     return pd.DataFrame(rows)
-
-
-def plot_origin_diffusion(table: pd.DataFrame, png, csv, title: str | None = None) -> None:
-    """Bar chart of D* (log scale, 95 % credible intervals) per interface and origin, in-plane
-    and out-of-plane panels, for the ``all`` group (paper 002 Fig. 4); hatched bars are
-    groups that did not diffuse within the run (their D* is an upper-bound estimate).
-
-    Parameters
-    ----------
-    table
-        :func:`origin_diffusion` rows with ``system`` and ``temperature_K`` columns added;
-        written to ``csv`` as is.
-    png, csv
-        Outputs (parent folders created).
-    title
-        Figure title.
-
-    Raises
-    ------
-    ValueError
-        An empty table or missing columns.
-    """
-    need = {"system", "temperature_K", "origin", "group", "direction", "D_cm2_s",
-            "D_ci95_lo_cm2_s", "D_ci95_hi_cm2_s", "diffusive"}
-    if table is None or len(table) == 0 or not need <= set(table.columns):
-        raise ValueError(f"table must be non-empty with columns {sorted(need)}")
-    data = table[table["group"] == "all"]
-    runs = list(dict.fromkeys(zip(data["system"], data["temperature_K"])))
-    fig, axes = plt.subplots(1, len(DIRECTIONS), figsize=(4.6 * len(DIRECTIONS), 3.8),
-                             squeeze=False)
-    colours = {"metal": "tab:blue", "binary": "tab:orange"}
-    width = 0.38
-    for ax, direction in zip(axes[0], DIRECTIONS):
-        for k, o in enumerate(("metal", "binary")):
-            for j, (system, T) in enumerate(runs):
-                g = data[(data["system"] == system) & (data["temperature_K"] == T)
-                         & (data["origin"] == o) & (data["direction"] == direction)]
-                if g.empty or not np.isfinite(g["D_cm2_s"].iloc[0]):
-                    continue
-                r = g.iloc[0]
-                x = j + (k - 0.5) * width
-                v = max(r["D_cm2_s"], 1e-12)
-                ax.bar(x, v, width, color=colours[o], hatch=None if r["diffusive"] else "//",
-                       edgecolor="k", lw=0.5, label=f"Li from {o}" if j == 0 else None)
-                lo, hi = max(r["D_ci95_lo_cm2_s"], 1e-12), max(r["D_ci95_hi_cm2_s"], 1e-12)
-                ax.errorbar(x, v, yerr=[[max(v - lo, 0)], [max(hi - v, 0)]], color="k",
-                            capsize=3, lw=0.8)
-        ax.set_xticks(range(len(runs)),
-                      [f"{s.removeprefix('iface_').removesuffix('_vac')}\n{T:g} K"
-                       for s, T in runs], fontsize=7)
-        ax.set_yscale("log")
-        ax.set_ylabel(r"$D^*$ (cm$^2$ s$^{-1}$)")
-        ax.set_title(f"{direction} (d = {len(DIRECTIONS[direction])})", fontsize=9)
-        ax.legend(fontsize=7, frameon=False)
-    finish_figure(fig, table, png, csv, title)

@@ -1,412 +1,33 @@
-"""Transport of bulk-MD series: per-run kinisi analysis, Arrhenius tables and their figures.
+"""Figures of the transport of bulk-MD series: Arrhenius panels, MSD / MSCD curves and Li
+trajectory lines.
 
-Built on :mod:`seiflow.analysis.transport` (unwrapping, MSD, kinisi D* and σ, Arrhenius fit).  Pure
-functions except the ``plot_*`` ones, which write a PNG (dpi :data:`DPI`) and the tidy CSV of
-exactly the plotted table (:func:`seiflow.plot.style.finish_figure`); matplotlib styling, no seaborn theme.
+Drawing only; the numbers come from :mod:`seiflow.analysis.transport_series` (per-run kinisi
+analysis, Arrhenius tables, trajectory summaries).  Every ``plot_*`` function writes a PNG (dpi
+:data:`seiflow.plot.style.DPI`) and the tidy CSV of exactly the plotted table
+(:func:`seiflow.plot.style.finish_figure`); matplotlib styling, no seaborn theme.
 Units: Å, ps, K, eV; D in cm²/s, σ in S/cm.
 
-Sources
--------
-* paper 003 (Baer et al.) Fig. 4 (Li trajectory lines of ordered vs S/Cl-disordered
-  Li6PS5Cl, 600 K), Fig. 5 (Arrhenius of D and σ, 400–1000 K, extrapolated to 300 K, σ fitted
-  as σ = σ0 exp(−E_a/k_B T) like D, which is why its E_a(σ) = 0.12 eV is lower than
-  E_a(D) = 0.18 eV), Figs. S6/S7 (MSD and mean squared total displacement vs time), Eqs. 1–3.
-* paper 002 (Wang et al.) Fig. 3 and Eqs. 6–7: Arrhenius D*(T) of bulk Li2S, Li3P, LiCl,
-  pristine and with one Li vacancy, E_a per system.
-* the fit start: :func:`seiflow.analysis.transport.diffusive_onset_ps` on the fastest run of a series,
-  one window for every run of the series (paper 003: "the MSD is only calculated within the
-  relevant region where the MSD vs. t curve follows the linear Einstein relationship").
+Sources: paper 003 (Baer et al.) Fig. 4 (Li trajectory lines), Fig. 5 (Arrhenius of D and
+σ), Figs. S6/S7 (MSD and mean squared charge displacement); paper 002 (Wang et al.) Fig. 3
+(Arrhenius D*(T) of bulk Li2S, Li3P, LiCl).
 """
 
 from __future__ import annotations
 
 __all__ = [
-    "DPI",
-    "MIN_MSD_A2",
-    "QUANTITIES",
-    "arrhenius_table",
     "plot_arrhenius",
     "plot_li_trajectories",
     "plot_msd",
-    "production_trajectory",
-    "run_transport",
-    "series_fit_start",
-    "transport_points",
 ]
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
-import matplotlib
+import numpy as np
+import pandas as pd
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from ase import Atoms  # noqa: E402
-
-from seiflow.plot.style import DPI, finish_figure  # noqa: E402
-from seiflow.analysis.transport import (  # noqa: E402
-    KB_EV,
-    arrhenius_fit,
-    conductivity_collective,
-    diffusion_coefficient,
-    diffusive_onset_ps,
-    extrapolate_D,
-    nernst_einstein,
-    unwrapped_positions,
-)
-
-MIN_MSD_A2 = 4.0
-"""Default least MSD (Å²) at the last lag of a diffusive run: about one Li hop (≈ 2 Å) per
-Li; a pristine crystal at low temperature stays at its vibrational plateau (< 1 Å²)."""
-
-#: quantity -> (summary key prefix, unit suffix, symbol, unit label)
-QUANTITIES = {
-    "D": ("D", "cm2_s", r"$D^*$", r"cm$^2$ s$^{-1}$"),
-    "D_xy": ("D_xy", "cm2_s", r"$D^*_{xy}$", r"cm$^2$ s$^{-1}$"),
-    "D_z": ("D_z", "cm2_s", r"$D^*_{z}$", r"cm$^2$ s$^{-1}$"),
-    "sigma_NE": ("sigma_NE", "S_cm", r"$\sigma_\mathrm{NE}$", r"S cm$^{-1}$"),
-    "sigma_collective": ("sigma_collective", "S_cm", r"$\sigma_\mathrm{coll}$", r"S cm$^{-1}$"),
-}
-_UNITS = {"cm2_s": "cm2/s", "S_cm": "S/cm"}
-
-
-# --------------------------------------------------------------------------- per run
-def production_trajectory(frames: Iterable[tuple[Atoms, float]], start_ps: float = 0.0,
-                          species: str = "Li", max_step: float = 0.4) -> dict:
-    """Unwrapped positions of one species over the frames at t ≥ ``start_ps``, streamed.
-
-    The frames (e.g. :func:`seiflow.md.lammps.run_frames`, whose clock includes the NVT
-    equilibration) are unwrapped with the TOR scheme (:func:`seiflow.analysis.transport.
-    unwrapped_positions`); only the unwrapped positions are kept, never the frames.
-
-    Parameters
-    ----------
-    frames
-        ``(atoms, time_ps)`` pairs in time order.
-    start_ps
-        First kept time (ps), e.g. nvt_steps × timestep; kept times are shifted to start at 0.
-    species
-        Chemical symbol of the diffusing ions.
-    max_step
-        As :func:`seiflow.analysis.transport.unwrapped_positions`.
-
-    Returns
-    -------
-    dict
-        ``positions`` (n_frames, n_ion, 3) Å unwrapped; ``framework`` (n_frames, 1, 3) Å,
-        centroid of the unwrapped other atoms (for kinisi's drift correction; shape
-        (n_frames, 0, 3) when there are none); ``cells`` (n_frames, 3, 3) Å; ``times_ps``
-        (n_frames,); ``indices`` (n_ion,) atom indices; ``start_positions`` (n_atoms, 3) Å and
-        ``start_symbols`` (n_atoms,) of the first kept frame (all atoms); ``origin`` (3,) Å,
-        its cell origin (LAMMPS xlo, ylo, zlo: ``atoms.get_celldisp()``).
-
-    Raises
-    ------
-    ValueError
-        Fewer than 3 kept frames, no atom of ``species``, or an unwrapping error.
-    """
-    first: dict = {}
-    times: list[float] = []
-
-    def kept():
-        for atoms, t in frames:
-            if t < start_ps - 1e-9:
-                continue
-            if not first:
-                first.update(positions=atoms.positions.copy(),
-                             symbols=np.array(atoms.get_chemical_symbols()),
-                             origin=np.array(atoms.get_celldisp(), dtype=float).ravel())
-            times.append(float(t) - start_ps)
-            yield atoms
-
-    pos, cells = unwrapped_positions(kept(), None, max_step)
-    if len(times) < 3:
-        raise ValueError(f"{len(times)} frames at t >= {start_ps} ps; at least 3 are needed")
-    ion = first["symbols"] == species
-    if not ion.any():
-        raise ValueError(f"no {species} atoms in the trajectory")
-    frame_w = pos[:, ~ion].mean(axis=1, keepdims=True) if (~ion).any() else pos[:, :0]
-    return {"positions": pos[:, ion], "framework": frame_w, "cells": cells,
-            "times_ps": np.array(times), "indices": np.flatnonzero(ion),
-            "start_positions": first["positions"], "start_symbols": first["symbols"],
-            "origin": first["origin"]}
-
-
-def series_fit_start(msd_tables: Mapping[str, pd.DataFrame], start_fit_ps="auto",
-                     rtol: float = 0.05, max_fraction: float = 0.5) -> dict:
-    """Common start of the MSD fit window of every run of a series.
-
-    ``auto``: :func:`seiflow.analysis.transport.diffusive_onset_ps` on the run with the largest MSD at
-    its last lag (the fastest run); when that MSD never turns linear (short or non-diffusive
-    runs) the latest admissible onset, ``max_fraction`` × its last lag, is used and said so.
-
-    Parameters
-    ----------
-    msd_tables
-        Run name -> MSD table with ``dt_ps`` (ps) and ``msd_A2`` (Å²), n ≥ 3 lags each
-        (:func:`seiflow.analysis.transport.msd_table`).
-    start_fit_ps
-        ``"auto"`` or a start (ps, ≥ 0) used as given.
-    rtol, max_fraction
-        As :func:`seiflow.analysis.transport.diffusive_onset_ps`.
-
-    Returns
-    -------
-    dict
-        ``start_fit_ps`` (ps), ``source`` ("config", "onset" or "fallback: ..."),
-        ``reference_run`` (the fastest run; None for "config").
-
-    Raises
-    ------
-    ValueError
-        No tables, a table without the columns or with < 3 lags, a negative start, or a start
-        that leaves fewer than 3 lags of some run.
-    """
-    if not msd_tables:
-        raise ValueError("no MSD tables")
-    for name, df in msd_tables.items():
-        if not {"dt_ps", "msd_A2"} <= set(df.columns) or len(df) < 3:
-            raise ValueError(f"{name}: MSD table needs dt_ps, msd_A2 and >= 3 lags")
-    if start_fit_ps != "auto":
-        start, source, ref = float(start_fit_ps), "config", None
-        if start < 0:
-            raise ValueError("start_fit_ps must be >= 0")
-    else:
-        ref = max(msd_tables, key=lambda k: float(msd_tables[k]["msd_A2"].iloc[-1]))
-        t, y = msd_tables[ref]["dt_ps"].to_numpy(), msd_tables[ref]["msd_A2"].to_numpy()
-        try:
-            start, source = diffusive_onset_ps(t, y, rtol, max_fraction), "onset"
-        except ValueError as err:
-            start = float(t[np.searchsorted(t, max_fraction * t[-1])])
-            source = f"fallback: {err}; start at {max_fraction:g} of the last lag"
-    for name, df in msd_tables.items():
-        if np.count_nonzero(df["dt_ps"].to_numpy() >= start) < 3:
-            raise ValueError(f"{name}: start_fit_ps={start:g} ps leaves fewer than 3 lags")
-    return {"start_fit_ps": float(start), "source": source, "reference_run": ref}
-
-
-def _stats(samples: np.ndarray, prefix: str, unit: str) -> dict:
-    lo, hi = np.percentile(samples, [2.5, 97.5])
-    return {f"{prefix}_{unit}": float(np.mean(samples)),
-            f"{prefix}_std_{unit}": float(np.std(samples, ddof=1)),
-            f"{prefix}_ci95_{unit}": [float(lo), float(hi)]}
-
-
-def run_transport(traj: Mapping, temperature_K: float, start_fit_ps: float, *,
-                  charge: float = 1.0, haven_ratio: float = 1.0,
-                  mcmc: Mapping | None = None, max_intervals: int = 200,
-                  min_msd_A2: float = MIN_MSD_A2, seed: int = 0) -> tuple[dict, pd.DataFrame]:
-    """D* (xyz, in-plane xy, out-of-plane z), Nernst–Einstein and collective σ of one run.
-
-    kinisi fits (:func:`seiflow.analysis.transport.diffusion_coefficient`,
-    :func:`seiflow.analysis.transport.conductivity_collective`) over t ≥ ``start_fit_ps`` with drift
-    correction by the framework centroid; σ_NE = n (z e)² D* / (k_B T H_R) of every posterior
-    sample of D* (paper 003 Eq. 2).  The run is ``diffusive`` when its MSD at the last
-    interval reaches ``min_msd_A2``; D* is reported either way (with its 95 % credible
-    interval), the flag decides whether it enters an Arrhenius fit.
-
-    Parameters
-    ----------
-    traj
-        :func:`production_trajectory` output (``positions``, ``framework``, ``cells``,
-        ``times_ps``).
-    temperature_K
-        Temperature (K), > 0.
-    start_fit_ps
-        Start of the fit window (ps), :func:`series_fit_start`.
-    charge, haven_ratio
-        Ionic charge (e) and Haven ratio of σ_NE.
-    mcmc
-        kinisi sampling (``n_samples``, ``n_walkers``, ``n_burn``, ``n_thin``); default
-        kinisi's.
-    max_intervals
-        Time intervals kinisi evaluates.
-    min_msd_A2
-        Least MSD (Å²) at the last interval of a diffusive run.
-    seed
-        Seed of the MCMC.
-
-    Returns
-    -------
-    summary : dict
-        JSON-ready: ``n_ions``, ``n_frames``, ``duration_ps``, ``volume_A3``,
-        ``temperature_K``, ``start_fit_ps``, ``msd_end_A2``, ``min_msd_A2``, ``diffusive``,
-        ``drift_corrected``; per quantity q of :data:`QUANTITIES`: ``<q>_<unit>`` (posterior
-        mean), ``<q>_std_<unit>``, ``<q>_ci95_<unit>`` ([2.5, 97.5] percentiles).
-    msd : DataFrame
-        Per kinisi interval: ``dt_ps``, ``msd_A2``, ``msd_std_A2``, ``msd_xy_A2``,
-        ``msd_xy_std_A2``, ``msd_z_A2``, ``msd_z_std_A2`` (Å²), ``mscd_e2A2``,
-        ``mscd_std_e2A2`` (e² Å², per ion).
-
-    Raises
-    ------
-    ValueError
-        Non-positive temperature, or the errors of the kinisi functions (bad shapes, a window
-        with fewer than 3 intervals).
-    """
-    if temperature_K <= 0:
-        raise ValueError("temperature_K must be positive")
-    pos, cells, t = traj["positions"], traj["cells"], traj["times_ps"]
-    drift = traj.get("framework")
-    drift = drift if drift is not None and np.asarray(drift).shape[1] > 0 else None
-    kw = {"start_fit_ps": float(start_fit_ps), "drift_positions": drift,
-          "max_intervals": int(max_intervals), "seed": int(seed), **dict(mcmc or {})}
-    summary: dict = {}
-    msd = None
-    for q, dims in (("D", "xyz"), ("D_xy", "xy"), ("D_z", "z")):
-        r = diffusion_coefficient(pos, cells, t, dims=dims, **kw)
-        summary.update(_stats(r["D_samples_cm2_s"], q, "cm2_s"))
-        col = "msd" if dims == "xyz" else f"msd_{dims}"
-        part = r["msd"][["dt_ps", "msd_A2", "msd_std_A2"]].rename(
-            columns={"msd_A2": f"{col}_A2", "msd_std_A2": f"{col}_std_A2"})
-        msd = part if msd is None else msd.merge(part, on="dt_ps", how="outer")
-        if q == "D":
-            samples_D, volume, n_ions = r["D_samples_cm2_s"], r["volume_A3"], r["n_atoms"]
-    ne = nernst_einstein(samples_D, n_ions, volume, temperature_K, charge, haven_ratio)
-    summary.update(_stats(np.atleast_1d(ne), "sigma_NE", "S_cm"))
-    c = conductivity_collective(pos, cells, t, temperature_K, charge=charge, dims="xyz", **kw)
-    summary.update(_stats(c["sigma_samples_S_cm"], "sigma_collective", "S_cm"))
-    msd = msd.merge(c["mscd"][["dt_ps", "mscd_e2A2", "mscd_std_e2A2"]], on="dt_ps", how="outer")
-    msd_end = float(msd["msd_A2"].iloc[-1])
-    summary.update(n_ions=int(n_ions), n_frames=int(len(t)), duration_ps=float(t[-1] - t[0]),
-                   volume_A3=float(volume), temperature_K=float(temperature_K),
-                   start_fit_ps=float(start_fit_ps), msd_end_A2=msd_end,
-                   min_msd_A2=float(min_msd_A2), diffusive=bool(msd_end >= min_msd_A2),
-                   drift_corrected=drift is not None, charge=float(charge),
-                   haven_ratio=float(haven_ratio))
-    return summary, msd.sort_values("dt_ps", ignore_index=True)
-
-
-# --------------------------------------------------------------------------- aggregation
-def transport_points(records: Iterable[Mapping], quantities=("D", "sigma_NE",
-                                                             "sigma_collective")) -> pd.DataFrame:
-    """Long table of per-run results: one row per run and quantity.
-
-    Parameters
-    ----------
-    records
-        Per-run summaries (:func:`run_transport` output plus ``system``).
-    quantities
-        Keys of :data:`QUANTITIES`.
-
-    Returns
-    -------
-    DataFrame
-        ``system``, ``temperature_K``, ``inv_T_1000_K`` (1000/T, K⁻¹), ``quantity``,
-        ``unit``, ``value``, ``std``, ``ci95_lo``, ``ci95_hi``, ``diffusive``,
-        ``msd_end_A2``, ``start_fit_ps``.
-
-    Raises
-    ------
-    ValueError
-        An unknown quantity, no records, or a record missing a key.
-    """
-    rows = []
-    for rec in records:
-        for q in quantities:
-            if q not in QUANTITIES:
-                raise ValueError(f"unknown quantity {q!r} (known: {sorted(QUANTITIES)})")
-            prefix, unit = QUANTITIES[q][:2]
-            try:
-                lo, hi = rec[f"{prefix}_ci95_{unit}"]
-                rows.append({
-                    "system": rec["system"], "temperature_K": float(rec["temperature_K"]),
-                    "inv_T_1000_K": 1000.0 / float(rec["temperature_K"]), "quantity": q,
-                    "unit": _UNITS[unit], "value": float(rec[f"{prefix}_{unit}"]),
-                    "std": float(rec[f"{prefix}_std_{unit}"]), "ci95_lo": float(lo),
-                    "ci95_hi": float(hi), "diffusive": bool(rec["diffusive"]),
-                    "msd_end_A2": float(rec["msd_end_A2"]),
-                    "start_fit_ps": float(rec["start_fit_ps"])})
-            except KeyError as err:
-                raise ValueError(f"record of {rec.get('system')!r} lacks {err}") from None
-    if not rows:
-        raise ValueError("no records")
-    return pd.DataFrame(rows)
-
-
-_FIT_COLUMNS = ["Ea_eV", "Ea_err_eV", "prefactor", "prefactor_err", "chi2_red", "n_fit",
-                "extrapolate_T_K", "extrapolated", "extrapolated_err"]
-
-
-def arrhenius_table(points: pd.DataFrame, extrapolate_T_K: float = 300.0
-                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Arrhenius fits X = X0 exp(−E_a / k_B T) per system and quantity (paper 002 Eq. 7).
-
-    Weighted by the posterior standard deviations (:func:`seiflow.analysis.transport.arrhenius_fit`);
-    non-diffusive runs (and values ≤ 0) are left out with a note; a group with fewer than 2
-    temperatures left gets no fit (NaN numbers and a note).  Extrapolated to
-    ``extrapolate_T_K`` with the propagated error (:func:`seiflow.analysis.transport.extrapolate_D`).
-
-    Parameters
-    ----------
-    points
-        :func:`transport_points` table.
-    extrapolate_T_K
-        Extrapolation temperature (K), > 0.
-
-    Returns
-    -------
-    points : DataFrame
-        The input with ``in_fit`` (bool), ``note`` (why a point is out, else ""), and the
-        columns of its group's fit: ``Ea_eV``, ``Ea_err_eV``, ``prefactor`` (X0, unit of the
-        quantity), ``prefactor_err``, ``chi2_red``, ``n_fit``, ``extrapolate_T_K``,
-        ``extrapolated``, ``extrapolated_err``.
-    fits : DataFrame
-        One row per (system, quantity): ``system``, ``quantity``, ``unit``, the fit columns,
-        ``T_min_K``, ``T_max_K``, ``start_fit_ps``, ``excluded_T_K`` (e.g. "300;400") and
-        ``note``.
-
-    Raises
-    ------
-    ValueError
-        Missing columns, runs with different ``start_fit_ps``, or a non-positive
-        ``extrapolate_T_K``.
-    """
-    need = {"system", "quantity", "unit", "temperature_K", "value", "std", "diffusive",
-            "msd_end_A2", "start_fit_ps"}
-    if not need <= set(points.columns):
-        raise ValueError(f"points lack columns {sorted(need - set(points.columns))}")
-    if extrapolate_T_K <= 0:
-        raise ValueError("extrapolate_T_K must be positive")
-    if not np.allclose(points["start_fit_ps"], points["start_fit_ps"].iloc[0]):
-        raise ValueError("the runs were fitted over different windows (start_fit_ps differs); "
-                         "a series shares one window")
-    pts = points.copy()
-    ok = pts["diffusive"].astype(bool) & (pts["value"] > 0) & (pts["std"] > 0)
-    pts["in_fit"] = ok
-    pts["note"] = ""
-    nd = ~pts["diffusive"].astype(bool)
-    pts.loc[nd, "note"] = [f"not diffusive: MSD at the end {m:.3g} A^2 below the threshold; "
-                           "left out of the fit" for m in pts.loc[nd, "msd_end_A2"]]
-    pts.loc[~nd & ~ok, "note"] = "non-positive value or error; left out of the fit"
-    fits = []
-    for (system, q), g in pts.groupby(["system", "quantity"], sort=False):
-        use = g[g["in_fit"]]
-        row = {"system": system, "quantity": q, "unit": g["unit"].iloc[0],
-               **dict.fromkeys(_FIT_COLUMNS, np.nan), "extrapolate_T_K": float(extrapolate_T_K),
-               "T_min_K": float(use["temperature_K"].min()) if len(use) else np.nan,
-               "T_max_K": float(use["temperature_K"].max()) if len(use) else np.nan,
-               "start_fit_ps": float(g["start_fit_ps"].iloc[0]),
-               "excluded_T_K": ";".join(f"{T:g}" for T in g.loc[~g["in_fit"], "temperature_K"]),
-               "note": ""}
-        if use["temperature_K"].nunique() >= 2:
-            f = arrhenius_fit(use["temperature_K"], use["value"], use["std"])
-            x, x_err = extrapolate_D(f, extrapolate_T_K)
-            row.update(Ea_eV=f["Ea_eV"], Ea_err_eV=f["Ea_err_eV"], prefactor=f["D0"],
-                       prefactor_err=f["D0_err"], chi2_red=f["chi2_red"], n_fit=f["n"],
-                       extrapolated=x, extrapolated_err=x_err)
-        else:
-            row.update(n_fit=len(use), note=f"{use['temperature_K'].nunique()} diffusive "
-                       "temperature(s): no Arrhenius fit")
-            pts.loc[g.index, "note"] = [n or "no Arrhenius fit (fewer than 2 diffusive "
-                                        "temperatures)" for n in pts.loc[g.index, "note"]]
-        fits.append(row)
-    fits = pd.DataFrame(fits)
-    pts = pts.merge(fits[["system", "quantity", *_FIT_COLUMNS]], on=["system", "quantity"],
-                    how="left")
-    return pts, fits
+from seiflow.analysis.transport import KB_EV
+from seiflow.analysis.transport_series import FIT_COLUMNS, QUANTITIES, trajectory_summary
+from seiflow.plot.style import finish_figure, plt
 
 
 # --------------------------------------------------------------------------- figures
@@ -429,23 +50,25 @@ def plot_arrhenius(points: pd.DataFrame, png, csv, panels: Mapping[str, list[str
     Parameters
     ----------
     points
-        :func:`arrhenius_table` points (written to ``csv`` as is).
+        :func:`seiflow.analysis.transport_series.arrhenius_table` points (written to ``csv`` as is).
     png, csv
         Outputs (parent folders created).
     panels
-        Panel title -> quantities drawn in it (keys of :data:`QUANTITIES`).
+        Panel title -> quantities drawn in it (keys of
+        :data:`seiflow.analysis.transport_series.QUANTITIES`).
     title
         Figure title.
 
     Raises
     ------
     ValueError
-        Empty points without the :func:`arrhenius_table` columns, an unknown quantity, a
+        Empty points without the :func:`seiflow.analysis.transport_series.arrhenius_table`
+        columns, an unknown quantity, a
         panel quantity absent from ``points``, or a panel mixing units.
     """
     if points is None or len(points) == 0:
         raise ValueError("no points to plot")
-    missing = {"in_fit", *_FIT_COLUMNS} - set(points.columns)
+    missing = {"in_fit", *FIT_COLUMNS} - set(points.columns)
     if missing:
         raise ValueError(f"points lack the fit columns {sorted(missing)} (arrhenius_table)")
     for qs in panels.values():
@@ -506,7 +129,8 @@ def plot_msd(msd: pd.DataFrame, png, csv, start_fit_ps: float | None = None,
     ----------
     msd
         Columns ``system``, ``temperature_K``, ``dt_ps``, ``msd_A2``, ``msd_std_A2``,
-        ``mscd_e2A2``, ``mscd_std_e2A2`` (:func:`run_transport` tables stacked); written to
+        ``mscd_e2A2``, ``mscd_std_e2A2`` (:func:`seiflow.analysis.transport_series.
+        run_transport` tables stacked); written to
         ``csv`` as is.
     png, csv
         Outputs (parent folders created).
@@ -554,7 +178,8 @@ def plot_li_trajectories(trajs: Mapping[str, Mapping], png, csv, plane: str = "x
     Parameters
     ----------
     trajs
-        Label -> :func:`production_trajectory` output (``positions``, ``times_ps``, ``cells``,
+        Label -> :func:`seiflow.analysis.transport_series.production_trajectory` output
+        (``positions``, ``times_ps``, ``cells``,
         ``start_positions``, ``start_symbols``; optional ``origin`` of the drawn cell).
     png, csv
         Outputs; the CSV holds the plotted points: ``system``, ``kind`` ("path" / "start"),
@@ -569,9 +194,9 @@ def plot_li_trajectories(trajs: Mapping[str, Mapping], png, csv, plane: str = "x
     Returns
     -------
     DataFrame
-        Per system: ``system``, ``n_li``, ``n_frames``, ``duration_ps``, ``msd_end_A2`` (MSD
-        from the first frame, Å²), ``max_displacement_A`` (largest displacement of any Li
-        from its start).
+        :func:`seiflow.analysis.transport_series.trajectory_summary` of ``trajs`` (per
+        system: ``system``, ``n_li``, ``n_frames``, ``duration_ps``, ``msd_end_A2``,
+        ``max_displacement_A``).
 
     Raises
     ------
@@ -585,9 +210,10 @@ def plot_li_trajectories(trajs: Mapping[str, Mapping], png, csv, plane: str = "x
     if max_frames < 2:
         raise ValueError("max_frames must be >= 2")
     i, j = _PLANES[plane]
+    summary = trajectory_summary(trajs)
     fig, axes = plt.subplots(1, len(trajs), figsize=(4.4 * len(trajs), 4.4), squeeze=False)
-    rows, summary = [], []
-    for ax, (label, tr) in zip(axes[0], trajs.items()):
+    rows = []
+    for ax, (label, tr), msd_end in zip(axes[0], trajs.items(), summary["msd_end_A2"]):
         pos, t = np.asarray(tr["positions"]), np.asarray(tr["times_ps"])
         n_frames, n_li = pos.shape[:2]
         keep = np.unique(np.r_[np.arange(0, n_frames, max(1, -(-n_frames // max_frames))),
@@ -610,11 +236,6 @@ def plot_li_trajectories(trajs: Mapping[str, Mapping], png, csv, plane: str = "x
         corners = np.array([[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]) @ cell[[i, j]][:, [i, j]]
         corners = corners + np.asarray(tr.get("origin", np.zeros(3)))[[i, j]]
         ax.plot(corners[:, 0], corners[:, 1], "k-", lw=0.8)
-        disp = np.linalg.norm(pos - pos[0], axis=-1)
-        msd_end = float(np.mean(disp[-1] ** 2))
-        summary.append({"system": label, "n_li": n_li, "n_frames": n_frames,
-                        "duration_ps": float(t[-1] - t[0]), "msd_end_A2": msd_end,
-                        "max_displacement_A": float(disp.max())})
         ax.set_title(f"{label}: {t[-1] - t[0]:.3g} ps, MSD(end) = {msd_end:.3g} Å$^2$",
                      fontsize=9)
         ax.set_aspect("equal")
@@ -622,4 +243,4 @@ def plot_li_trajectories(trajs: Mapping[str, Mapping], png, csv, plane: str = "x
         ax.set_ylabel(f"{plane[1]} (Å)")
         ax.legend(fontsize=6, frameon=False, loc="upper right")
     finish_figure(fig, pd.concat(rows, ignore_index=True), png, csv, title)
-    return pd.DataFrame(summary)
+    return summary
