@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from seiflow.analysis.glass_md import plot_fig6, tab2_table
+from seiflow.analysis.glass_md import tab2_table
+from seiflow.plot.glass_md import plot_fig6
 from seiflow.provenance import write_output_provenance
 
 if __name__ == "__main__":

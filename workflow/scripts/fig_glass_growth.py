@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from seiflow.analysis.glass_growth import growth_tables, plot_fig3, thickness_series
+from seiflow.analysis.glass_growth import growth_tables, thickness_series
+from seiflow.plot.glass_growth import plot_fig3
 from seiflow.provenance import write_output_provenance
 
 if __name__ == "__main__":

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from seiflow.analysis.glass_md import PUBLISHED_WIDTHS_A, plot_fig2
+from seiflow.analysis.glass_md import PUBLISHED_WIDTHS_A, fig2_table
+from seiflow.plot.glass_md import plot_fig2
 from seiflow.provenance import write_output_provenance
 
 if __name__ == "__main__":
@@ -14,7 +15,7 @@ if __name__ == "__main__":
     p, i, o = snakemake.params, snakemake.input, snakemake.output  # noqa: F821
     profiles = pd.concat([pd.read_csv(f) for f in i.profiles], ignore_index=True)
     fits = pd.concat([pd.read_csv(f) for f in i.interfaces], ignore_index=True)
-    plot_fig2(profiles, fits, o.png, o.csv, title=p.title)
+    plot_fig2(fig2_table(profiles, fits), fits, o.png, o.csv, title=p.title)
     fits["paper_width_A"] = [PUBLISHED_WIDTHS_A.get((c, n)) if prof == "Li_pe" else None
                              for c, n, prof in zip(fits["composition"], fits["interface"],
                                                    fits["profile"])]

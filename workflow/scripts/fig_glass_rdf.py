@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from seiflow.analysis.glass_structure import plot_figS4, rdf_peaks
+from seiflow.analysis.glass_structure import rdf_peaks
+from seiflow.plot.glass_structure import plot_figS4
 from seiflow.provenance import write_output_provenance
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ Fig. 3 / Fig. S2, Tables S1-S2 and Table 1.
   composition of the glass (Li2S, Li3P, Li21Si5: 68.75 : 6.25 : 25 % for 75Li2S-25P2S5,
   Li3PS4 + 8 Li -> 4 Li2S + Li3P).
 
-Pure functions except :func:`plot_fig3`.  Units: Å, ps, Å⁻³, %.
+Pure functions; Fig. 3 is drawn by :mod:`seiflow.plot.glass_growth`.  Units: Å, ps, Å⁻³, %.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ __all__ = [
     "PUBLISHED_TAB1_A3",
     "PUBLISHED_GROWTH",
     "full_reduction_percentages",
+    "fit_curves",
     "growth_tables",
-    "plot_fig3",
     "sei_composition_table",
     "thickness_series",
 ]
@@ -274,8 +274,27 @@ def sei_composition_table(counts: pd.DataFrame, species: Sequence[str] = _ATOMIC
 
 def fit_curves(series: pd.DataFrame, tabS1: pd.DataFrame, n_points: int = 100
                ) -> pd.DataFrame:
-    """Fitted d(t) of every law with finite parameters on a grid over each composition's
-    used windows: ``composition``, ``law``, ``t_ps``, ``d_fit_A``."""
+    """Fitted d(t) of every growth law with finite parameters on a grid over each
+    composition's used windows (paper 000 Fig. 3 curves; laws of
+    :func:`seiflow.analysis.growth.growth_law_model`).
+
+    Parameters
+    ----------
+    series : pandas.DataFrame
+        :func:`thickness_series` rows (``composition``, ``t_ps`` in ps, ``used``).
+    tabS1 : pandas.DataFrame
+        Table S1 of :func:`growth_tables` (``composition``, ``law``, ``k`` / ``n`` / ``a`` /
+        ``b``).
+    n_points : int
+        Grid points per composition, evenly spaced between the smallest and largest used
+        t > 0.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``composition``, ``law``, ``t_ps`` (ps), ``d_fit_A`` (Å); compositions without a used
+        t > 0 and laws with a non-finite parameter give no rows.
+    """
     rows = []
     for comp, g in series[series["used"].astype(bool)].groupby("composition", sort=False):
         t = g["t_ps"].to_numpy(float)
@@ -291,50 +310,3 @@ def fit_curves(series: pd.DataFrame, tabS1: pd.DataFrame, n_points: int = 100
             rows += [{"composition": comp, "law": r["law"], "t_ps": tt, "d_fit_A": dd}
                      for tt, dd in zip(grid, d)]
     return pd.DataFrame(rows, columns=["composition", "law", "t_ps", "d_fit_A"])
-
-
-_LAW_STYLE = {"t^1/2": ("tab:blue", "-"), "t^1/3": ("tab:red", "-"), "t^n": ("tab:green", "--"),
-              "ln t": ("tab:purple", ":")}
-
-
-def plot_fig3(series: pd.DataFrame, tabS1: pd.DataFrame, png, csv,
-              title: str | None = None) -> pd.DataFrame:
-    """Paper 000 Fig. 3 / Fig. S2: SEI thickness vs time per composition (error bars: 1-sigma
-    of the midpoint fits; open symbols: dropped windows, plotted where finite) with the
-    fitted growth laws.  Writes ``csv``: the :func:`thickness_series` rows (``kind`` =
-    ``data``) and the :func:`fit_curves` rows (``kind`` = ``fit``), and returns it."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from seiflow.plot.style import finish_figure
-
-    curves = fit_curves(series, tabS1)
-    comps = list(dict.fromkeys(series["composition"])) or ["(none)"]
-    fig, axes = plt.subplots(1, len(comps), figsize=(4.2 * len(comps), 3.6), squeeze=False)
-    for j, comp in enumerate(comps):
-        ax = axes[0, j]
-        g = series[series["composition"] == comp]
-        u = g[g["used"].astype(bool)]
-        ax.errorbar(u["t_ps"], u["d_A"], yerr=u["d_err_A"], fmt="o", color="k", ms=4,
-                    capsize=2, label="fitted midpoints")
-        bad = g[~g["used"].astype(bool) & np.isfinite(g["d_A"])]
-        if len(bad):
-            ax.plot(bad["t_ps"], bad["d_A"], "o", mfc="none", color="0.5", ms=4,
-                    label="dropped (failed fit)")
-        r2 = tabS1[tabS1["composition"] == comp].set_index("law")["r2"] \
-            if len(tabS1) else pd.Series(dtype=float)
-        for law, c in curves[curves["composition"] == comp].groupby("law", sort=False):
-            col, ls = _LAW_STYLE.get(law, ("0.3", "-"))
-            lab = f"{law} (R²={r2.get(law, np.nan):.3f})"
-            ax.plot(c["t_ps"], c["d_fit_A"], ls=ls, color=col, lw=1.2, label=lab)
-        ax.set_title(comp, fontsize=9)
-        ax.set_xlabel("t (ps)")
-        ax.set_ylabel("SEI thickness (Å)")
-        ax.set_xlim(left=0)
-        ax.legend(fontsize=6.5, frameon=False)
-    out = pd.concat([series.assign(kind="data"), curves.assign(kind="fit")],
-                    ignore_index=True)
-    finish_figure(fig, out, png, csv, title)
-    return out

@@ -21,7 +21,8 @@ the slab) and are excluded from every profile, fit and MSD [paper 000, Methods].
 unshifted fractional z times the mean cell height of the window (Å), the convention of
 :mod:`seiflow.analysis.profiles`.
 
-Pure functions (no file written) except :func:`plot_fig2` and :func:`plot_fig6`.
+Pure functions (no file written, no plotting); the figures are drawn by
+:mod:`seiflow.plot.glass_md`.
 Units: Å, ps, eV; D in cm²/s.
 """
 
@@ -32,10 +33,9 @@ __all__ = [
     "PUBLISHED_TAB2_1E7_CM2_S",
     "PUBLISHED_WIDTHS_A",
     "analyse_glass_run",
+    "fig2_table",
     "fit_profile_interfaces",
     "frozen_atom_ids",
-    "plot_fig2",
-    "plot_fig6",
     "profile_z_range",
     "sei_frame_counts",
     "sei_region_mask",
@@ -49,7 +49,8 @@ import numpy as np
 import pandas as pd
 from ase import Atoms
 
-from seiflow.analysis.profiles import ZProfileAccumulator, interface_positions
+from seiflow.analysis.profiles import (ZProfileAccumulator, fit_logistic_step,
+                                       interface_positions)
 from seiflow.analysis.transport import diffusion_coefficient, msd_table, unwrapped_positions
 
 #: direction -> kinisi dims (paper 000: D_xy with d = 2, D_z with d = 1)
@@ -438,42 +439,46 @@ def tab2_table(diffusion: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-# ----------------------------------------------------------------------------- figures
-_COLOURS = {"Li": "0.45", "Si": "tab:blue", "P": "tab:purple", "S": "goldenrod"}
+# ----------------------------------------------------------------------------- figure tables
+def fig2_table(profiles: pd.DataFrame, interfaces: pd.DataFrame) -> pd.DataFrame:
+    """Paper 000 Fig. 2 data: the last profile window of every composition with the two-step
+    logistic fit of the mean Li potential energy along z.
 
+    The fit is the deterministic :func:`seiflow.analysis.profiles.fit_logistic_step`
+    (``n_steps=2``) of :func:`seiflow.analysis.profiles.interface_positions`, evaluated at
+    the Li bins; it is made only where every fitted ``Li_pe`` midpoint of that window is
+    finite [paper 000, Methods; Fig. 2].
 
-def plot_fig2(profiles: pd.DataFrame, interfaces: pd.DataFrame, png, csv,
-              title: str | None = None) -> pd.DataFrame:
-    """Paper 000 Fig. 2: number density per element (top) and mean Li potential energy with
-    its two-step logistic fit (bottom) along z, in the last profile window, one column per
-    composition; fitted Li|SEI / SEI|SSE midpoints as dashed lines.
+    Parameters
+    ----------
+    profiles : pandas.DataFrame
+        :func:`analyse_glass_run` ``profiles`` rows with ``composition`` (``window``,
+        ``species``, ``z_A`` in Å, ``mean_c_pe`` in eV, ...); windows < 0 are ignored.
+    interfaces : pandas.DataFrame
+        :func:`analyse_glass_run` ``interfaces`` rows with ``composition``.
 
-    ``profiles`` / ``interfaces``: :func:`analyse_glass_run` tables with ``composition``.
-    Writes ``csv`` = last-window profile rows with the fitted curve ``fit_c_pe_eV`` (Li) and
-    returns it.
+    Returns
+    -------
+    pandas.DataFrame
+        The last-window profile rows of each composition (in order of first appearance)
+        with ``fit_c_pe_eV`` (eV; the fitted curve at the Li rows, NaN elsewhere or without
+        a fit).
+
+    Raises
+    ------
+    IndexError
+        A composition without a profile window >= 0.
+    ValueError
+        No compositions (nothing to concatenate).
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from seiflow.analysis.profiles import fit_logistic_step
-    from seiflow.plot.style import finish_figure
-
     comps = list(dict.fromkeys(profiles["composition"]))
-    fig, axes = plt.subplots(2, len(comps), figsize=(4.2 * len(comps), 6.0), squeeze=False,
-                             sharex="col")
     keep = []
-    for j, comp in enumerate(comps):
+    for comp in comps:
         p = profiles[(profiles["composition"] == comp) & (profiles["window"] >= 0)]
         last = p[p["window"] == p["window"].max()].copy()
         fits = interfaces[(interfaces["composition"] == comp)
                           & (interfaces["window"] == last["window"].iloc[0])]
-        ax_d, ax_e = axes[0, j], axes[1, j]
-        for s, g in last.groupby("species", sort=False):
-            ax_d.plot(g["z_A"], g["number_density_A3"], color=_COLOURS.get(s), label=s)
         li = last[last["species"] == "Li"]
-        ax_e.plot(li["z_A"], li["mean_c_pe"], "o", ms=2.5, color="0.3", label="Li $E_i$")
         pe = fits[fits["profile"] == "Li_pe"].set_index("interface")
         last["fit_c_pe_eV"] = np.nan
         if np.isfinite(pe["z0_A"]).all():
@@ -481,52 +486,6 @@ def plot_fig2(profiles: pd.DataFrame, interfaces: pd.DataFrame, png, csv,
             ok = np.isfinite(li["mean_c_pe"].to_numpy())
             # same deterministic fit as interface_positions, for the curve
             fit = fit_logistic_step(zz[ok], li["mean_c_pe"].to_numpy()[ok], n_steps=2)
-            ax_e.plot(zz, fit(zz), "-", color="tab:red", label="two-step logistic")
             last.loc[li.index, "fit_c_pe_eV"] = fit(zz)
-            for name, r in pe.iterrows():
-                for ax in (ax_d, ax_e):
-                    ax.axvline(r["z0_A"], ls="--", lw=0.8, color="k")
-                ax_e.text(r["z0_A"], ax_e.get_ylim()[1], f" {name}\n w={r['width_A']:.1f} Å",
-                          fontsize=6, va="top")
-        ax_d.set_title(comp, fontsize=9)
-        ax_d.set_ylabel(r"number density (Å$^{-3}$)")
-        ax_e.set_ylabel("mean Li potential energy (eV)")
-        ax_e.set_xlabel("z (Å)")
-        ax_d.legend(fontsize=7, frameon=False)
-        ax_e.legend(fontsize=7, frameon=False)
-        t0, t1 = last["t_start_ps"].iloc[0], last["t_end_ps"].iloc[0]
-        ax_e.set_title(f"{t0:g}–{t1:g} ps", fontsize=8)
         keep.append(last.assign(composition=comp))
-    out = pd.concat(keep, ignore_index=True)
-    finish_figure(fig, out, png, csv, title)
-    return out
-
-
-def plot_fig6(msd: pd.DataFrame, png, csv, title: str | None = None) -> None:
-    """Paper 000 Fig. 6: MSD of Li, Si, P, S of the SEI region vs time, in-plane (xy) and
-    out-of-plane (z) rows, one column per composition (log-log).  ``msd``:
-    :func:`species_diffusion` MSD rows with ``composition``; written to ``csv``."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from seiflow.plot.style import finish_figure
-
-    comps = list(dict.fromkeys(msd["composition"])) or ["(none)"]
-    fig, axes = plt.subplots(2, len(comps), figsize=(4.0 * len(comps), 6.0), squeeze=False)
-    for j, comp in enumerate(comps):
-        for i, direction in enumerate(DIRECTIONS):
-            ax = axes[i, j]
-            g = msd[(msd["composition"] == comp) & (msd["direction"] == direction)]
-            for s, h in g.groupby("species", sort=False):
-                h = h[(h["dt_ps"] > 0) & (h["msd_A2"] > 0)]
-                ax.plot(h["dt_ps"], h["msd_A2"], color=_COLOURS.get(s), label=s)
-            if len(g):
-                ax.set_xscale("log")
-                ax.set_yscale("log")
-            ax.set_title(f"{comp}: {direction} (d = {len(DIRECTIONS[direction])})", fontsize=9)
-            ax.set_xlabel("t (ps)")
-            ax.set_ylabel(r"MSD (Å$^2$)")
-            ax.legend(fontsize=7, frameon=False)
-    finish_figure(fig, msd, png, csv, title)
+    return pd.concat(keep, ignore_index=True)

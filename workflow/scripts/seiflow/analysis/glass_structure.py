@@ -20,30 +20,29 @@ A second streamed pass over a production run of a Li(100) | glass slab
 * the last frame (with the ``frozen`` flags) for the snapshot of Fig. 1.
 
 z convention as :mod:`seiflow.analysis.glass_md`: unshifted fractional z (``center_frac = 0.5`` of
-:func:`seiflow.analysis.coordination.cn_profile`) times the cell height.  Pure functions except the
-``plot_*`` functions.  Units: Å, ps.
+:func:`seiflow.analysis.coordination.cn_profile`) times the cell height.  Pure functions; the
+figures are drawn by :mod:`seiflow.plot.glass_structure`.  Units: Å, ps.
 """
 
 from __future__ import annotations
 
 __all__ = [
+    "FIG4_COLUMNS",
     "PAPER_FIRST_PEAK_A",
     "analyse_glass_structure",
     "first_peak",
+    "fig4_table",
     "fit_window_bounds_frac",
     "parse_pair_cutoffs",
     "parse_pairs",
-    "plot_fig1",
-    "plot_fig4",
-    "plot_figS4",
     "rdf_peaks",
     "region_masks",
+    "snapshot_label_counts",
     "window_index",
 ]
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -350,139 +349,58 @@ def rdf_peaks(rdf: pd.DataFrame) -> pd.DataFrame:
                                        "n_center_frames", "paper_r_peak_A"])
 
 
-# ----------------------------------------------------------------------------- figures
-def _plt():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
+# ----------------------------------------------------------------------------- figure tables
+#: columns of the Fig. 4 table, in order
+FIG4_COLUMNS = ["composition", "pair", "center", "neighbor", "window", "t_start_ps", "t_end_ps",
+                "bin", "z_A", "cn", "n_center", "n_frames"]
 
 
-def plot_fig4(cn: pd.DataFrame, interfaces: pd.DataFrame | None, png, csv,
-              title: str | None = None) -> pd.DataFrame:
-    """Paper 000 Fig. 4 / Figs. S5-S7: CN(z, t) heat maps, one row per composition and one
-    column per pair (x: z in Å, y: window mid-time in ps); the fitted Li|SEI / SEI|SSE
-    midpoints (``Li_pe``) of each window as white markers.
+def fig4_table(cn: pd.DataFrame) -> pd.DataFrame:
+    """Paper 000 Fig. 4 / Figs. S5-S7 data: the tidy CN(z, t) table.
 
-    ``cn``: :func:`analyse_glass_structure` ``cn`` rows with ``composition``; written to
-    ``csv`` as the tidy table (composition, pair, window, t_start_ps, t_end_ps, z_A, cn,
-    n_center, n_frames) and returned."""
-    plt = _plt()
-    from seiflow.plot.style import finish_figure
+    Parameters
+    ----------
+    cn : pandas.DataFrame
+        :func:`analyse_glass_structure` ``cn`` rows with ``composition`` (at least the
+        columns of :data:`FIG4_COLUMNS`; z in Å, times in ps).
 
-    cols = ["composition", "pair", "center", "neighbor", "window", "t_start_ps", "t_end_ps",
-            "bin", "z_A", "cn", "n_center", "n_frames"]
-    out = cn[cols].sort_values(["composition", "pair", "window", "bin"]).reset_index(drop=True)
-    comps = list(dict.fromkeys(out["composition"])) or ["(none)"]
-    pairs = list(dict.fromkeys(out["pair"])) or ["(none)"]
-    fig, axes = plt.subplots(len(comps), len(pairs), figsize=(2.6 * len(pairs),
-                             2.4 * len(comps) + 0.6), squeeze=False, sharey="row")
-    for i, comp in enumerate(comps):
-        for j, pair in enumerate(pairs):
-            ax = axes[i, j]
-            g = out[(out["composition"] == comp) & (out["pair"] == pair)]
-            if g.empty:
-                ax.set_axis_off()
-                continue
-            g = g.assign(t_mid=0.5 * (g["t_start_ps"] + g["t_end_ps"]))
-            piv = g.pivot_table(index="t_mid", columns="bin", values="cn", aggfunc="mean")
-            zc = g.groupby("bin")["z_A"].mean().reindex(piv.columns)
-            m = ax.pcolormesh(zc.to_numpy(), piv.index.to_numpy(), piv.to_numpy(),
-                              shading="nearest", cmap="viridis")
-            fig.colorbar(m, ax=ax, pad=0.02).set_label("CN", fontsize=7)
-            if interfaces is not None and len(interfaces):
-                it = interfaces[(interfaces["composition"] == comp)
-                                & (interfaces["profile"] == "Li_pe")
-                                & (interfaces["window"] >= 0)]
-                for name, mk in (("Li|SEI", "<"), ("SEI|SSE", ">")):
-                    s = it[it["interface"] == name]
-                    ax.plot(s["z0_A"], 0.5 * (s["t_start_ps"] + s["t_end_ps"]), mk, ms=3,
-                            color="w", mec="k", mew=0.3, label=name)
-                ax.set_xlim(zc.min() - 1, zc.max() + 1)
-            ax.set_title(f"{comp}: {pair.replace('-', '–')}", fontsize=8)
-            if i == len(comps) - 1:
-                ax.set_xlabel("z (Å)")
-            if j == 0:
-                ax.set_ylabel("t (ps)")
-    finish_figure(fig, out, png, csv, title)
-    return out
+    Returns
+    -------
+    pandas.DataFrame
+        The :data:`FIG4_COLUMNS` of ``cn``, sorted by composition, pair, window and bin, with
+        a fresh index.
+
+    Raises
+    ------
+    KeyError
+        A column of :data:`FIG4_COLUMNS` is missing.
+    """
+    return cn[FIG4_COLUMNS].sort_values(["composition", "pair", "window", "bin"]
+                                        ).reset_index(drop=True)
 
 
-def plot_figS4(rdf: pd.DataFrame, peaks: pd.DataFrame, png, csv, title: str | None = None
-               ) -> None:
-    """Paper 000 Fig. S4: partial RDFs g(r) of the SSE and the SEI region (fit window), one
-    row per composition, one column per pair, first peaks as dotted lines (published Li–Li
-    3.5 Å SSE / 3.0 Å SEI as grey ticks).  ``rdf`` (with ``composition``) is written to
-    ``csv``."""
-    plt = _plt()
-    from seiflow.plot.style import finish_figure
+def snapshot_label_counts(frames: Mapping[str, Atoms]) -> pd.DataFrame:
+    """Label counts of the paper 000 Fig. 1 snapshots (convention of fig_snapshot).
 
-    colours = {"SSE": "tab:blue", "SEI": "tab:red"}
-    comps = list(dict.fromkeys(rdf["composition"])) or ["(none)"]
-    pairs = list(dict.fromkeys(rdf["pair"])) or ["(none)"]
-    fig, axes = plt.subplots(len(comps), len(pairs), figsize=(2.8 * len(pairs),
-                             2.4 * len(comps) + 0.5), squeeze=False)
-    for i, comp in enumerate(comps):
-        for j, pair in enumerate(pairs):
-            ax = axes[i, j]
-            for region, c in colours.items():
-                g = rdf[(rdf["composition"] == comp) & (rdf["pair"] == pair)
-                        & (rdf["region"] == region)]
-                if g.empty or not np.isfinite(g["g_r"]).any():
-                    continue
-                ax.plot(g["r_A"], g["g_r"], color=c, lw=1.1, label=region)
-                pk = peaks[(peaks["composition"] == comp) & (peaks["pair"] == pair)
-                           & (peaks["region"] == region)]
-                if len(pk) and np.isfinite(pk["r_peak_A"].iloc[0]):
-                    ax.axvline(pk["r_peak_A"].iloc[0], color=c, ls=":", lw=0.9)
-                ref = PAPER_FIRST_PEAK_A.get((pair, region))
-                if ref is not None:
-                    ax.axvline(ref, color="0.6", ls="--", lw=0.7)
-            ax.set_title(f"{comp}: {pair.replace('-', '–')}", fontsize=8)
-            ax.set_xlabel("r (Å)")
-            if j == 0:
-                ax.set_ylabel("g(r)")
-            if ax.get_legend_handles_labels()[0]:
-                ax.legend(fontsize=6, frameon=False)
-    finish_figure(fig, rdf, png, csv, title)
+    Parameters
+    ----------
+    frames : mapping of str to ase.Atoms
+        Composition -> frame (``info["time_ps"]``, NaN without; optional per-atom bool
+        ``frozen`` array, all False without).
 
-
-def plot_fig1(frames: Mapping[str, Atoms], png, csv, title: str | None = None
-              ) -> pd.DataFrame:
-    """Paper 000 Fig. 1: side views (z up) of the Li | glass models, atoms coloured by
-    element (OVITO headless, :func:`seiflow.plot.snapshots.render_snapshot`), one panel per
-    composition.  The CSV (convention of fig_snapshot) holds the label counts per panel:
-    ``composition``, ``time_ps``, ``label``, ``count``, ``frozen`` (of them frozen)."""
-    import tempfile
-
-    import matplotlib.image as mpimg
-
-    from seiflow.analysis.sei_structure import ELEMENT_COLORS
-    from seiflow.plot.snapshots import render_snapshot
-    from seiflow.plot.style import finish_figure
-
-    plt = _plt()
-    comps = list(frames)
-    fig, axes = plt.subplots(1, len(comps), figsize=(3.2 * len(comps), 5.0), squeeze=False)
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (composition, element) in order of first appearance: ``composition``,
+        ``time_ps``, ``label`` (element), ``count``, ``frozen`` (of them frozen).
+    """
     rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for ax, comp in zip(axes[0], comps, strict=True):
-            atoms = frames[comp]
-            labels = np.array(atoms.get_chemical_symbols())
-            img = render_snapshot(atoms, labels, ELEMENT_COLORS, Path(tmp) / f"{comp}.png",
-                                  view="side", size=(500, 900), legend=True,
-                                  legend_title="element")
-            ax.imshow(mpimg.imread(img))
-            ax.set_axis_off()
-            t = float(atoms.info.get("time_ps", np.nan))
-            ax.set_title(f"Li | {comp}\nt = {t:g} ps", fontsize=8)
-            fr = atoms.arrays.get("frozen", np.zeros(len(atoms), bool)).astype(bool)
-            for lab in dict.fromkeys(labels):
-                sel = labels == lab
-                rows.append({"composition": comp, "time_ps": t, "label": lab,
-                             "count": int(sel.sum()), "frozen": int((sel & fr).sum())})
-    out = pd.DataFrame(rows, columns=["composition", "time_ps", "label", "count", "frozen"])
-    finish_figure(fig, out, png, csv, title)
-    return out
+    for comp, atoms in frames.items():
+        labels = np.array(atoms.get_chemical_symbols())
+        t = float(atoms.info.get("time_ps", np.nan))
+        fr = atoms.arrays.get("frozen", np.zeros(len(atoms), bool)).astype(bool)
+        for lab in dict.fromkeys(labels):
+            sel = labels == lab
+            rows.append({"composition": comp, "time_ps": t, "label": lab,
+                         "count": int(sel.sum()), "frozen": int((sel & fr).sum())})
+    return pd.DataFrame(rows, columns=["composition", "time_ps", "label", "count", "frozen"])
