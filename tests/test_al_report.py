@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 from conftest import run_rule_script
 
-from seiflow.model.al_report import (DPGEN_TASKS, convergence_state, merge_report, plot_al_report,
-                               read_stage_times, stage_wall_times)
+from seiflow.model.al_report import (DPGEN_TASKS, convergence_state, merge_report,
+                                     read_stage_times, stage_wall_times)
+from seiflow.plot.al_report import plot_al_report
 
 HEADER = "event\titeration\ttask\tunix_time_s\n"
 # run killed during iteration 0 task 4 (run_model_devi) at ~1100 s, resumed at 1200 s

@@ -20,8 +20,9 @@ from ase.units import GPa
 import seiflow.oracle.calculators
 from seiflow.oracle.calculators import OracleError
 from seiflow.oracle.benchmark import (TABLE_COLUMNS, error_table, fit_element_shifts,
-                                      label_benchmark, label_with, parity_plot, pick_default,
+                                      label_benchmark, label_with, pick_default,
                                       select_benchmark_frames)
+from seiflow.plot.oracle_benchmark import parity_plot
 
 
 def _factory(name, n_threads=1, dft=None):

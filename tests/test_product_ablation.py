@@ -6,11 +6,11 @@ import pytest
 
 from seiflow.model.product_ablation import (
     ablation_table,
-    plot_product_ablation,
     reduced_formula,
     split_product_systems,
     system_composition,
 )
+from seiflow.plot.product_ablation import plot_product_ablation
 
 TM = ["Li", "P", "S", "Cl"]
 

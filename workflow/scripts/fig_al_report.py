@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from seiflow.model.al_report import (convergence_state, merge_report, plot_al_report,
-                               read_stage_times, stage_wall_times)
+from seiflow.model.al_report import (convergence_state, merge_report, read_stage_times,
+                                     stage_wall_times)
+from seiflow.plot.al_report import plot_al_report
 
 if __name__ == "__main__":
     smk = snakemake  # noqa: F821

@@ -5,7 +5,7 @@ import sys
 
 import pandas as pd
 
-from seiflow.model.product_ablation import plot_product_ablation
+from seiflow.plot.product_ablation import plot_product_ablation
 from seiflow.provenance import write_output_provenance
 
 if __name__ == "__main__":

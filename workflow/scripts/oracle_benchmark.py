@@ -12,8 +12,9 @@ from pathlib import Path
 
 import numpy as np
 
-from seiflow.oracle.benchmark import (PICK_RULE, error_table, label_benchmark, parity_plot,
-                                      pick_default, shifted_energies)
+from seiflow.oracle.benchmark import (PICK_RULE, error_table, label_benchmark, pick_default,
+                                      shifted_energies)
+from seiflow.plot.oracle_benchmark import parity_plot
 
 
 def main(smk) -> None:

@@ -219,7 +219,19 @@ def _relative(energies: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return np.where(groups.transform("size").to_numpy() > 1, rel, np.nan)
 
 
-def _rms(x: np.ndarray) -> float:
+def rms(x: np.ndarray) -> float:
+    """Root mean square of the finite entries of ``x``.
+
+    Parameters
+    ----------
+    x : array_like, any shape
+        Errors (any unit).
+
+    Returns
+    -------
+    float
+        sqrt(mean(x²)) over the finite entries (same unit as ``x``); NaN when none is finite.
+    """
     x = np.asarray(x, dtype=float)
     x = x[np.isfinite(x)]
     return float(np.sqrt(np.mean(x ** 2))) if x.size else float("nan")
@@ -287,11 +299,11 @@ def error_table(reference: Sequence[dict], teachers: Mapping[str, Sequence[dict]
                 "teacher": name, "system": system, "n_frames": idx.size,
                 "n_atoms": int(n_atoms[idx].sum()),
                 "n_compositions": len({tuple(c) for c in counts[idx]}),
-                "energy_shift_mode": mode, "energy_rmse_meV_atom": _rms(de[idx]),
-                "rel_energy_rmse_meV_atom": _rms(de_rel[idx]),
-                "force_rmse_eV_A": _rms(df), "force_mae_eV_A": float(np.abs(df).mean()),
+                "energy_shift_mode": mode, "energy_rmse_meV_atom": rms(de[idx]),
+                "rel_energy_rmse_meV_atom": rms(de_rel[idx]),
+                "force_rmse_eV_A": rms(df), "force_mae_eV_A": float(np.abs(df).mean()),
                 "max_force_error_eV_A": float(np.linalg.norm(df, axis=1).max()),
-                "stress_rmse_GPa": _rms(np.concatenate(ds) / GPa) if ds else float("nan"),
+                "stress_rmse_GPa": rms(np.concatenate(ds) / GPa) if ds else float("nan"),
                 "seconds_per_frame": float(np.mean(wall)),
             })
     return pd.DataFrame(rows, columns=TABLE_COLUMNS)
@@ -354,60 +366,6 @@ def parity_data(reference: Sequence[dict], teachers: Mapping[str, Sequence[dict]
             "reference": np.concatenate([r["forces_eV_A"].ravel() for r in reference]),
             "predicted": np.concatenate([t["forces_eV_A"].ravel() for t in labels])}))
     return pd.concat(parts, ignore_index=True)
-
-
-def parity_plot(reference: Sequence[dict], teachers: Mapping[str, Sequence[dict]],
-                frames: Sequence, png, csv, reference_name: str = "reference") -> None:
-    """Force parity per teacher plus one energy parity panel (all teachers), PNG + CSV.
-
-    Uses the style and writer of :mod:`seiflow.plot.figures` (seaborn ``paper``/``ticks``, dpi 200);
-    the CSV is :func:`parity_data`, exactly what is plotted. Panel titles give the force RMSE
-    (eV/Å) and shifted energy RMSE (meV/atom).
-
-    Parameters
-    ----------
-    reference, teachers, frames
-        As in :func:`error_table`.
-    png, csv : path
-        Outputs (parent folders are created).
-    reference_name : str
-        Axis label of the reference (e.g. ``"cp2k"``).
-    """
-    import matplotlib.pyplot as plt
-    import seaborn as sns
-
-    from seiflow.plot.style import apply_style, save_figure
-
-    data = parity_data(reference, teachers, frames)
-    apply_style()
-    names = list(teachers)
-    palette = dict(zip(names, sns.color_palette(n_colors=len(names))))
-    fig, axes = plt.subplots(1, len(names) + 1, figsize=(3.2 * (len(names) + 1), 3.3),
-                             squeeze=False)
-    panels = [(n, "force", "force component", "", "eV/Å") for n in names]
-    panels.append((None, "energy_per_atom", "energy", " + shift", "eV/atom"))
-    for ax, (name, quantity, label, shift, unit) in zip(axes[0], panels):
-        sub = data[data["quantity"] == quantity]
-        if name is not None:
-            sub = sub[sub["teacher"] == name]
-            ax.set_title(f"{name}: RMSE {_rms(sub['predicted'] - sub['reference']):.3f} {unit}")
-        else:
-            rms = ", ".join(f"{t} {1e3 * _rms(g['predicted'] - g['reference']):.1f}"
-                            for t, g in sub.groupby("teacher", sort=False))
-            ax.set_title(f"RMSE (meV/atom): {rms}", fontsize="small")
-        sns.scatterplot(data=sub, x="reference", y="predicted", hue="teacher", ax=ax, s=8,
-                        palette=palette, edgecolor="none", alpha=0.6, rasterized=True,
-                        legend=name is None)
-        vals = sub[["reference", "predicted"]].to_numpy(dtype=float)
-        lo, hi = float(vals.min()), float(vals.max())
-        pad = 0.05 * (hi - lo) if hi > lo else 0.5
-        lim = (lo - pad, hi + pad)
-        ax.plot(lim, lim, color="0.3", lw=0.8, ls="--", zorder=0)
-        ax.set(xlim=lim, ylim=lim, aspect="equal", xlabel=f"{reference_name} {label} ({unit})",
-               ylabel=f"teacher {label}{shift} ({unit})")
-    sns.despine(fig=fig)
-    fig.tight_layout()
-    save_figure(fig, data, png, csv)
 
 
 def label_benchmark(init_data_dirs: Mapping[str, str], teachers: Sequence[str], reference: str,
