@@ -7,14 +7,8 @@ import pandas as pd
 import pytest
 from ase import Atoms
 
-from seiflow.plot.classification import (
-    REFERENCE_COLORS,
-    UNSAMPLED_LI,
-    atom_labels,
-    fractions_long,
-    phase_palette,
-    plot_phase_fractions,
-)
+from seiflow.analysis.classification_tables import UNSAMPLED_LI, atom_labels, fractions_long
+from seiflow.plot.classification import REFERENCE_COLORS, phase_palette, plot_phase_fractions
 
 
 def points():

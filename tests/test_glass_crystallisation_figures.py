@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from seiflow.plot.glass_crystallisation import (PUBLISHED, numbers_table, plot_fig5,
-                                                   plot_figS8, plot_figS9)
+from seiflow.analysis.glass_crystallisation_tables import PUBLISHED, numbers_table
+from seiflow.plot.glass_crystallisation import plot_fig5, plot_figS8, plot_figS9
 
 
 def summary(run, crystallised, onset=None, **kw):

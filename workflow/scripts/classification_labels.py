@@ -4,14 +4,14 @@ and the phase fractions of the MD Li environments per frame (modes all / core / 
 
 Outputs (CSV): cluster table (:func:`seiflow.analysis.phase_classification.label_clusters` with the run
 and the clustering summary), point table (:func:`~seiflow.analysis.phase_classification.point_table`)
-and long fraction table (:func:`seiflow.plot.classification.fractions_long`).
+and long fraction table (:func:`seiflow.analysis.classification_tables.fractions_long`).
 """
 
 import sys
 
 import pandas as pd
 
-from seiflow.plot.classification import fractions_long
+from seiflow.analysis.classification_tables import fractions_long
 from seiflow.analysis.phase_classification import label_clusters, load_clustering, load_dataset, point_table
 
 

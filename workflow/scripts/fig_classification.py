@@ -11,13 +11,13 @@ import ase.io
 import matplotlib.image as mpimg
 import pandas as pd
 
-from seiflow.plot.classification import (
+from seiflow.analysis.classification_tables import (
     UNSAMPLED_LI,
     atom_labels,
-    phase_palette,
-    plot_phase_fractions,
+    snapshot_label_counts,
 )
 from seiflow.analysis.phase_classification import phase_per_atom
+from seiflow.plot.classification import phase_palette, plot_phase_fractions
 from seiflow.provenance import write_output_provenance
 from seiflow.analysis.sei_structure import ELEMENT_COLORS
 from seiflow.plot.snapshots import render_snapshot
@@ -40,8 +40,7 @@ if __name__ == "__main__":
         img = render_snapshot(atoms, labels, palette, Path(tmp) / "snap.png", view="side",
                               size=(500, 900), legend=False)
         image = mpimg.imread(img)
-    counts = pd.Series(labels).value_counts().rename_axis("label").reset_index(name="count")
-    counts["time_ps"] = float(atoms.info["time_ps"])
+    counts = snapshot_label_counts(labels, float(atoms.info["time_ps"]))
     title = (f"{p.run}: {summary['n_clusters']} DPA clusters, ID {summary['intrinsic_dim']:.1f}, "
              f"{100 * summary['core_fraction']:.0f} % core points")
     plot_phase_fractions(fractions, o.png, o.csv, snapshot=image, snapshot_counts=counts,

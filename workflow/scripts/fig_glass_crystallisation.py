@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from seiflow.plot.glass_crystallisation import (numbers_table, plot_fig5, plot_figS8,
-                                                   plot_figS9)
+from seiflow.analysis.glass_crystallisation_tables import numbers_table
+from seiflow.plot.glass_crystallisation import plot_fig5, plot_figS8, plot_figS9
 from seiflow.provenance import write_output_provenance
 
 if __name__ == "__main__":

@@ -1,10 +1,10 @@
-"""Tables and figure of the unsupervised Li-environment classification (paper 001 Fig. 4,
-Figs. S10-S11), in the one style of :mod:`seiflow.plot.figures`.
+"""Figure of the unsupervised Li-environment classification (paper 001 Fig. 4, Figs. S10-S11),
+in the one style of :mod:`seiflow.plot.style`, and its colours.
 
-Inputs are the outputs of :mod:`seiflow.analysis.phase_classification`: the point table
-(:func:`~seiflow.analysis.phase_classification.point_table`) and the per-frame phase fractions
-(:func:`~seiflow.analysis.phase_classification.phase_fractions`).  Fractions are shares of the MD Li
-environments (dimensionless, each frame's shares sum to 1); times in ps.
+Drawing only; the tables come from :mod:`seiflow.analysis.classification_tables`
+(:func:`~seiflow.analysis.classification_tables.fractions_long`,
+:func:`~seiflow.analysis.classification_tables.atom_labels`).  Fractions are shares of the MD Li
+environments (dimensionless); times in ps.
 """
 
 from __future__ import annotations
@@ -14,19 +14,15 @@ from os import PathLike
 
 import numpy as np
 import pandas as pd
-from ase import Atoms
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from seiflow.plot.style import apply_style, plt, require_columns, save_figure, sns
-from seiflow.analysis.phase_classification import phase_fractions
+from seiflow.analysis.runs import require_columns
+from seiflow.plot.style import apply_style, plt, save_figure, sns
 
 __all__ = [
     "REFERENCE_COLORS",
-    "UNSAMPLED_LI",
-    "fractions_long",
     "phase_palette",
-    "atom_labels",
     "plot_phase_fractions",
 ]
 
@@ -39,53 +35,6 @@ REFERENCE_COLORS = {
     "Li3P": (0.95, 0.55, 0.10),
     "LiCl": (0.20, 0.70, 0.30),
 }
-#: Label of the Li atoms of a snapshot whose environment was not drawn for the classification.
-UNSAMPLED_LI = "Li (not sampled)"
-_MODES = ("all", "core", "split")
-_REGION = {"C": "core", "N": "non-core"}
-
-
-def fractions_long(points: pd.DataFrame) -> pd.DataFrame:
-    """Phase fractions of every frame in the three modes of
-    :func:`~seiflow.analysis.phase_classification.phase_fractions`, as one long table.
-
-    Parameters
-    ----------
-    points
-        Point table (columns ``frame``, ``time_ps``, ``source``, ``core``, ``phase``).
-
-    Returns
-    -------
-    pd.DataFrame with columns ``mode`` (``all``: share of all MD points; ``core``: share of
-    the core MD points; ``split``: share of all MD points that are core / non-core points of
-    the phase, paper 001 Fig. 4c), ``frame``, ``time_ps``, ``n_points`` (points counted in
-    the frame), ``phase``, ``region`` (``all``, ``core`` or ``non-core``), ``fraction``.
-    A phase absent from a frame has fraction 0; in each (mode, frame) the fractions sum to 1.
-    The ``core`` mode is left out when no MD point is a core point.
-
-    Raises
-    ------
-    ValueError
-        No MD points, or a missing column.
-    """
-    require_columns(points, ["frame", "time_ps", "source", "core", "phase"], "fractions_long")
-    parts = []
-    for mode in _MODES:
-        if mode == "core" and not points.loc[points["source"] == "md", "core"].any():
-            continue
-        wide = phase_fractions(points, mode).reset_index()
-        long = wide.melt(id_vars=["frame", "time_ps", "n_points"], var_name="phase",
-                         value_name="fraction")
-        if mode == "split":
-            split = long["phase"].str.rsplit("_", n=1, expand=True)
-            long["phase"], long["region"] = split[0], split[1].map(_REGION)
-        else:
-            long["region"] = "all" if mode == "all" else "core"
-        parts.append(long.assign(mode=mode))
-    out = pd.concat(parts, ignore_index=True)
-    cols = ["mode", "frame", "time_ps", "n_points", "phase", "region", "fraction"]
-    return out[cols].sort_values(["mode", "phase", "region", "frame"], kind="stable",
-                                 ignore_index=True)
 
 
 def phase_palette(phases: Sequence[str]) -> dict[str, tuple[float, float, float]]:
@@ -111,40 +60,6 @@ def phase_palette(phases: Sequence[str]) -> dict[str, tuple[float, float, float]
     return out
 
 
-def atom_labels(atoms: Atoms, phase: Sequence[str] | np.ndarray, fill: str = "") -> np.ndarray:
-    """Snapshot label of every atom: the phase of the classified Li, :data:`UNSAMPLED_LI`
-    for the other Li, the element symbol for the other atoms.
-
-    Parameters
-    ----------
-    atoms
-        The frame, shape (n_atoms,).
-    phase
-        Output of :func:`seiflow.analysis.phase_classification.phase_per_atom` for that frame, shape
-        (n_atoms,), ``fill`` where an atom was not classified.
-    fill
-        The fill value used there.
-
-    Returns
-    -------
-    np.ndarray, shape (n_atoms,), str.
-
-    Raises
-    ------
-    ValueError
-        Length mismatch, or a non-Li atom with a phase.
-    """
-    phase = np.asarray(phase).astype(str)
-    if phase.shape != (len(atoms),):
-        raise ValueError(f"phase has shape {phase.shape}, expected ({len(atoms)},)")
-    sym = np.asarray(atoms.get_chemical_symbols())
-    if np.any((phase != fill) & (sym != "Li")):
-        raise ValueError("only Li atoms carry a phase")
-    out = np.where(sym == "Li", UNSAMPLED_LI, sym).astype(object)
-    out[phase != fill] = phase[phase != fill]
-    return out.astype(str)
-
-
 def plot_phase_fractions(
     fractions: pd.DataFrame,
     png_path: str | PathLike,
@@ -160,7 +75,8 @@ def plot_phase_fractions(
     Parameters
     ----------
     fractions
-        Rows of :func:`fractions_long` with ``mode == "split"`` (other modes are ignored).
+        Rows of :func:`seiflow.analysis.classification_tables.fractions_long` with
+        ``mode == "split"`` (other modes are ignored).
     png_path, csv_path
         Outputs; the CSV holds the plotted fractions (``kind`` = ``"fraction vs time"``;
         ``time_ps``, ``frame``, ``phase``, ``region``, ``fraction``) and, with a snapshot,

@@ -1,18 +1,17 @@
-"""Figures and text numbers of the SEI crystallisation of paper 000 (Zhou, Luo, An 2026).
+"""Figures of the SEI crystallisation of paper 000 (Zhou, Luo, An 2026).
 
 * :func:`plot_fig5` - Fig. 5: crystalline share of the SEI anions, P / S occupancy of the
   crystalline anion (4a) sites and the share of empty Li tetrahedral sites vs time.
 * :func:`plot_figS8` - Fig. S8 / Fig. 5d: SEI thickness and Li|SEI midpoint per profile window,
   with the crystallisation onset and the post-onset linear rates.
 * :func:`plot_figS9` - Fig. S9: crystalline share of every velocity-seed run and which crystallise.
-* :func:`numbers_table` - the text numbers (crystalline-SEI Nernst-Einstein conductivity, P
-  occupancy, post-onset rates, seeds that crystallise) next to the published values.
 
 Inputs are the outputs of rule glass_crystallisation (``crystallisation.csv`` rows of
 :func:`seiflow.analysis.glass_crystallisation.analyse_crystallisation` with a ``run`` column, the
 ``crystallisation.json`` summaries, ``crystalline_conductivity.csv``) and the
 ``interfaces.csv`` of rule glass_md_analysis.  Units: ps, Å, Å/ns, mS/cm; shares as fractions
-in the data, % on the axes.
+in the data, % on the axes.  Drawing only; the text numbers and the per-window table are
+:mod:`seiflow.analysis.glass_crystallisation_tables`.
 """
 
 from __future__ import annotations
@@ -22,31 +21,11 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["PUBLISHED", "numbers_table", "plot_fig5", "plot_figS8", "plot_figS9"]
+from seiflow.analysis.glass_crystallisation_tables import window_table
+from seiflow.analysis.runs import require_columns
+from seiflow.plot.style import apply_style, finish_figure, plt
 
-#: Paper 000 (text, Fig. 5, Fig. S8, Fig. S9): quantity -> (published value, unit, source)
-PUBLISHED = {
-    "sigma_avg": (0.397, "mS/cm", "paper 000 text (Nernst-Einstein, crystalline SEI of LiPS)"),
-    "sigma_xy": (0.329, "mS/cm", "paper 000 text"),
-    "sigma_z": (0.534, "mS/cm", "paper 000 text"),
-    "occ_P": (18.0, "%", "paper 000 Fig. 5c (P on the 4a sites of the Li2S lattice)"),
-    "li_vacancy": (np.nan, "%", "paper 000 Fig. 5b (P-induced Li vacancies, no number given)"),
-    "growth": (0.0045, "Å/ns", "paper 000 Fig. 5d (SEI thickness after crystallisation)"),
-    "drift": (0.04, "Å/ns", "paper 000 Fig. S8 (Li|SEI boundary toward the Li anode)"),
-    "seeds": (2.0, "of 5", "paper 000 Fig. S9 (extra LiPS seeds that crystallise)"),
-}
-
-
-def _plt():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from seiflow.plot.style import apply_style
-
-    apply_style()
-    return plt
+__all__ = ["plot_fig5", "plot_figS8", "plot_figS9"]
 
 
 def _onset_line(ax, onset_ps) -> None:
@@ -80,11 +59,9 @@ def plot_fig5(series: pd.DataFrame, onset_ps: float | None, threshold: float, pn
     ValueError
         Missing columns.
     """
-    from seiflow.plot.style import finish_figure, require_columns
-
     cols = ["t_ps", "crystalline_share", "occ_P", "occ_S", "li_vacancy_fraction"]
     require_columns(series, cols, "plot_fig5")
-    plt = _plt()
+    apply_style()
     tidy = series.melt(id_vars=["t_ps"], value_vars=cols[1:], var_name="quantity",
                        value_name="value")
     tidy["value_pct"] = 100.0 * tidy["value"]
@@ -112,21 +89,6 @@ def plot_fig5(series: pd.DataFrame, onset_ps: float | None, threshold: float, pn
     return tidy
 
 
-def _window_table(interfaces: pd.DataFrame, profile: str) -> pd.DataFrame:
-    """Per profile window (window >= 0): mid time, SEI thickness and the Li|SEI midpoint."""
-    f = interfaces[(interfaces["profile"] == profile) & (interfaces["window"] >= 0)]
-    li = f[f["interface"] == "Li|SEI"].set_index("window")
-    out = pd.DataFrame({
-        "window": li.index,
-        "t_ps": 0.5 * (li["t_start_ps"] + li["t_end_ps"]).to_numpy(),
-        "sei_thickness_A": li["sei_thickness_A"].to_numpy(),
-        "sei_thickness_err_A": li["sei_thickness_err_A"].to_numpy(),
-        "li_sei_z_A": li["z0_A"].to_numpy(),
-        "li_sei_z_err_A": li["z0_err_A"].to_numpy(),
-    })
-    return out.sort_values("t_ps", ignore_index=True)
-
-
 def plot_figS8(interfaces: pd.DataFrame, onset_ps: float | None, rates: Mapping, profile: str,
                png, csv, title: str | None = None) -> pd.DataFrame:
     """Paper 000 Fig. S8 / Fig. 5d: SEI thickness and Li|SEI midpoint per profile window vs
@@ -150,10 +112,9 @@ def plot_figS8(interfaces: pd.DataFrame, onset_ps: float | None, rates: Mapping,
     -------
     DataFrame written to ``csv``.
     """
-    plt = _plt()
-    from seiflow.plot.style import finish_figure
+    apply_style()
 
-    tab = _window_table(interfaces, profile)
+    tab = window_table(interfaces, profile)
     on = onset_ps if onset_ps is not None else np.nan
     tab["after_onset"] = tab["t_ps"] >= on if np.isfinite(on) else False
 
@@ -199,10 +160,8 @@ def plot_figS9(series: pd.DataFrame, summaries: Sequence[Mapping], threshold: fl
     -------
     DataFrame written to ``csv``.
     """
-    from seiflow.plot.style import finish_figure, require_columns
-
     require_columns(series, ["run", "t_ps", "crystalline_share"], "plot_figS9")
-    plt = _plt()
+    apply_style()
     verdict = pd.DataFrame([{"run": s["run"], "crystallised": bool(s["crystallised"]),
                              "onset_ps": s["onset_ps"]} for s in summaries])
     data = series[["run", "t_ps", "crystalline_share"]].merge(verdict, on="run", how="left")
@@ -219,57 +178,3 @@ def plot_figS9(series: pd.DataFrame, summaries: Sequence[Mapping], threshold: fl
     ax.legend(fontsize=7, frameon=False)
     finish_figure(fig, data, png, csv, title)
     return data
-
-
-def numbers_table(main: Mapping, replicas: Sequence[Mapping],
-                  conductivity: pd.DataFrame) -> pd.DataFrame:
-    """Paper 000 text numbers of the crystalline SEI next to the published values.
-
-    Parameters
-    ----------
-    main
-        ``crystallisation.json`` of the analysed run (``run``, ``crystallised``, ``onset_ps``,
-        ``occ_P_after_onset``, ``li_vacancy_after_onset``, ``growth_A_ns``, ...).
-    replicas
-        ``crystallisation.json`` of its velocity-seed replicas.
-    conductivity
-        ``crystalline_conductivity.csv`` of the run (rows ``xy``, ``z``, ``avg``).
-
-    Returns
-    -------
-    DataFrame
-        ``quantity``, ``run``, ``value``, ``err``, ``unit``, ``published``, ``source``,
-        ``note``; NaN values carry the reason in ``note``.
-    """
-    def _f(v):
-        return np.nan if v is None else float(v)
-
-    cond = conductivity.set_index("direction")
-    no = "" if main.get("crystallised") else "no crystallisation in this run"
-    rows = []
-
-    def add(q, key, value, err, unit, note=""):
-        pub, _, src = PUBLISHED[key]
-        rows.append({"quantity": q, "run": main["run"], "value": value, "err": err,
-                     "unit": unit, "published": pub, "source": src,
-                     "note": note if np.isnan(value) else ""})
-
-    for d, key in (("avg", "sigma_avg"), ("xy", "sigma_xy"), ("z", "sigma_z")):
-        r = cond.loc[d]
-        add(f"Li conductivity of the crystalline SEI (Nernst-Einstein), {d}", key,
-            float(r["sigma_mS_cm"]), float(r["sigma_std_mS_cm"]), "mS/cm",
-            str(r["note"]) if isinstance(r["note"], str) else no)
-    add("P occupancy of the crystalline anion sites after the onset", "occ_P",
-        100 * _f(main.get("occ_P_after_onset")), np.nan, "%", no)
-    add("empty Li tetrahedral sites of the crystalline lattice after the onset", "li_vacancy",
-        100 * _f(main.get("li_vacancy_after_onset")), np.nan, "%", no)
-    add("SEI thickness growth after the onset", "growth", _f(main.get("growth_A_ns")),
-        _f(main.get("growth_err_A_ns")), "Å/ns", main.get("note") or no)
-    add("Li|SEI boundary drift toward the Li metal after the onset", "drift",
-        _f(main.get("li_boundary_drift_A_ns")), _f(main.get("li_boundary_drift_err_A_ns")),
-        "Å/ns", main.get("note") or no)
-    n_cryst = sum(bool(r["crystallised"]) for r in replicas)
-    add(f"velocity-seed replicas that crystallise (of {len(replicas)})", "seeds",
-        float(n_cryst) if replicas else np.nan, np.nan, f"of {len(replicas)}",
-        "no replicas configured")
-    return pd.DataFrame(rows)
