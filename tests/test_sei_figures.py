@@ -24,7 +24,7 @@ def test_first_time_is_the_start_of_the_final_run_of_true():
 
 
 def test_li2s_shells_match_antifluorite_geometry():
-    from fig_region_rdf import li2s_shell_distances
+    from seiflow.analysis.crystallinity import li2s_shell_distances
 
     a = 5.71
     shells = li2s_shell_distances(a, ["Li-S", "S-S", "Li-Li"], 4.5)

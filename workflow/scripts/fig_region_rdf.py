@@ -5,31 +5,11 @@ Li2S, and the P+Cl share of the crystalline anion sites."""
 import sys
 
 import numpy as np
-import pandas as pd
-from ase.build import bulk
-from ase.neighborlist import neighbor_list
 
+from seiflow.analysis.crystallinity import li2s_shell_distances
 from seiflow.analysis.runs import read_runs
 from seiflow.provenance import write_output_provenance
 from seiflow.plot.sei_structure import plot_region_rdf
-
-
-def li2s_shell_distances(a_A, pairs, r_max_A, tol_A=0.05):
-    """Distinct neighbour distances (Å) of ideal antifluorite Li2S (lattice a_A) per
-    ``"A-B"`` pair up to r_max_A."""
-    atoms = bulk("SLi2", "fluorite", a=a_A, cubic=True)
-    i, j, d = neighbor_list("ijd", atoms, r_max_A)
-    sym = np.array(atoms.get_chemical_symbols())
-    out = {}
-    for pair in pairs:
-        a, b = pair.split("-")
-        sel = (sym[i] == a) & (sym[j] == b)
-        shells = []
-        for x in np.sort(d[sel]):
-            if not shells or x - shells[-1] > tol_A:
-                shells.append(float(x))
-        out[pair] = shells
-    return out
 
 
 if __name__ == "__main__":

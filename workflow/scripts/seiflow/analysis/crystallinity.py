@@ -54,6 +54,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from ase import Atoms
+from ase.build import bulk
+from ase.neighborlist import neighbor_list
 
 __all__ = [
     "DEFAULT_PTM_RMSD_CUTOFF",
@@ -70,6 +72,7 @@ __all__ = [
     "xrd_pattern",
     "ideal_li2s_pattern",
     "peak_positions",
+    "li2s_shell_distances",
 ]
 
 #: Default PTM RMSD cutoff (dimensionless, PTM's scale-invariant RMSD).  This
@@ -897,3 +900,49 @@ def peak_positions(df: pd.DataFrame, n: int, profile: bool | None = None) -> np.
         raise ValueError(f"only {cand.size} peaks in the pattern, {n_int} requested")
     top = cand[np.argsort(-y[cand], kind="stable")[:n_int]]
     return np.sort(x[top])
+
+
+def li2s_shell_distances(a_A: float, pairs: Sequence[str], r_max_A: float,
+                         tol_A: float = 0.05) -> dict[str, list[float]]:
+    """Distinct neighbour distances of ideal antifluorite Li2S per element pair.
+
+    Reference peaks of the region RDFs [paper 001, Fig. 5d; paper 000, Fig. S4]: the
+    conventional cubic cell of antifluorite Li2S (Fm-3m, S 4a, Li 8c; ``ase.build.bulk``)
+    with lattice constant ``a_A``, all centre-neighbour distances up to ``r_max_A``
+    (``ase.neighborlist.neighbor_list``), sorted and merged into shells where consecutive
+    distances differ by at most ``tol_A`` (a shell keeps its first distance).
+
+    Parameters
+    ----------
+    a_A : float
+        Cubic lattice constant (Å), e.g. 5.71.
+    pairs : sequence of str
+        ``"A-B"`` pairs (centre A, neighbour B), e.g. ``["Li-S", "S-S"]``.
+    r_max_A : float
+        Largest distance (Å).
+    tol_A : float
+        Shell merging tolerance (Å).
+
+    Returns
+    -------
+    dict
+        Pair -> ascending shell distances (Å); an empty list for a pair without neighbours.
+
+    Raises
+    ------
+    ValueError
+        A pair not of the form ``"A-B"``.
+    """
+    atoms = bulk("SLi2", "fluorite", a=a_A, cubic=True)
+    i, j, d = neighbor_list("ijd", atoms, r_max_A)
+    sym = np.array(atoms.get_chemical_symbols())
+    out = {}
+    for pair in pairs:
+        a, b = pair.split("-")
+        sel = (sym[i] == a) & (sym[j] == b)
+        shells = []
+        for x in np.sort(d[sel]):
+            if not shells or x - shells[-1] > tol_A:
+                shells.append(float(x))
+        out[pair] = shells
+    return out

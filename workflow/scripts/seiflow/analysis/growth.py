@@ -51,6 +51,12 @@ __all__ = [
     "block_bootstrap",
     "combine_replicas",
     "fit_crystalline_share",
+    "SHARE_LAWS",
+    "crystalline_share_fits",
+    "share_fit_table",
+    "log_time_fit_fn",
+    "alpha_fits",
+    "alpha_fit_table",
 ]
 
 #: Growth laws of [paper 000, Tables S1–S2], in the order reported.
@@ -656,3 +662,212 @@ def fit_crystalline_share(t_ps, c, t_min_ps: float = 0.0) -> pd.DataFrame:
         best[int(np.nanargmax(r2s))] = True
     df["best"] = best
     return df
+
+
+#: Crystalline-share laws of [paper 004, Fig. 4] as fitted by :func:`fit_crystalline_share`:
+#: law -> g with c = a + b g(t) (t in ps).
+SHARE_LAWS = {"sqrt_t": np.sqrt, "linear": lambda t: t}
+
+
+def crystalline_share_fits(df: pd.DataFrame, column: str, t_min_ps: float, n_boot: int,
+                           seed: int) -> pd.DataFrame:
+    """Fit c = a + b √t and c = a + b t per condition [paper 004, Fig. 4] with the
+    moving-block bootstrap std of a and b.
+
+    Per condition (velocity-seed replicas pooled): the finite points with t >=
+    ``t_min_ps`` are fitted with :func:`fit_crystalline_share`; each law is refitted on
+    :func:`block_bootstrap` replicates (least squares of c on √t or t with
+    :func:`numpy.polyfit`).  Conditions with fewer than 4 such points are skipped.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Columns ``condition``, ``run``, ``time_ps`` (ps) and ``column``.
+    column : str
+        The share (fraction).
+    t_min_ps : float
+        Start of the fitted window (ps).
+    n_boot : int
+        Bootstrap replicates (>= 2).
+    seed : int
+        Seed of the bootstrap.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (condition, law): ``condition``, ``n_replicas`` (distinct runs), the
+        :func:`fit_crystalline_share` columns, ``a_boot_std``, ``b_boot_std`` and
+        ``t_min_ps``; empty (no columns) when no condition has 4 points.
+
+    Raises
+    ------
+    ValueError
+        As :func:`fit_crystalline_share` and :func:`block_bootstrap`.
+    """
+    rows = []
+    for cond, sub in df.groupby("condition", sort=False):
+        sub = sub[np.isfinite(sub[column]) & (sub["time_ps"] >= t_min_ps)]
+        if len(sub) < 4:
+            continue
+        t, c = sub["time_ps"].to_numpy(), sub[column].to_numpy()
+        fits = fit_crystalline_share(t, c)
+        for _, f in fits.iterrows():
+            law = f["law"]
+            basis = np.sqrt if law == "sqrt_t" else (lambda x: x)
+
+            def fit_fn(tt, yy, basis=basis):
+                b, a = np.polyfit(basis(tt), yy, 1)
+                return {"a": a, "b": b}, a + b * basis(tt)
+
+            boot = block_bootstrap(t, c, fit_fn, n_boot=n_boot, seed=seed)
+            std = dict(zip(boot["param"], boot["boot_std"]))
+            rows.append({"condition": cond, "n_replicas": sub["run"].nunique(),
+                         **f.to_dict(), "a_boot_std": std.get("a"), "b_boot_std": std.get("b"),
+                         "t_min_ps": t_min_ps})
+    return pd.DataFrame(rows)
+
+
+def share_fit_table(df: pd.DataFrame, fits: pd.DataFrame, y: str) -> pd.DataFrame:
+    """A share vs time with the fitted crystalline-share laws evaluated at its times
+    [paper 004, Fig. 4]: c = a + b √t (``sqrt_t``) and c = a + b t (``linear``).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Columns ``time_ps`` (ps), ``condition`` and ``y`` (share as a fraction).
+    fits : pandas.DataFrame
+        One row per (condition, law) with ``condition``, ``law`` (a key of
+        :data:`SHARE_LAWS`), ``a`` and ``b`` (:func:`fit_crystalline_share` rows with a
+        ``condition``).
+    y : str
+        Column of ``df`` holding the share.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``time_ps``, ``condition``, ``value`` (the share), ``fit_sqrt_t``, ``fit_linear``
+        (the model at ``time_ps``; NaN for conditions without that law), sorted by
+        condition and time (stable) with a fresh index.
+
+    Raises
+    ------
+    ValueError
+        A law not in :data:`SHARE_LAWS`.
+    KeyError
+        A missing column.
+    """
+    unknown = set(fits["law"]) - set(SHARE_LAWS)
+    if unknown:
+        raise ValueError(f"share_fit_table: unknown law(s) {sorted(unknown)}")
+    data = df[["time_ps", "condition", y]].rename(columns={y: "value"}).copy()
+    for law, f in SHARE_LAWS.items():
+        data[f"fit_{law}"] = np.nan
+        for _, row in fits[fits["law"] == law].iterrows():
+            sel = data["condition"] == row["condition"]
+            data.loc[sel, f"fit_{law}"] = row["a"] + row["b"] * f(data.loc[sel, "time_ps"])
+    return data.sort_values(["condition", "time_ps"], kind="stable").reset_index(drop=True)
+
+
+def log_time_fit_fn(t, y) -> tuple[dict[str, float], np.ndarray]:
+    """Fit function of the reduced fraction α(t) = a + b ln(t / 1 ps) [paper 004, Fig. 2]
+    for :func:`block_bootstrap`.
+
+    Parameters
+    ----------
+    t : array_like, shape (n,)
+        Times (ps, > 0).
+    y : array_like, shape (n,)
+        α (fraction).
+
+    Returns
+    -------
+    params : dict
+        ``a`` (α at t = 1 ps) and ``b`` (per e-fold of t) of
+        :func:`seiflow.analysis.sei_formation.fit_log_time`.
+    y_fit : numpy.ndarray, shape (n,)
+        a + b ln t at ``t``.
+
+    Raises
+    ------
+    ValueError
+        As :func:`seiflow.analysis.sei_formation.fit_log_time`.
+    """
+    f = fit_log_time(t, y)
+    return {"a": f["a"], "b": f["b"]}, f["a"] + f["b"] * np.log(t)
+
+
+def alpha_fits(df: pd.DataFrame, tmin_ps: float, n_boot: int = 200, seed: int = 0
+               ) -> dict[str, dict]:
+    """Fit the reduced fraction α = a + b ln t per condition [paper 004, Fig. 2].
+
+    The points with t >= ``tmin_ps`` of every condition label are fitted together (the
+    velocity-seed replicas of a condition pooled, in stable time order) with
+    :func:`seiflow.analysis.sei_formation.fit_log_time`; the moving-block bootstrap
+    (:func:`block_bootstrap` of :func:`log_time_fit_fn`) adds the standard deviations of a
+    and b to the covariance errors.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Columns ``condition``, ``time_ps`` (ps) and ``alpha`` (fraction).
+    tmin_ps : float
+        Start of the fitted window (ps).
+    n_boot : int
+        Bootstrap replicates (>= 2).
+    seed : int
+        Seed of the bootstrap.
+
+    Returns
+    -------
+    dict
+        Condition label (in order of first appearance) -> the
+        :func:`~seiflow.analysis.sei_formation.fit_log_time` dict (``a``, ``b``, ``a_err``,
+        ``b_err``, ``r2``, ``n``) plus ``a_boot_std`` and ``b_boot_std`` (None where the
+        bootstrap gave no row for the parameter).
+
+    Raises
+    ------
+    ValueError
+        Fewer than 3 usable points of a condition in the window, or bad bootstrap
+        arguments (:func:`block_bootstrap`).
+    """
+    fits = {}
+    for label, sub in df.groupby("condition", sort=False):
+        sub = sub[sub["time_ps"] >= tmin_ps].sort_values("time_ps", kind="stable")
+        t, y = sub["time_ps"].to_numpy(), sub["alpha"].to_numpy()
+        fits[label] = fit_log_time(t, y)
+        boot = block_bootstrap(t, y, log_time_fit_fn, n_boot=n_boot, seed=seed)
+        std = dict(zip(boot["param"], boot["boot_std"]))
+        fits[label].update(a_boot_std=std.get("a"), b_boot_std=std.get("b"))
+    return fits
+
+
+def alpha_fit_table(df: pd.DataFrame, fits: Mapping[str, Mapping], fit_tmin_ps: float
+                    ) -> pd.DataFrame:
+    """Table of the α = a + b ln t fits, one row per condition [paper 004, Fig. 2].
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The fitted data: ``condition``, ``temperature_K`` (K), ``pressure_bar`` (bar),
+        ``run`` (one value per velocity-seed replica).
+    fits : mapping
+        :func:`alpha_fits` output.
+    fit_tmin_ps : float
+        Start of the fitted window (ps), written to every row.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``condition``, ``temperature_K`` and ``pressure_bar`` (of the condition's first
+        row), ``n_replicas`` (distinct runs), the fit keys, ``fit_tmin_ps``.
+    """
+    first = df.groupby("condition", sort=False).first()
+    table = pd.DataFrame([
+        {"condition": c, "temperature_K": first.loc[c, "temperature_K"],
+         "pressure_bar": first.loc[c, "pressure_bar"],
+         "n_replicas": df.loc[df["condition"] == c, "run"].nunique(), **f}
+        for c, f in fits.items()
+    ])
+    table["fit_tmin_ps"] = fit_tmin_ps
+    return table

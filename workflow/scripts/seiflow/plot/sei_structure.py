@@ -10,9 +10,9 @@ from __future__ import annotations
 from os import PathLike
 from typing import Mapping, Sequence
 
-import numpy as np
 import pandas as pd
 
+from seiflow.analysis.growth import SHARE_LAWS, share_fit_table
 from seiflow.plot.style import apply_style, plt, require_columns, save_figure, sns
 
 __all__ = [
@@ -94,7 +94,7 @@ def plot_share_fits(df: pd.DataFrame, fits: pd.DataFrame, y: str, ylabel: str,
     fits
         One row per (condition, law) with ``condition``, ``law`` and ``a``, ``b`` such that
         the model is ``a + b * sqrt(t)`` for law ``sqrt_t`` and ``a + b * t`` for ``linear``
-        (t in ps), and ``r2``.
+        (t in ps), and ``r2``; the curves are :func:`seiflow.analysis.growth.share_fit_table`.
     y, ylabel
         Column to plot and its axis label.
     png_path, csv_path
@@ -108,17 +108,10 @@ def plot_share_fits(df: pd.DataFrame, fits: pd.DataFrame, y: str, ylabel: str,
     """
     require_columns(df, ["time_ps", "condition", y], "plot_share_fits")
     require_columns(fits, ["condition", "law", "a", "b", "r2"], "plot_share_fits")
-    models = {"sqrt_t": np.sqrt, "linear": lambda t: t}
-    unknown = set(fits["law"]) - set(models)
+    unknown = set(fits["law"]) - set(SHARE_LAWS)
     if unknown:
         raise ValueError(f"plot_share_fits: unknown law(s) {sorted(unknown)}")
-    data = df[["time_ps", "condition", y]].rename(columns={y: "value"}).copy()
-    for law, f in models.items():
-        data[f"fit_{law}"] = np.nan
-        for _, row in fits[fits["law"] == law].iterrows():
-            sel = data["condition"] == row["condition"]
-            data.loc[sel, f"fit_{law}"] = row["a"] + row["b"] * f(data.loc[sel, "time_ps"])
-    data = data.sort_values(["condition", "time_ps"], kind="stable").reset_index(drop=True)
+    data = share_fit_table(df, fits, y)
     apply_style()
     conds = list(pd.unique(data["condition"]))
     pal = dict(zip(conds, sns.color_palette(n_colors=max(len(conds), 1))))
