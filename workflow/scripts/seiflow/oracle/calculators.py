@@ -31,14 +31,18 @@ from pathlib import Path
 
 import numpy as np
 
+from seiflow.oracle import OracleError
+from seiflow.oracle.dft import (
+    CP2KSettings,
+    check_cp2k_installation,
+    cp2k_calculator,
+    vasp_calculator,
+)
+
 EMBEDDED_ORACLES = ("chgnet", "sevennet")
 CHGNET_MODEL = "0.3.0"  # CHGNet.load(model_name=...): weights bundled in the chgnet wheel
 SEVENNET_MODEL = "7net-0"  # SevenNetCalculator(model=...): weights bundled in the sevenn wheel
 DFT_ORACLES = ("cp2k", "vasp")
-
-
-class OracleError(RuntimeError):
-    """Raised when an oracle is unknown, cannot be loaded or returns unusable labels."""
 
 
 def _pin_threads(n_threads: int) -> None:
@@ -93,14 +97,10 @@ def get_calculator(oracle: str, n_threads: int = 1, dft: dict | None = None,
 
         directory = Path(directory or tempfile.mkdtemp(prefix=f"{oracle}_"))
         if oracle == "cp2k":
-            from seiflow.oracle.dft import CP2KSettings, check_cp2k_installation, cp2k_calculator
-
             settings = CP2KSettings.from_config(dft["cp2k"])
             check_cp2k_installation(settings, [], binaries=("cp2k_shell.psmp",))
             return cp2k_calculator(settings, int(dft["mpi_ranks"]), directory,
                                    launcher=dft["mpi_launcher"], omp_threads=n_threads)
-        from seiflow.oracle.dft import vasp_calculator
-
         return vasp_calculator(dft["vasp"], directory)
     _pin_threads(n_threads)
     if oracle == "chgnet":

@@ -48,7 +48,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from seiflow.config.job_resources import mpi_command
-from seiflow.oracle.calculators import OracleError
+from seiflow.oracle import OracleError
 
 # --------------------------------------------------------------------------- #
 # CP2K
