@@ -119,21 +119,27 @@ def test_rule_families_have_envs(root):
 
 
 def _rule_blocks(root):
-    for smk in sorted((root / "workflow" / "rules").glob("*.smk")):
+    for smk in sorted((root / "workflow" / "rules").rglob("*.smk")):
         text = smk.read_text()
         for m in re.finditer(r"^rule (\w+):\n((?:[ \t]+.*\n|\n)*)", text, re.M):
-            yield smk.name, m.group(1), m.group(2)
+            yield smk, m.group(1), m.group(2)
 
 
 def test_every_rule_has_conda_log_threads_resources(root):
+    common = (root / "workflow" / "rules" / "common.smk").read_text()
     n = 0
     for smk, rule, body in _rule_blocks(root):
         for key in ("conda:", "log:", "threads:", "resources:"):
             assert f"    {key}" in body, f"{smk}: rule {rule} has no {key}"
         env = re.search(r"conda:\n\s+(.+)", body).group(1).strip()
         if env not in ("DEEPMD_ENV", "DPGEN_ENV"):
-            path = (root / "workflow" / "rules" / env.strip('"')).resolve()
+            path = (smk.parent / env.strip('"')).resolve()  # relative to the rule's file
             assert path.is_file(), f"{smk}: rule {rule} names missing env {env}"
+        else:  # common.smk's f-string, also relative to the file of the rule using it
+            stem = re.search(rf'^{env} = f"(.+?)-{{config', common, re.M).group(1)
+            for device in ("cpu", "gpu"):
+                path = (smk.parent / f"{stem}-{device}.yaml").resolve()
+                assert path.is_file(), f"{smk}: rule {rule}: {env} -> missing {path}"
         n += 1
     assert n >= 15
 

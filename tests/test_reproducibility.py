@@ -95,7 +95,7 @@ def _entries(index):
 
 def test_figure_index_names_existing_rules_scripts_captions_and_keys(root, config):
     rules = set()
-    for smk in (root / "workflow" / "rules").glob("*.smk"):
+    for smk in (root / "workflow" / "rules").rglob("*.smk"):
         rules |= {line.split()[1].rstrip(":") for line in smk.read_text().splitlines()
                   if line.startswith("rule ")}
     n = 0

@@ -36,10 +36,11 @@ SCALE = config["scale"]
 S = config["scales"][SCALE]  # the block of everything that changes with scale
 RES = f"results/{SCALE}"
 SCRIPTS = str(Path(workflow.basedir) / "workflow" / "scripts")
-# conda env of DeePMD-kit / LAMMPS rules: CPU build locally, GPU build on clusters
-DEEPMD_ENV = f"../../envs/deepmd-lammps-{config['deepmd_device']}.yaml"
+# conda env of DeePMD-kit / LAMMPS rules (relative to workflow/rules/stages/): CPU build
+# locally, GPU build on clusters
+DEEPMD_ENV = f"../../../envs/deepmd-lammps-{config['deepmd_device']}.yaml"
 # DP-GEN's env carries dp and lmp for the stage jobs it dispatches: same CPU / GPU switch
-DPGEN_ENV = f"../../envs/dpgen-{config['deepmd_device']}.yaml"
+DPGEN_ENV = f"../../../envs/dpgen-{config['deepmd_device']}.yaml"
 
 
 def rule_threads(rule):
@@ -120,34 +121,6 @@ def zbl_table_input(study):
     return f"{RES}/{model_study(study)}/zbl/zbl.table"
 
 
-# --- Li|glass slab MD runs (glass.smk, glass_crystallisation.smk) ---
-
-
-def glass_replica_runs(composition, n_replicas):
-    """Velocity-seed replica runs ``<composition>_v1 .. _v<n>`` (paper 000 Fig. S9)."""
-    return [f"{composition}_v{k}" for k in range(1, int(n_replicas) + 1)]
-
-
-def glass_run_composition(run):
-    """Composition of a glass MD run (``LiPS`` for ``LiPS`` and ``LiPS_v2``)."""
-    return run.split("_v")[0]
-
-
-def glass_slab_file(run, ext):
-    """The Li|glass slab (extxyz, lmp or json) a glass MD run starts from: replicas start
-    from the same slab as their composition's run (paper 000: "the exact same initial
-    LiPS structure")."""
-    return f"{RES}/glass/structures/slab_{glass_run_composition(run)}.{ext}"
-
-
-def glass_velocity_seed(run):
-    """LAMMPS velocity seed of a glass MD run: config seed + the composition's index in
-    glass_md.compositions, + 100 k for replica k (so replicas never share a seed)."""
-    comp = glass_run_composition(run)
-    k = int(run.split("_v")[1]) if "_v" in run else 0
-    return config["seed"] + GLASS_COMPOSITIONS.index(comp) + 100 * k
-
-
 def source_file(name):
     """File another stage builds for system ``name`` (seiflow.model.systems), else None:
     ``glass_<c>`` (melt-quenched sample 0 of composition c), ``slab_<c>`` (Li|glass slab),
@@ -172,54 +145,6 @@ def system_sources(study):
     (:func:`source_file`). Name -> path."""
     names = sorted(set(model_settings(study, "initial_data")["systems"]))
     return {n: f for n in names if (f := source_file(n)) is not None}
-
-
-def model_check_cell(study):
-    """Cell file of the exploding-model check of model study ``study``: its production-MD
-    cell, or, for a model without production MD yet, the POSCAR of its model_check_system
-    (scales.<scale>.model_by_study.<study>, else study.<study>; in structures/systems).
-    """
-    if production_studies_of_model(study):
-        return f"{RES}/{study}/structures/md_interface.lmp"
-    name = S.get("model_by_study", {}).get(study, {}).get("model_check_system")
-    name = name or config["study"][study]["model_check_system"]
-    return f"{RES}/{study}/structures/systems/{name}.vasp"
-
-
-def model_check_input(study):
-    """Input of rule model_stability that provides model_check_cell(study) (the systems
-    directory when the cell is one of its POSCARs)."""
-    cell = model_check_cell(study)
-    return cell if cell.endswith(".lmp") else str(Path(cell).parent)
-
-
-def model_check_temperature(study):
-    """Temperature (K) of the exploding-model check: the highest production temperature of
-    the runs using the model, else the highest DP-GEN exploration temperature."""
-    if production_studies_of_model(study):
-        return highest_production_temperature(study)
-    return max(max(it["temps"]) for it in model_settings(study, "dpgen")["iterations"])
-
-
-def bulk_md_settings():
-    """run_production settings of the bulk MD (scales.<scale>.bulk_md)."""
-    keys = ("timestep_fs", "nvt_steps", "npt_steps", "segment_steps", "dump_every")
-    md = {k: S["bulk_md"][k] for k in keys}
-    return {
-        **md,
-        "mpi_ranks": S["bulk_md"]["mpi_ranks"],
-        "pressure_bar": S["bulk_md"]["pressure_bar"],
-    }
-
-
-def bulk_md_runs(series):
-    """``md.done`` files of every system and temperature of one bulk-MD series."""
-    s = S["bulk_md"]["series"][series]
-    return [
-        f"{RES}/{s['model']}/bulk_md/{system}/T{T}/md.done"
-        for system in s["systems"]
-        for T in s["temperatures_K"]
-    ]
 
 
 def model_study(study):
@@ -320,7 +245,61 @@ def all_targets():
     return targets
 
 
-# --- SEI structure figures (sei_figures.smk) ---
+# --- exploding-model check (stages/md.smk: model_stability) ---
+
+
+def model_check_cell(study):
+    """Cell file of the exploding-model check of model study ``study``: its production-MD
+    cell, or, for a model without production MD yet, the POSCAR of its model_check_system
+    (scales.<scale>.model_by_study.<study>, else study.<study>; in structures/systems).
+    """
+    if production_studies_of_model(study):
+        return f"{RES}/{study}/structures/md_interface.lmp"
+    name = S.get("model_by_study", {}).get(study, {}).get("model_check_system")
+    name = name or config["study"][study]["model_check_system"]
+    return f"{RES}/{study}/structures/systems/{name}.vasp"
+
+
+def model_check_input(study):
+    """Input of rule model_stability that provides model_check_cell(study) (the systems
+    directory when the cell is one of its POSCARs)."""
+    cell = model_check_cell(study)
+    return cell if cell.endswith(".lmp") else str(Path(cell).parent)
+
+
+def model_check_temperature(study):
+    """Temperature (K) of the exploding-model check: the highest production temperature of
+    the runs using the model, else the highest DP-GEN exploration temperature."""
+    if production_studies_of_model(study):
+        return highest_production_temperature(study)
+    return max(max(it["temps"]) for it in model_settings(study, "dpgen")["iterations"])
+
+
+# --- bulk MD (stages/bulk_md.smk, stages/transport.smk, stages/classification.smk) ---
+
+
+def bulk_md_settings():
+    """run_production settings of the bulk MD (scales.<scale>.bulk_md)."""
+    keys = ("timestep_fs", "nvt_steps", "npt_steps", "segment_steps", "dump_every")
+    md = {k: S["bulk_md"][k] for k in keys}
+    return {
+        **md,
+        "mpi_ranks": S["bulk_md"]["mpi_ranks"],
+        "pressure_bar": S["bulk_md"]["pressure_bar"],
+    }
+
+
+def bulk_md_runs(series):
+    """``md.done`` files of every system and temperature of one bulk-MD series."""
+    s = S["bulk_md"]["series"][series]
+    return [
+        f"{RES}/{s['model']}/bulk_md/{system}/T{T}/md.done"
+        for system in s["systems"]
+        for T in s["temperatures_K"]
+    ]
+
+
+# --- per-run analysis files (stages/analysis.smk) read by the study figure rules ---
 
 
 def runs_of(study, stem):
@@ -333,58 +312,35 @@ def first_run(study):
     return md_runs(study)[0]
 
 
-#: Snapshot figures: (study, id) -> frame (0 first, -1 last), colour scheme, title.
-SNAPSHOTS = {
-    ("symmetric_cell", "fig2a"): (
-        -1,
-        "li_ptm",
-        "Li coloured by PTM (paper 001 Fig. 2a)",
-    ),
-    ("two_step", "fig1"): (
-        0,
-        "element",
-        "Li(110) | LPSC(110) model (paper 004 Fig. 1)",
-    ),
-    ("two_step", "fig3"): (-1, "phase", "crystalline / amorphous (paper 004 Fig. 3)"),
-}
+# --- Li|glass slab MD runs (stages/glass.smk; GLASS_COMPOSITIONS is defined there) ---
 
 
-def snapshot_spec(wc):
-    """(frame, scheme, title) of snapshot figure ``wc.snap`` of ``wc.study``."""
-    try:
-        return SNAPSHOTS[(wc.study, wc.snap)]
-    except KeyError:
-        raise ValueError(
-            f"no snapshot figure {wc.study}/{wc.snap} (known: {sorted(SNAPSHOTS)})"
-        ) from None
+def glass_replica_runs(composition, n_replicas):
+    """Velocity-seed replica runs ``<composition>_v1 .. _v<n>`` (paper 000 Fig. S9)."""
+    return [f"{composition}_v{k}" for k in range(1, int(n_replicas) + 1)]
 
 
-#: terminations (paper 003) time series: id -> (source stem, {column: (label, factor)}, title)
-TERMINATION_SERIES = {
-    "fig9": (
-        "structure",
-        {
-            "cn_S_P": ("S–P CN (3 Å)", 1.0),
-            "cn_S_Li": ("S–Li CN (3 Å)", 1.0),
-            "cn_P_Li": ("P–Li CN (3 Å)", 1.0),
-            "cn_Cl_Li": ("Cl–Li CN (3 Å)", 1.0),
-        },
-        "coordination numbers vs time (paper 003 Fig. 9)",
-    ),
-    "fig11a": (
-        "sei",
-        {"sei_thickness_mean_A": ("SEI thickness, intact-PS$_4$ method (Å)", 1.0)},
-        "SEI thickness (paper 003 Fig. 11a)",
-    ),
-    "fig11b": (
-        "structure",
-        {
-            "s8li_share": ("S with 8 Li neighbours (%)", 100.0),
-            "sei_crystalline_share": ("PTM-crystalline SEI anions (%)", 100.0),
-        },
-        "degree of crystallisation (paper 003 Fig. 11b)",
-    ),
-}
+def glass_run_composition(run):
+    """Composition of a glass MD run (``LiPS`` for ``LiPS`` and ``LiPS_v2``)."""
+    return run.split("_v")[0]
+
+
+def glass_slab_file(run, ext):
+    """The Li|glass slab (extxyz, lmp or json) a glass MD run starts from: replicas start
+    from the same slab as their composition's run (paper 000: "the exact same initial
+    LiPS structure")."""
+    return f"{RES}/glass/structures/slab_{glass_run_composition(run)}.{ext}"
+
+
+def glass_velocity_seed(run):
+    """LAMMPS velocity seed of a glass MD run: config seed + the composition's index in
+    glass_md.compositions, + 100 k for replica k (so replicas never share a seed)."""
+    comp = glass_run_composition(run)
+    k = int(run.split("_v")[1]) if "_v" in run else 0
+    return config["seed"] + GLASS_COMPOSITIONS.index(comp) + 100 * k
+
+
+# --- cell variants (studies/symmetric_cell.smk: fig_cell_variants) ---
 
 
 def cell_variant_group(study, fig):
@@ -398,3 +354,17 @@ def shared_temperatures(studies):
     return sorted(
         set.intersection(*[set(md_settings(s)["temperatures_K"]) for s in studies])
     )
+
+
+# --- snapshot figures (studies/two_step.smk: fig_snapshot; SNAPSHOTS is defined there from
+# the `snapshot` fields of workflow/figure_index.yaml) ---
+
+
+def snapshot_spec(wc):
+    """(frame, scheme, title) of snapshot figure ``wc.snap`` of ``wc.study``."""
+    try:
+        return SNAPSHOTS[(wc.study, wc.snap)]
+    except KeyError:
+        raise ValueError(
+            f"no snapshot figure {wc.study}/{wc.snap} (known: {sorted(SNAPSHOTS)})"
+        ) from None

@@ -29,7 +29,7 @@ rule model_stability:
         type_map=lambda wc: model_type_map(wc.study),
         seed=config["seed"],
     script:
-        "../scripts/model_stability.py"
+        "../../scripts/model_stability.py"
 
 
 rule production_md:
@@ -55,7 +55,7 @@ rule production_md:
         type_map=config["type_map"],
         seed=lambda wc: velocity_seed(wc.run),
     script:
-        "../scripts/production_md.py"
+        "../../scripts/production_md.py"
 
 
 rule li_melting:
@@ -80,4 +80,4 @@ rule li_melting:
         seed=config["seed"],
         rmsd_cutoff=config["analysis"]["structure"]["ptm_rmsd_cutoff"],
     script:
-        "../scripts/li_melting.py"
+        "../../scripts/li_melting.py"

@@ -12,7 +12,7 @@ rule initial_data:
     benchmark:
         f"benchmarks/{SCALE}/{{study}}/initial_data_{{system}}.tsv"
     conda:
-        "../../envs/oracle.yaml"
+        "../../../envs/oracle.yaml"
     threads: rule_threads("initial_data")
     resources:
         **rule_resources("initial_data"),
@@ -24,7 +24,7 @@ rule initial_data:
         seed=config["seed"],
         min_distance=config["structures"]["min_distance_A"],
     script:
-        "../scripts/initial_data.py"
+        "../../scripts/initial_data.py"
 
 
 rule dpgen_inputs:
@@ -60,7 +60,7 @@ rule dpgen_inputs:
         mpi_ranks=S["md"]["mpi_ranks"],
         scripts=SCRIPTS,
     script:
-        "../scripts/dpgen_inputs.py"
+        "../../scripts/dpgen_inputs.py"
 
 
 rule dpgen_run:
@@ -84,7 +84,7 @@ rule dpgen_run:
         seed=config["seed"],
         convergence=lambda wc: model_settings(wc.study, "dpgen")["convergence"],
     script:
-        "../scripts/dpgen_run.py"
+        "../../scripts/dpgen_run.py"
 
 
 rule collect_dataset:
@@ -116,7 +116,7 @@ rule collect_dataset:
         trust=lambda wc: model_settings(wc.study, "dpgen")["trust_level_force_eV_A"],
         seed=config["seed"],
     script:
-        "../scripts/collect_dataset.py"
+        "../../scripts/collect_dataset.py"
 
 
 rule oracle_benchmark:
@@ -134,7 +134,7 @@ rule oracle_benchmark:
         json=f"{RES}/{{study}}/tables/oracle_benchmark.json",
         png=report(
             f"{RES}/{{study}}/figures/oracle_benchmark.png",
-            caption="../report/oracle_benchmark.rst",
+            caption="../../report/oracle_benchmark.rst",
             category="models",
         ),
         csv=f"{RES}/{{study}}/figures/oracle_benchmark.csv",
@@ -144,7 +144,7 @@ rule oracle_benchmark:
     benchmark:
         f"benchmarks/{SCALE}/{{study}}/oracle_benchmark.tsv"
     conda:
-        "../../envs/oracle.yaml"
+        "../../../envs/oracle.yaml"
     threads: rule_threads("oracle_benchmark")
     resources:
         **rule_resources("oracle_benchmark"),
@@ -157,4 +157,4 @@ rule oracle_benchmark:
         oracle_threads=config["oracle_threads"],
         dft=config["dft"],
     script:
-        "../scripts/oracle_benchmark.py"
+        "../../scripts/oracle_benchmark.py"

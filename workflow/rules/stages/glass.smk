@@ -8,8 +8,6 @@
 #   folder that is not a Snakemake output, so a killed job resumes from its last frame.
 # glass_slab: sample `slab_sample` of each composition on bcc Li(100), top and bottom
 #   freeze_A (paper 000: 7 A) frozen and flagged in the per-atom "frozen" array.
-# glass_samples_table: composition, seeds, atoms, density, tetrahedral P / Si shares
-#   -> tables/glass_samples.csv, and the partial RDFs -> figures/glass_rdf.png (+ .csv).
 #
 # Active learning (bootstrap of the glass study's DP-GEN run, wired by the active-learning
 # stage): the oracle-quenched samples seed the exploration. Their frames.extxyz (every
@@ -38,7 +36,7 @@ rule glass_sample:
         composition="|".join(config["glass"]["compositions"]),
         sample=r"\d+",
     conda:
-        "../../envs/oracle.yaml"
+        "../../../envs/oracle.yaml"
     threads: rule_threads("glass_sample")
     resources:
         **rule_resources("glass_sample"),
@@ -65,7 +63,7 @@ rule glass_sample:
         min_distance_A=config["structures"]["min_distance_A"],
         restart_dir=lambda wc: f"{RES}/glass/samples/{wc.composition}/s{wc.sample}/restart",
     script:
-        "../scripts/glass_sample.py"
+        "../../scripts/glass_sample.py"
 
 
 rule glass_slab:
@@ -82,7 +80,7 @@ rule glass_slab:
     wildcard_constraints:
         composition="|".join(config["glass"]["compositions"]),
     conda:
-        "../../envs/structures.yaml"
+        "../../../envs/structures.yaml"
     threads: rule_threads("glass_slab")
     resources:
         **rule_resources("glass_slab"),
@@ -95,42 +93,7 @@ rule glass_slab:
         min_distance_A=config["structures"]["min_distance_A"],
         type_map=config["study"]["glass"]["type_map"],
     script:
-        "../scripts/glass_slab.py"
-
-
-rule glass_samples_table:
-    """Per-sample table (density, tetrahedral shares) and partial-RDF figure of the glasses."""
-    input:
-        summaries=expand(
-            f"{RES}/glass/samples/{{composition}}/s{{sample}}/summary.json",
-            composition=list(config["glass"]["compositions"]),
-            sample=range(S["glass"]["n_samples"]),
-        ),
-        rdfs=expand(
-            f"{RES}/glass/samples/{{composition}}/s{{sample}}/rdf.csv",
-            composition=list(config["glass"]["compositions"]),
-            sample=range(S["glass"]["n_samples"]),
-        ),
-    output:
-        table=f"{RES}/glass/tables/glass_samples.csv",
-        png=report(
-            f"{RES}/glass/figures/glass_rdf.png",
-            caption="../report/glass_rdf.rst",
-            category="glass",
-        ),
-        csv=f"{RES}/glass/figures/glass_rdf.csv",
-        prov=f"{RES}/glass/provenance/glass_samples.json",
-    log:
-        f"logs/{SCALE}/glass/glass_samples_table.log",
-    conda:
-        "../../envs/figures.yaml"
-    threads: rule_threads("glass_samples_table")
-    resources:
-        **rule_resources("glass_samples_table"),
-    params:
-        tetrahedral_cutoffs_A=config["glass"]["tetrahedral_cutoffs_A"],
-    script:
-        "../scripts/glass_samples_table.py"
+        "../../scripts/glass_slab.py"
 
 
 # glass_md: production MD of each Li|glass slab with the glass study's own model (paper 000:
@@ -141,13 +104,6 @@ rule glass_samples_table:
 #   logistic fits (Li|SEI, SEI|SSE), SEI region of the last fit_window_ps (atoms between the
 #   fitted midpoints at the window start, frozen atoms excluded), MSD and kinisi D_xy / D_z
 #   per species (seiflow.analysis.glass_md).
-# fig_glass_profiles / fig_glass_diffusion: paper 000 Fig. 2 and Fig. 6 / Table 2.
-#   The analysis also counts the atoms of each species between the fit window's midpoints in
-#   every fit-window frame (sei_counts.csv).
-# fig_glass_growth: paper 000 Fig. 3 / Tables S1-S2: SEI thickness per profile window (distance
-#   between the fitted midpoints; failed fits dropped with a note), growth laws and the
-#   predictive test (seiflow.analysis.glass_growth, reusing seiflow.analysis.growth).
-# glass_sei_composition: paper 000 Table 1: SEI number densities and atomic % (seiflow.analysis.glass_growth).
 GLASS_MD = S["glass_md"]
 GLASS_COMPOSITIONS = GLASS_MD["compositions"]
 #: runs of the slab MD: one per composition, plus the velocity-seed replicas of
@@ -191,7 +147,7 @@ rule glass_md:
         type_map=model_type_map("glass"),
         seed=lambda wc: glass_velocity_seed(wc.run),
     script:
-        "../scripts/glass_md.py"
+        "../../scripts/glass_md.py"
 
 
 rule glass_md_analysis:
@@ -215,7 +171,7 @@ rule glass_md_analysis:
     wildcard_constraints:
         run="|".join(GLASS_RUNS),
     conda:
-        "../../envs/analysis.yaml"
+        "../../../envs/analysis.yaml"
     threads: rule_threads("glass_md_analysis")
     resources:
         **rule_resources("glass_md_analysis"),
@@ -231,128 +187,7 @@ rule glass_md_analysis:
         max_intervals=config["transport"]["max_intervals"],
         seed=config["seed"],
     script:
-        "../scripts/glass_md_analysis.py"
-
-
-rule fig_glass_profiles:
-    """glass Fig. 2: density and Li potential-energy profiles with two-step logistic fits,
-    Li|SEI and SEI|SSE positions and widths vs time (paper 000)."""
-    input:
-        profiles=expand(
-            f"{RES}/glass/analysis/{{c}}/profiles.csv", c=GLASS_COMPOSITIONS
-        ),
-        interfaces=expand(
-            f"{RES}/glass/analysis/{{c}}/interfaces.csv", c=GLASS_COMPOSITIONS
-        ),
-    output:
-        png=report(
-            f"{RES}/glass/figures/fig2.png",
-            caption="../report/glass_fig2.rst",
-            category="glass",
-        ),
-        csv=f"{RES}/glass/figures/fig2.csv",
-        table=f"{RES}/glass/tables/fig2_interfaces.csv",
-        prov=f"{RES}/glass/provenance/fig2.json",
-    log:
-        f"logs/{SCALE}/glass/fig2.log",
-    conda:
-        "../../envs/analysis.yaml"
-    threads: rule_threads("fig_glass_profiles")
-    resources:
-        **rule_resources("fig_glass_profiles"),
-    params:
-        title="Li | glass: density and Li potential-energy profiles (paper 000 Fig. 2)",
-    script:
-        "../scripts/fig_glass_profiles.py"
-
-
-rule fig_glass_diffusion:
-    """glass Fig. 6 / Table 2: MSD of Li, Si, P, S in the SEI region, D_xy (d = 2) and D_z
-    (d = 1) from kinisi with 95 % intervals (paper 000)."""
-    input:
-        msd=expand(f"{RES}/glass/analysis/{{c}}/msd.csv", c=GLASS_COMPOSITIONS),
-        diffusion=expand(
-            f"{RES}/glass/analysis/{{c}}/diffusion.csv", c=GLASS_COMPOSITIONS
-        ),
-    output:
-        png=report(
-            f"{RES}/glass/figures/fig6.png",
-            caption="../report/glass_fig6.rst",
-            category="glass",
-        ),
-        csv=f"{RES}/glass/figures/fig6.csv",
-        table=f"{RES}/glass/tables/tab2.csv",
-        prov=f"{RES}/glass/provenance/fig6.json",
-    log:
-        f"logs/{SCALE}/glass/fig6.log",
-    conda:
-        "../../envs/analysis.yaml"
-    threads: rule_threads("fig_glass_diffusion")
-    resources:
-        **rule_resources("fig_glass_diffusion"),
-    params:
-        title="Li | glass: MSD in the SEI region (paper 000 Fig. 6)",
-    script:
-        "../scripts/fig_glass_diffusion.py"
-
-
-rule fig_glass_growth:
-    """glass Fig. 3 / Fig. S2 and Tables S1-S2: SEI thickness (distance between the fitted
-    Li|SEI and SEI|SSE midpoints) per profile window vs time, d ~ t^1/2, t^1/3, t^n, ln t
-    fits with R² and covariance errors, predictive test (paper 000; seiflow.analysis.glass_growth).
-    """
-    input:
-        interfaces=expand(
-            f"{RES}/glass/analysis/{{c}}/interfaces.csv", c=GLASS_COMPOSITIONS
-        ),
-    output:
-        png=report(
-            f"{RES}/glass/figures/fig3.png",
-            caption="../report/glass_fig3.rst",
-            category="glass",
-        ),
-        csv=f"{RES}/glass/figures/fig3.csv",
-        tabS1=f"{RES}/glass/tables/tabS1.csv",
-        tabS2=f"{RES}/glass/tables/tabS2.csv",
-        prov=f"{RES}/glass/provenance/fig3.json",
-    log:
-        f"logs/{SCALE}/glass/fig3.log",
-    conda:
-        "../../envs/analysis.yaml"
-    threads: rule_threads("fig_glass_growth")
-    resources:
-        **rule_resources("fig_glass_growth"),
-    params:
-        growth=config["glass"]["md_analysis"]["growth"],
-        title="Li | glass: SEI thickness vs time and growth laws (paper 000 Fig. 3)",
-    script:
-        "../scripts/fig_glass_growth.py"
-
-
-rule glass_sei_composition:
-    """glass Table 1: number densities (1/A^3) of Li, Si, P, S in the SEI region (between the
-    fit window's midpoints, frozen layers excluded), mean and std over the fit-window frames,
-    atomic percentages and the full-reduction reference (paper 000; seiflow.analysis.glass_growth).
-    """
-    input:
-        counts=expand(
-            f"{RES}/glass/analysis/{{c}}/sei_counts.csv", c=GLASS_COMPOSITIONS
-        ),
-    output:
-        table=f"{RES}/glass/tables/tab1.csv",
-        prov=f"{RES}/glass/provenance/tab1.json",
-    log:
-        f"logs/{SCALE}/glass/tab1.log",
-    conda:
-        "../../envs/analysis.yaml"
-    threads: rule_threads("glass_sei_composition")
-    resources:
-        **rule_resources("glass_sei_composition"),
-    params:
-        species=model_type_map("glass"),
-        compositions=config["glass"]["compositions"],
-    script:
-        "../scripts/glass_sei_composition.py"
+        "../../scripts/glass_md_analysis.py"
 
 
 # glass_structure: a second streamed pass per run (after glass_md_analysis, whose fit-window
@@ -360,8 +195,8 @@ rule glass_sei_composition:
 #   pair cutoffs (glass.md_analysis.cn_cutoffs_A; frozen atoms never centres), partial RDFs of
 #   the SSE and SEI regions over the fit window (region-normalised), last frame
 #   (seiflow.analysis.glass_structure).
-# fig_glass_cn / fig_glass_rdf / fig_glass_snapshot: paper 000 Fig. 4 (Figs. S5-S7), Fig. S4
-#   (+ first-peak table), Fig. 1.
+
+
 rule glass_structure:
     """CN profiles along z vs time, SSE/SEI partial RDFs and the last frame of one Li|glass
     run, streamed frame by frame (paper 000 Fig. 1, Fig. 4, Figs. S4-S7)."""
@@ -382,7 +217,7 @@ rule glass_structure:
     wildcard_constraints:
         composition="|".join(GLASS_COMPOSITIONS),
     conda:
-        "../../envs/analysis.yaml"
+        "../../../envs/analysis.yaml"
     threads: rule_threads("glass_structure")
     resources:
         **rule_resources("glass_structure"),
@@ -395,88 +230,56 @@ rule glass_structure:
         type_map=model_type_map("glass"),
         analysis=config["glass"]["md_analysis"],
     script:
-        "../scripts/glass_structure.py"
+        "../../scripts/glass_structure.py"
 
 
-rule fig_glass_cn:
-    """glass Fig. 4 / Figs. S5-S7: coordination-number profiles along z vs time with the
-    paper's element-pair cutoffs, fitted midpoints overlaid (paper 000)."""
+# glass_crystallisation: one streamed pass per run (main run and replicas <composition>_v<k>
+#   of glass_md): in the SEI region of each analysed frame (between the Li|SEI and SEI|SSE
+#   midpoints fitted for the frame's own profile window by glass_md_analysis) the crystalline
+#   anions (PTM fcc on the S/P anion sublattice, seiflow.analysis.crystallinity), their P / S
+#   occupancy, the empty Li tetrahedral sites of the crystalline lattice and the crystalline
+#   Li. The onset is the start of the first stretch of at least min_duration_ps with a
+#   crystalline share >= threshold. If the run crystallised, a second streamed pass unwraps
+#   the crystalline Li selected at the onset frame and gives kinisi D_xy / D_z and the
+#   Nernst-Einstein conductivity of the crystalline SEI (paper 000 text: 0.397 mS/cm).
+
+
+rule glass_crystallisation:
+    """Crystalline share, P occupancy, Li vacancies and crystalline Li of the SEI of one
+    Li|glass run vs time, onset, post-onset rates and crystalline-SEI conductivity
+    (paper 000 Fig. 5, Figs. S8-S9, text)."""
     input:
-        cn=expand(f"{RES}/glass/analysis/{{c}}/cn_profiles.csv", c=GLASS_COMPOSITIONS),
-        interfaces=expand(
-            f"{RES}/glass/analysis/{{c}}/interfaces.csv", c=GLASS_COMPOSITIONS
-        ),
+        done=f"{RES}/glass/md/{{run}}/md.done",
+        extxyz=lambda wc: glass_slab_file(wc.run, "extxyz"),
+        interfaces=f"{RES}/glass/analysis/{{run}}/interfaces.csv",
+        profiles=f"{RES}/glass/analysis/{{run}}/profiles.csv",
     output:
-        png=report(
-            f"{RES}/glass/figures/fig4.png",
-            caption="../report/glass_fig4.rst",
-            category="glass",
-        ),
-        csv=f"{RES}/glass/figures/fig4.csv",
-        prov=f"{RES}/glass/provenance/fig4.json",
+        series=f"{RES}/glass/analysis/{{run}}/crystallisation.csv",
+        conductivity=f"{RES}/glass/analysis/{{run}}/crystalline_conductivity.csv",
+        summary=f"{RES}/glass/analysis/{{run}}/crystallisation.json",
     log:
-        f"logs/{SCALE}/glass/fig4.log",
+        f"logs/{SCALE}/glass/glass_crystallisation_{{run}}.log",
+    benchmark:
+        f"benchmarks/{SCALE}/glass/glass_crystallisation_{{run}}.tsv"
+    wildcard_constraints:
+        run="|".join(GLASS_RUNS),
     conda:
-        "../../envs/analysis.yaml"
-    threads: rule_threads("fig_glass_cn")
+        "../../../envs/analysis.yaml"
+    threads: rule_threads("glass_crystallisation")
     resources:
-        **rule_resources("fig_glass_cn"),
+        **rule_resources("glass_crystallisation"),
     params:
-        title="Li | glass: coordination-number profiles vs time (paper 000 Fig. 4, Figs. S5-S7)",
+        md={
+            k: v
+            for k, v in GLASS_MD.items()
+            if k not in ("compositions", "crystallisation")
+        },
+        scale_settings=GLASS_CRYST,
+        type_map=model_type_map("glass"),
+        growth_profile=config["glass"]["md_analysis"]["growth"]["profile"],
+        crystallisation=config["glass"]["md_analysis"]["crystallisation"],
+        mcmc=config["transport"]["mcmc"],
+        max_intervals=config["transport"]["max_intervals"],
+        seed=config["seed"],
     script:
-        "../scripts/fig_glass_cn.py"
-
-
-rule fig_glass_rdf:
-    """glass Fig. S4: partial RDFs of the SSE vs the SEI region over the fit window and
-    their first-peak positions (paper 000)."""
-    input:
-        rdf=expand(f"{RES}/glass/analysis/{{c}}/region_rdf.csv", c=GLASS_COMPOSITIONS),
-    output:
-        png=report(
-            f"{RES}/glass/figures/figS4.png",
-            caption="../report/glass_figS4.rst",
-            category="glass",
-        ),
-        csv=f"{RES}/glass/figures/figS4.csv",
-        table=f"{RES}/glass/tables/figS4_peaks.csv",
-        prov=f"{RES}/glass/provenance/figS4.json",
-    log:
-        f"logs/{SCALE}/glass/figS4.log",
-    conda:
-        "../../envs/analysis.yaml"
-    threads: rule_threads("fig_glass_rdf")
-    resources:
-        **rule_resources("fig_glass_rdf"),
-    params:
-        title="Li | glass: partial RDFs, SSE vs SEI region (paper 000 Fig. S4)",
-    script:
-        "../scripts/fig_glass_rdf.py"
-
-
-rule fig_glass_snapshot:
-    """glass Fig. 1: last frame of each Li|glass run coloured by element (OVITO headless)."""
-    input:
-        frames=expand(
-            f"{RES}/glass/analysis/{{c}}/last_frame.extxyz", c=GLASS_COMPOSITIONS
-        ),
-    output:
-        png=report(
-            f"{RES}/glass/figures/fig1.png",
-            caption="../report/glass_fig1.rst",
-            category="glass",
-        ),
-        csv=f"{RES}/glass/figures/fig1.csv",
-        prov=f"{RES}/glass/provenance/fig1.json",
-    log:
-        f"logs/{SCALE}/glass/fig1.log",
-    conda:
-        "../../envs/analysis.yaml"
-    threads: rule_threads("fig_glass_snapshot")
-    resources:
-        **rule_resources("fig_glass_snapshot"),
-    params:
-        compositions=GLASS_COMPOSITIONS,
-        title="Li | glass interface models, last frame (paper 000 Fig. 1)",
-    script:
-        "../scripts/fig_glass_snapshot.py"
+        "../../scripts/glass_crystallisation.py"

@@ -11,7 +11,7 @@ rule exploration_structures:
     log:
         f"logs/{SCALE}/{{study}}/exploration_structures.log",
     conda:
-        "../../envs/structures.yaml"
+        "../../../envs/structures.yaml"
     threads: rule_threads("exploration_structures")
     resources:
         **rule_resources("exploration_structures"),
@@ -25,7 +25,7 @@ rule exploration_structures:
         sources=lambda wc: system_sources(wc.study),
         seed=config["seed"],
     script:
-        "../scripts/build_structures.py"
+        "../../scripts/build_structures.py"
 
 
 rule md_structure:
@@ -41,7 +41,7 @@ rule md_structure:
     wildcard_constraints:
         study=f"({'|'.join(BUILT_MD_STUDIES)})({VARIANT_SEP}[A-Za-z0-9_]+)?",
     conda:
-        "../../envs/structures.yaml"
+        "../../../envs/structures.yaml"
     threads: rule_threads("md_structure")
     resources:
         **rule_resources("md_structure"),
@@ -54,4 +54,4 @@ rule md_structure:
         type_map=config["type_map"],
         seed=lambda wc: config["seed"] + 1,
     script:
-        "../scripts/md_structure.py"
+        "../../scripts/md_structure.py"

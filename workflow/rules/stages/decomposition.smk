@@ -1,6 +1,7 @@
 # decomposition_interfaces (paper 002, issue 7): Tasker slabs and surface energies of the
 # decomposition products and Li/Na metal (Fig. 1 Wulff shapes), coherent-interface lattice
 # match (Table S3) and interface energetics E_f, sigma, W_adh (Eqs. 2-5, Fig. 2).
+# Figures and tables: studies/decomposition_interfaces.smk.
 #
 # Config keys (see config/README.md):
 #   config["decomposition"]: symprec_A, termination_ftol_A, optimizer, bulk_energy_tol_eV_atom,
@@ -8,7 +9,7 @@
 #       interface_gap_A, interface_cell_relax
 #   S["decomposition"]: phases, max_miller_index, miller_indices, min_slab_A, min_vacuum_A,
 #       fmax_eV_A, relax_steps, max_area_A2, binary_thickness_A, metal_thickness_A, pairings
-# Inputs from the bulk stage (bulk.smk): results/<scale>/bulk/relaxed/<phase>.{extxyz,json}.
+# Inputs from the bulk stage (stages/bulk.smk): results/<scale>/bulk/relaxed/<phase>.{extxyz,json}.
 
 # workflow/scripts is on sys.path (common.smk)
 from seiflow.build.metal_binary import pairing_id
@@ -68,7 +69,7 @@ rule decomposition_surfaces:
     wildcard_constraints:
         phase="|".join(DEC_S["phases"]),
     conda:
-        "../../envs/oracle.yaml"
+        "../../../envs/oracle.yaml"
     threads: rule_threads("decomposition_surfaces")
     resources:
         **rule_resources("decomposition_surfaces"),
@@ -76,59 +77,7 @@ rule decomposition_surfaces:
         oracle=config["oracle"],
         settings=DEC_SURFACE_SETTINGS,
     script:
-        "../scripts/decomposition_surfaces.py"
-
-
-rule fig_wulff:
-    """decomposition_interfaces Fig. 1: Wulff shapes with gamma and area fraction per facet."""
-    input:
-        expand(f"{DEC}/surfaces/{{phase}}.json", phase=DEC_S["phases"]),
-    output:
-        png=report(
-            f"{DEC}/figures/fig1.png",
-            caption="../report/decomposition_fig1.rst",
-            category="decomposition_interfaces",
-        ),
-        csv=f"{DEC}/figures/fig1.csv",
-        prov=f"{DEC}/provenance/fig1.json",
-    log:
-        f"logs/{SCALE}/decomposition_interfaces/fig1.log",
-    conda:
-        "../../envs/figures.yaml"
-    threads: rule_threads("fig_wulff")
-    resources:
-        **rule_resources("fig_wulff"),
-    params:
-        phases=DEC_S["phases"],
-    script:
-        "../scripts/fig_wulff.py"
-
-
-rule decomposition_lattice_match:
-    """decomposition_interfaces Table S3: lowest-mismatch coincidence cell (ZSL) of every
-    pairing, with the max area and the mismatch definition as columns."""
-    input:
-        extxyz=expand(f"{RES}/bulk/relaxed/{{phase}}.extxyz", phase=DEC_PAIRING_PHASES),
-    output:
-        csv=f"{DEC}/tables/tabS3.csv",
-        png=f"{DEC}/tables/tabS3.png",
-        prov=f"{DEC}/provenance/tabS3.json",
-    log:
-        f"logs/{SCALE}/decomposition_interfaces/tabS3.log",
-    benchmark:
-        f"benchmarks/{SCALE}/decomposition_interfaces/tabS3.tsv"
-    conda:
-        "../../envs/structures.yaml"
-    threads: rule_threads("decomposition_lattice_match")
-    resources:
-        **rule_resources("decomposition_lattice_match"),
-    params:
-        phases=DEC_PAIRING_PHASES,
-        pairings=DEC_S["pairings"],
-        symprec_A=DEC_CFG["symprec_A"],
-        settings=DEC_INTERFACE_SETTINGS,
-    script:
-        "../scripts/decomposition_lattice_match.py"
+        "../../scripts/decomposition_surfaces.py"
 
 
 rule adhesion_interface:
@@ -151,7 +100,7 @@ rule adhesion_interface:
     wildcard_constraints:
         pairing="|".join(DEC_PAIRINGS) or "no-pairing",
     conda:
-        "../../envs/oracle.yaml"
+        "../../../envs/oracle.yaml"
     threads: rule_threads("adhesion_interface")
     resources:
         **rule_resources("adhesion_interface"),
@@ -160,28 +109,4 @@ rule adhesion_interface:
         pairing=lambda wc: DEC_PAIRINGS[wc.pairing],
         settings=DEC_INTERFACE_SETTINGS,
     script:
-        "../scripts/adhesion_interface.py"
-
-
-rule fig_adhesion:
-    """decomposition_interfaces Fig. 2: E_f, sigma and W_adh of every interface (Li and Na
-    panels); pairings that could not be modelled are listed in the CSV."""
-    input:
-        expand(f"{DEC}/interfaces/{{pairing}}.json", pairing=list(DEC_PAIRINGS)),
-    output:
-        png=report(
-            f"{DEC}/figures/fig2.png",
-            caption="../report/decomposition_fig2.rst",
-            category="decomposition_interfaces",
-        ),
-        csv=f"{DEC}/figures/fig2.csv",
-        prov=f"{DEC}/provenance/fig2.json",
-    log:
-        f"logs/{SCALE}/decomposition_interfaces/fig2.log",
-    conda:
-        "../../envs/figures.yaml"
-    threads: rule_threads("fig_adhesion")
-    resources:
-        **rule_resources("fig_adhesion"),
-    script:
-        "../scripts/fig_adhesion.py"
+        "../../scripts/adhesion_interface.py"

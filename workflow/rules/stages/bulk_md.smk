@@ -22,7 +22,7 @@ rule bulk_md_cell:
     log:
         f"logs/{SCALE}/{{model}}/bulk_md_cell_{{system}}.log",
     conda:
-        "../../envs/structures.yaml"
+        "../../../envs/structures.yaml"
     threads: rule_threads("bulk_md_cell")
     resources:
         **rule_resources("bulk_md_cell"),
@@ -34,7 +34,7 @@ rule bulk_md_cell:
         interface_vacancies=S["bulk_md"]["interface_vacancies"],
         seed=config["seed"],
     script:
-        "../scripts/bulk_md_cell.py"
+        "../../scripts/bulk_md_cell.py"
 
 
 rule bulk_md:
@@ -61,4 +61,4 @@ rule bulk_md:
         type_map=lambda wc: model_type_map(wc.model),
         seed=lambda wc: config["seed"] + 7 * int(wc.T),
     script:
-        "../scripts/bulk_md.py"
+        "../../scripts/bulk_md.py"

@@ -1,9 +1,46 @@
-# Study "terminations" (paper 003), section 3.2.2: Li-metal | Li6PS5Cl-termination interfaces of
-# the lowest-gamma terminations (charged and charge-balanced), E_str and gamma_inter (eqs 9-12,
-# Tables 3 and 4), Fig 6 (gamma_inter per interface) and Fig 7a (P-S / Li-P RDFs).
-# Inputs: terminations stage (slabs/) and the bulk stage (relaxed Li).
+# Study "terminations" (paper 003), data stages: symmetric Li6PS5Cl surface terminations,
+# gamma_surf and charge balancing; Li-metal | termination interfaces of the lowest-gamma
+# terminations (charged and charge-balanced), E_str and gamma_inter (eqs 9-12), and the
+# production-MD cell. Tables and figures: studies/terminations.smk.
+# Inputs come from the bulk-relaxation stage: results/<scale>/bulk/relaxed/<phase>.extxyz|json.
 
+
+BULK_RELAXED = f"{RES}/bulk/relaxed"
 TI_SLABS = f"{RES}/terminations/slabs"
+
+
+rule surface_terminations:
+    """Symmetric slabs of every Miller plane (|index| <= max_index), oracle gamma_surf
+    (paper 003 eq 4) and charge balancing of the lowest ones (section 3.2.3)."""
+    input:
+        bulk=f"{BULK_RELAXED}/{config['terminations']['bulk_phase']}.extxyz",
+        lpsc=f"{BULK_RELAXED}/{config['terminations']['bulk_phase']}.json",
+        li3p=f"{BULK_RELAXED}/Li3P.json",
+        li2s=f"{BULK_RELAXED}/Li2S.json",
+        licl=f"{BULK_RELAXED}/LiCl.json",
+        resources=config["structures"]["resource_dir"],
+    output:
+        records=f"{RES}/terminations/slabs/terminations.json",
+        slabs=f"{RES}/terminations/slabs/terminations.extxyz",
+        balanced=f"{RES}/terminations/slabs/balanced.extxyz",
+    log:
+        f"logs/{SCALE}/terminations/surface_terminations.log",
+    benchmark:
+        f"benchmarks/{SCALE}/terminations/surface_terminations.tsv"
+    conda:
+        "../../../envs/oracle.yaml"
+    threads: rule_threads("surface_terminations")
+    resources:
+        **rule_resources("surface_terminations"),
+    params:
+        settings=config["terminations"],
+        scale_settings=S["terminations"],
+        oracle=config["oracle"],
+        oracle_threads=config["oracle_threads"],
+        seed=config["seed"],
+        min_distance_A=config["structures"]["min_distance_A"],
+    script:
+        "../../scripts/surface_terminations.py"
 
 
 rule termination_interfaces:
@@ -23,7 +60,7 @@ rule termination_interfaces:
     benchmark:
         f"benchmarks/{SCALE}/terminations/termination_interfaces.tsv"
     conda:
-        "../../envs/oracle.yaml"
+        "../../../envs/oracle.yaml"
     threads: rule_threads("termination_interfaces")
     resources:
         **rule_resources("termination_interfaces"),
@@ -34,43 +71,7 @@ rule termination_interfaces:
         oracle=config["oracle"],
         oracle_threads=config["oracle_threads"],
     script:
-        "../scripts/termination_interfaces.py"
-
-
-rule termination_interface_figures:
-    """Table 3 (E_str), Table 4 interface part (charged vs neutral gamma_inter), Fig 6, Fig 7a."""
-    input:
-        records=f"{RES}/terminations/interfaces/interfaces.json",
-        frames=f"{RES}/terminations/interfaces/interfaces.extxyz",
-    output:
-        tab3=f"{RES}/terminations/tables/tab3.csv",
-        tab3_png=f"{RES}/terminations/tables/tab3.png",
-        tab4=f"{RES}/terminations/tables/tab4_interfaces.csv",
-        fig6=report(
-            f"{RES}/terminations/figures/fig6.png",
-            caption="../report/terminations_fig6.rst",
-            category="terminations",
-        ),
-        fig6_csv=f"{RES}/terminations/figures/fig6.csv",
-        fig7a=report(
-            f"{RES}/terminations/figures/fig7a.png",
-            caption="../report/terminations_fig7a.rst",
-            category="terminations",
-        ),
-        fig7a_csv=f"{RES}/terminations/figures/fig7a.csv",
-        prov=f"{RES}/terminations/provenance/tab3_tab4_interfaces_fig6_fig7a.json",
-    log:
-        f"logs/{SCALE}/terminations/termination_interface_figures.log",
-    conda:
-        "../../envs/figures.yaml"
-    threads: rule_threads("termination_interface_figures")
-    resources:
-        **rule_resources("termination_interface_figures"),
-    params:
-        rdf_r_max_A=config["termination_interfaces"]["rdf_r_max_A"],
-        rdf_bin_A=config["termination_interfaces"]["rdf_bin_A"],
-    script:
-        "../scripts/termination_interface_figures.py"
+        "../../scripts/termination_interfaces.py"
 
 
 rule termination_md_structure:
@@ -87,7 +88,7 @@ rule termination_md_structure:
     log:
         f"logs/{SCALE}/terminations/termination_md_structure.log",
     conda:
-        "../../envs/structures.yaml"
+        "../../../envs/structures.yaml"
     threads: rule_threads("termination_md_structure")
     resources:
         **rule_resources("termination_md_structure"),
@@ -98,4 +99,4 @@ rule termination_md_structure:
         type_map=config["type_map"],
         min_distance_A=config["structures"]["min_distance_A"],
     script:
-        "../scripts/termination_md_structure.py"
+        "../../scripts/termination_md_structure.py"

@@ -2,7 +2,7 @@
 # (paper 001 Fig. 4, Figs. S10-S11; seiflow.analysis.phase_classification): (a) Li-centred SOAP + PCA of
 # the MD frames and of the reference bulk MD, (b) PAk density + DPA clustering with DADApy in its
 # own environment (DADApy pins numpy<2), (c) clusters named after the reference phases, phase
-# fractions vs time; the figure of the first run.
+# fractions vs time (the figure of the first run: studies/symmetric_cell.smk).
 
 from snakemake.settings.types import DeploymentMethod
 
@@ -36,7 +36,7 @@ rule classification_dataset:
     benchmark:
         f"benchmarks/{SCALE}/{{study}}/classification_dataset_{{run}}.tsv"
     conda:
-        "../../envs/analysis.yaml"
+        "../../../envs/analysis.yaml"
     threads: rule_threads("classification_dataset")
     resources:
         **rule_resources("classification_dataset"),
@@ -49,7 +49,7 @@ rule classification_dataset:
         classification=CLS,
         seed=config["seed"],
     script:
-        "../scripts/classification_descriptors.py"
+        "../../scripts/classification_descriptors.py"
 
 
 rule classification_clustering:
@@ -65,7 +65,7 @@ rule classification_clustering:
     benchmark:
         f"benchmarks/{SCALE}/{{study}}/classification_clustering_{{run}}.tsv"
     conda:
-        "../../envs/dadapy.yaml"
+        "../../../envs/dadapy.yaml"
     threads: rule_threads("classification_clustering")
     resources:
         **rule_resources("classification_clustering"),
@@ -95,53 +95,11 @@ rule classification_labels:
     log:
         f"logs/{SCALE}/{{study}}/classification_labels_{{run}}.log",
     conda:
-        "../../envs/analysis.yaml"
+        "../../../envs/analysis.yaml"
     threads: rule_threads("classification_labels")
     resources:
         **rule_resources("classification_labels"),
     params:
         min_reference_points=CLS["min_reference_points"],
     script:
-        "../scripts/classification_labels.py"
-
-
-rule fig_classification:
-    """symmetric_cell Fig. 4 (paper 001 Fig. 4, Figs. S10-S11): snapshot with the sampled Li
-    coloured by phase, phase fractions vs time (core / non-core) and the cluster table of the
-    first run."""
-    input:
-        clusters=lambda wc: f"{RES}/{wc.study}/classification/labels_{first_run(wc.study)}.csv",
-        points=lambda wc: f"{RES}/{wc.study}/classification/points_{first_run(wc.study)}.csv",
-        fractions=lambda wc: (
-            f"{RES}/{wc.study}/classification/fractions_{first_run(wc.study)}.csv"
-        ),
-        snapshot=lambda wc: (
-            f"{RES}/{wc.study}/classification/snapshot_{first_run(wc.study)}.extxyz"
-        ),
-        summary=lambda wc: (
-            f"{RES}/{wc.study}/classification/clusters_{first_run(wc.study)}.json"
-        ),
-    output:
-        png=report(
-            f"{RES}/{{study}}/figures/fig4.png",
-            caption="../report/classification.rst",
-            category="SEI structure",
-        ),
-        csv=f"{RES}/{{study}}/figures/fig4.csv",
-        clusters=f"{RES}/{{study}}/tables/fig4_clusters.csv",
-        prov=f"{RES}/{{study}}/provenance/fig4.json",
-    log:
-        f"logs/{SCALE}/{{study}}/fig4.log",
-    wildcard_constraints:
-        study="symmetric_cell",
-    conda:
-        "../../envs/analysis.yaml"
-    threads: rule_threads("fig_classification")
-    resources:
-        **rule_resources("fig_classification"),
-    params:
-        run=lambda wc: first_run(wc.study),
-        classification=CLS,
-        reference_phases=CLS_PHASES,
-    script:
-        "../scripts/fig_classification.py"
+        "../../scripts/classification_labels.py"

@@ -11,7 +11,7 @@ rule sei_analysis:
     log:
         f"logs/{SCALE}/{{study}}/sei_analysis_{{run}}.log",
     conda:
-        "../../envs/analysis.yaml"
+        "../../../envs/analysis.yaml"
     threads: rule_threads("sei_analysis")
     resources:
         **rule_resources("sei_analysis"),
@@ -21,7 +21,7 @@ rule sei_analysis:
         conditions=lambda wc: run_conditions(wc.run),
         type_map=config["type_map"],
     script:
-        "../scripts/sei_analysis.py"
+        "../../scripts/sei_analysis.py"
 
 
 rule structure_analysis:
@@ -41,7 +41,7 @@ rule structure_analysis:
     benchmark:
         f"benchmarks/{SCALE}/{{study}}/structure_analysis_{{run}}.tsv"
     conda:
-        "../../envs/analysis.yaml"
+        "../../../envs/analysis.yaml"
     threads: rule_threads("structure_analysis")
     resources:
         **rule_resources("structure_analysis"),
@@ -54,4 +54,4 @@ rule structure_analysis:
         window_ps=S["analysis"]["window_ps"],
         rdf_r_max_A=S["analysis"]["rdf_r_max_A"],
     script:
-        "../scripts/structure_analysis.py"
+        "../../scripts/structure_analysis.py"

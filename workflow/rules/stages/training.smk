@@ -18,7 +18,7 @@ rule zbl_table:
         type_map=lambda wc: model_type_map(wc.study),
         rcut_A=config["descriptor"]["rcut_A"],
     script:
-        "../scripts/zbl_table.py"
+        "../../scripts/zbl_table.py"
 
 
 rule training_input:
@@ -45,7 +45,7 @@ rule training_input:
         short_range=lambda wc: model_short_range(wc.study),
         seed=config["seed"],
     script:
-        "../scripts/training_input.py"
+        "../../scripts/training_input.py"
 
 
 rule train_model:
@@ -139,7 +139,7 @@ rule test_model:
     resources:
         **rule_resources("test_model"),
     script:
-        "../scripts/test_model.py"
+        "../../scripts/test_model.py"
 
 
 rule product_ablation:
@@ -176,4 +176,4 @@ rule product_ablation:
         final_model=lambda wc: model_settings(wc.study, "final_model"),
         seed=config["seed"],
     script:
-        "../scripts/product_ablation.py"
+        "../../scripts/product_ablation.py"
