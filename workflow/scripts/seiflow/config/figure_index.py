@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["resolve_config_key", "index_rows", "render_markdown"]
+__all__ = ["resolve_config_key", "index_entries", "check_entry_code", "index_rows",
+           "render_markdown"]
 
 
 def resolve_config_key(config: dict, key: str, scale: str):
@@ -26,11 +30,63 @@ def resolve_config_key(config: dict, key: str, scale: str):
     return node
 
 
+def index_entries(index: dict) -> Iterator[tuple[str, str, dict]]:
+    """Every entry of the index as ``(study, id, entry)``: the studies, the shared stages
+    (``bulk``) and the model figures (study ``models``)."""
+    for section in ("studies", "shared"):
+        for study, entries in index.get(section, {}).items():
+            for fig_id, e in entries.items():
+                yield study, fig_id, e
+    for fig_id, e in index.get("models", {}).items():
+        yield "models", fig_id, e
+
+
+def check_entry_code(entry: dict, root: str | Path) -> list[str]:
+    """What of one index entry's code does not exist (empty list: all of it does).
+
+    Checks that ``rule_file`` (relative to the repository ``root``) exists and defines
+    ``rule <rule>:``, that ``function`` (dotted ``package.module.name``) imports and is
+    callable, and that ``script`` and ``caption`` (when not null) exist. Importing the
+    function needs ``workflow/scripts`` on ``sys.path``.
+
+    Returns
+    -------
+    list of str
+        One message per problem, naming the missing file, rule or function.
+    """
+    root = Path(root)
+    problems = []
+    for key in ("rule_file", "function", "script"):
+        if not entry.get(key):
+            problems.append(f"no {key}")
+    rule_file = root / entry.get("rule_file", "")
+    if entry.get("rule_file") and not rule_file.is_file():
+        problems.append(f"rule file {entry['rule_file']} does not exist")
+    elif entry.get("rule_file") and not re.search(
+            rf"^rule {re.escape(entry['rule'])}:", rule_file.read_text(), re.M):
+        problems.append(f"{entry['rule_file']} does not define rule {entry['rule']}")
+    if entry.get("function"):
+        module, _, name = entry["function"].rpartition(".")
+        try:
+            func = getattr(importlib.import_module(module), name)
+        except (ImportError, AttributeError, ValueError) as exc:
+            problems.append(f"function {entry['function']} does not import ({exc})")
+        else:
+            if not callable(func):
+                problems.append(f"function {entry['function']} is not callable")
+    if entry.get("script") and not (root / entry["script"]).is_file():
+        problems.append(f"script {entry['script']} does not exist")
+    if entry.get("caption") and not (root / entry["caption"]).is_file():
+        problems.append(f"caption {entry['caption']} does not exist")
+    return problems
+
+
 def index_rows(index: dict, studies: list[str], training_studies: list[str]) -> list[dict]:
     """One row per figure/table of the configured studies, the shared stages (``bulk``) and
     each model-training study.
 
-    Returns dicts with keys ``study, id, paper, kind, rule, script, outputs, config``.
+    Returns dicts with keys ``study, id, paper, kind, rule, rule_file, function, script,
+    outputs, config`` (and the entry's other fields).
     """
     rows = []
     for study in studies:
@@ -46,17 +102,21 @@ def index_rows(index: dict, studies: list[str], training_studies: list[str]) -> 
 
 
 def render_markdown(rows: list[dict], scale: str) -> str:
-    """Markdown table: figure id -> paper figure, rule, script, outputs, config keys."""
+    """Markdown table: figure id -> paper figure, rule and its file, the seiflow function
+    computing its numbers, script, outputs, config keys."""
     lines = [f"# Figure and table index (scale `{scale}`)", "",
              "Outputs are under `results/%s/<study>/`; per-output provenance records are in "
              "`results/%s/<study>/provenance/<id>.json`. `S.` = `scales.%s.`." % (scale, scale,
                                                                                    scale), "",
-             "| study | id | reproduces | kind | rule | script | outputs | config keys |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+             "| study | id | reproduces | kind | rule | rule file | function | script | outputs "
+             "| config keys |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in rows:
-        lines.append("| {study} | {id} | {paper} | {kind} | `{rule}` | `{script}` | {outs} | {cfg} |"
+        lines.append("| {study} | {id} | {paper} | {kind} | `{rule}` | `{rule_file}` | "
+                     "`{function}` | `{script}` | {outs} | {cfg} |"
                      .format(outs=", ".join(f"`{o}`" for o in r["outputs"]),
                              cfg=", ".join(f"`{c}`" for c in r["config"]),
                              script=Path(r["script"]).as_posix(), **{k: r[k] for k in
-                             ("study", "id", "paper", "kind", "rule")}))
+                             ("study", "id", "paper", "kind", "rule", "rule_file",
+                              "function")}))
     return "\n".join(lines) + "\n"
