@@ -14,16 +14,18 @@ CORES ?= all
 # System packages, installed with apt when missing and running as root (otherwise install them
 # yourself): OVITO's renderer (snapshot figures) needs a Vulkan loader (mesa's lavapipe is a
 # software driver, no GPU); the cp2k oracle and its test need Debian's CP2K 2023.1 with its data
-# files (GTH pseudopotentials, MOLOPT basis sets).
-APT_PKGS := libvulkan1 mesa-vulkan-drivers cp2k cp2k-data
+# files (GTH pseudopotentials, MOLOPT basis sets); the rule graph (symmetric_cell Fig. 1) is
+# drawn by Graphviz dot.
+APT_PKGS := libvulkan1 mesa-vulkan-drivers cp2k cp2k-data graphviz
 
 $(STAMP): requirements.lock requirements-dadapy.lock
 	@if ! ldconfig -p | grep -q libvulkan.so.1 || ! ls /usr/share/vulkan/icd.d/lvp_icd*.json >/dev/null 2>&1 \
-		|| ! command -v cp2k.psmp >/dev/null || ! test -f /usr/share/cp2k/BASIS_MOLOPT; then \
+		|| ! command -v cp2k.psmp >/dev/null || ! test -f /usr/share/cp2k/BASIS_MOLOPT \
+		|| ! command -v dot >/dev/null; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 			apt-get install -y --no-install-recommends $(APT_PKGS) >/dev/null || \
 			{ apt-get update >/dev/null && apt-get install -y --no-install-recommends $(APT_PKGS) >/dev/null; }; \
-		else echo "warning: install $(APT_PKGS) (OVITO snapshots need Vulkan; oracle cp2k needs CP2K)"; fi; fi
+		else echo "warning: install $(APT_PKGS) (OVITO snapshots need Vulkan; oracle cp2k needs CP2K; Fig. 1 needs Graphviz dot)"; fi; fi
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(VENV)/bin/python -m pip install --quiet -r requirements.lock

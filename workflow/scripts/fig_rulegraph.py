@@ -1,4 +1,5 @@
-"""Rule fig_rulegraph: the pipeline's rule graph (paper 001 Fig. 1 analogue)."""
+"""Rule fig_rulegraph: the pipeline's rule graph (paper 001 Fig. 1 analogue), drawn by
+Graphviz dot from snakemake --rulegraph."""
 
 import sys
 import tempfile
@@ -7,16 +8,19 @@ from pathlib import Path
 import yaml
 
 from seiflow.provenance import write_output_provenance
-from seiflow.plot.rulegraph import parse_rulegraph, plot_rulegraph, rulegraph_dot
+from seiflow.plot.rulegraph import BOOKKEEPING_RULES, draw_rulegraph, rulegraph_dot
 
 if __name__ == "__main__":
     sys.stdout = sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
+    p = snakemake.params  # noqa: F821
     with tempfile.TemporaryDirectory() as tmp:
         cfg = Path(tmp) / "config.yaml"
-        cfg.write_text(yaml.safe_dump(dict(snakemake.params.config)))  # noqa: F821
-        dot = rulegraph_dot(snakemake.input.snakefile, cfg, Path.cwd())  # noqa: F821
-    graph = parse_rulegraph(dot)
-    edges = plot_rulegraph(graph, snakemake.output.png, snakemake.output.csv,  # noqa: F821
-                           snakemake.params.stage_of_rule)  # noqa: F821
-    print(f"{graph.number_of_nodes()} rules, {graph.number_of_edges()} edges")
+        cfg.write_text(yaml.safe_dump(dict(p.config)))
+        dot = rulegraph_dot(snakemake.input.snakefile, cfg, Path.cwd(),  # noqa: F821
+                            python=p.snakemake_python)
+    edges = draw_rulegraph(dot, snakemake.output.png, snakemake.output.csv,  # noqa: F821
+                           p.stage_of_rule)
+    rules = set(edges["upstream_rule"]) | set(edges["downstream_rule"])
+    print(f"{len(rules)} rules, {len(edges)} edges (without {', '.join(BOOKKEEPING_RULES)}); "
+          "drawn with Graphviz dot")
     write_output_provenance(snakemake, snakemake.output.prov)  # noqa: F821

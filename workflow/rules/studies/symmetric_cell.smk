@@ -27,6 +27,8 @@ rule fig_rulegraph:
         **rule_resources("fig_rulegraph"),
     params:
         config=config,
+        # interpreter with snakemake (the driver's: a conda job env has no snakemake)
+        snakemake_python=sys.executable,
         # stage of each rule = the rule file defining it (evaluated once all files are read)
         stage_of_rule=lambda wc: {
             r.name: Path(r.snakefile).stem for r in workflow.rules
