@@ -34,7 +34,7 @@ def test_li2s_shells_match_antifluorite_geometry():
 
 
 def test_flux_tables_rates_per_window_and_sem():
-    from fig_flux import flux_tables
+    from seiflow.analysis.flux import flux_tables
 
     rows = []
     for t, n in zip([0.0, 1.0, 2.0, 3.0, 4.0], [0, 1, 1, 3, 4]):  # cumulative L->R

@@ -4,11 +4,9 @@ vs time (core / non-core), and the cluster table."""
 
 import json
 import sys
-import tempfile
 from pathlib import Path
 
 import ase.io
-import matplotlib.image as mpimg
 import pandas as pd
 
 from seiflow.analysis.classification_tables import (
@@ -20,7 +18,7 @@ from seiflow.analysis.phase_classification import phase_per_atom
 from seiflow.plot.classification import phase_palette, plot_phase_fractions
 from seiflow.provenance import write_output_provenance
 from seiflow.analysis.sei_structure import ELEMENT_COLORS
-from seiflow.plot.snapshots import render_snapshot
+from seiflow.plot.snapshots import render_snapshot_image
 
 if __name__ == "__main__":
     sys.stdout = sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
@@ -36,10 +34,8 @@ if __name__ == "__main__":
     palette = phase_palette(clusters["label"].tolist() + clusters["noncore_label"].tolist())
     palette |= {k: v for k, v in ELEMENT_COLORS.items() if k != "Li"}
     palette[UNSAMPLED_LI] = (0.80, 0.80, 0.80)
-    with tempfile.TemporaryDirectory() as tmp:
-        img = render_snapshot(atoms, labels, palette, Path(tmp) / "snap.png", view="side",
-                              size=(500, 900), legend=False)
-        image = mpimg.imread(img)
+    image = render_snapshot_image(atoms, labels, palette, view="side", size=(500, 900),
+                                  legend=False)
     counts = snapshot_label_counts(labels, float(atoms.info["time_ps"]))
     title = (f"{p.run}: {summary['n_clusters']} DPA clusters, ID {summary['intrinsic_dim']:.1f}, "
              f"{100 * summary['core_fraction']:.0f} % core points")

@@ -47,7 +47,9 @@ __all__ = [
     "FLUX_COLUMNS",
     "FLUX_WINDOW_COLUMNS",
     "MembraneFluxAccumulator",
+    "cumulative_crossings",
     "flux_per_window",
+    "flux_tables",
 ]
 
 from collections.abc import Sequence
@@ -330,3 +332,91 @@ def flux_per_window(
                  f_lr, f_rl, f_lr - f_rl, f_lr + f_rl)
             )
     return pd.DataFrame(rows, columns=FLUX_WINDOW_COLUMNS)
+
+
+def flux_tables(flux: pd.DataFrame, window_ps: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per-window Li flux of several runs in long form and the run-averaged Table 6.
+
+    Each run's cumulative counts go through :func:`flux_per_window`; the table averages the
+    windows of all replicas of a condition: mean ± s.e.m., s.e.m. = s / sqrt(n) with s the
+    sample standard deviation (ddof = 1) over the n windows [paper 003, Table 6 ("average
+    flux ... for one ns"), Figs. 12-13].
+
+    Parameters
+    ----------
+    flux
+        Cumulative crossing counts, one row per (run, frame, membrane): columns ``run``,
+        ``condition``, ``time_ps`` (ps), ``membrane`` (int index), ``membrane_name``,
+        ``membrane_frac``, ``n_L_to_R``, ``n_R_to_L`` (cumulative counts) and ``area_nm2``
+        (nm²), as written by :class:`MembraneFluxAccumulator` plus run labels.
+    window_ps
+        Window length (ps, > 0).
+
+    Returns
+    -------
+    long : pandas.DataFrame
+        One row per (run, membrane, window, direction): ``run``, ``condition``, ``membrane``
+        (name), ``window_start_ps`` (ps), ``direction`` (``"L->R"`` or ``"R->L"``) and
+        ``flux_per_nm2_ns`` (atoms nm⁻² ns⁻¹).
+    table : pandas.DataFrame
+        One row per (condition, membrane, direction) in order of first appearance: ``mean``,
+        ``sem`` (NaN for a single window) and ``n_windows``.
+
+    Raises
+    ------
+    KeyError
+        A column listed above is missing.
+    ValueError
+        From :func:`flux_per_window` (non-positive ``window_ps``).
+    """
+    wins = []
+    cols = ["time_ps", "membrane", "membrane_frac", "n_L_to_R", "n_R_to_L", "area_nm2"]
+    for run, f in flux.groupby("run", sort=False):
+        w = flux_per_window(f[cols], window_ps)
+        names = dict(zip(f["membrane"], f["membrane_name"]))
+        w["membrane"] = w["membrane"].map(names)
+        w["run"], w["condition"] = run, f["condition"].iloc[0]
+        wins.append(w.rename(columns={"t_start_ps": "window_start_ps"}))
+    w = pd.concat(wins, ignore_index=True)
+    long = w.melt(id_vars=["run", "condition", "membrane", "window_start_ps"],
+                  value_vars=["flux_L_to_R", "flux_R_to_L"], var_name="direction",
+                  value_name="flux_per_nm2_ns")
+    long["direction"] = long["direction"].map({"flux_L_to_R": "L->R", "flux_R_to_L": "R->L"})
+    tab = (long.groupby(["condition", "membrane", "direction"], sort=False)["flux_per_nm2_ns"]
+           .agg(mean="mean", sem=lambda v: v.std(ddof=1) / np.sqrt(len(v)) if len(v) > 1
+                else np.nan, n_windows="count").reset_index())
+    return long, tab
+
+
+def cumulative_crossings(flux: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Cumulative crossing counts in wide form, one column per (direction, membrane).
+
+    The data of paper 003 Fig. 13 (cumulative L → R and R → L crossings vs time).
+
+    Parameters
+    ----------
+    flux
+        Long counts with columns ``run``, ``condition``, ``time_ps`` (ps), ``membrane_name``,
+        ``n_L_to_R`` and ``n_R_to_L`` (cumulative counts), one row per (run, frame, membrane).
+
+    Returns
+    -------
+    wide : pandas.DataFrame
+        ``run``, ``condition``, ``time_ps`` and ``n_L_to_R_<membrane>`` /
+        ``n_R_to_L_<membrane>`` (mean count of the pivot cell; spaces in the membrane name
+        become ``_``, parentheses are dropped).
+    quantities : dict of str to str
+        Count column -> axis label (``"L→R <membrane> (count)"``).
+
+    Raises
+    ------
+    KeyError
+        A column listed above is missing.
+    """
+    cum = flux.pivot_table(index=["run", "condition", "time_ps"], columns="membrane_name",
+                           values=["n_L_to_R", "n_R_to_L"]).reset_index()
+    cum.columns = ["_".join(c).strip("_").replace(" ", "_").replace("(", "").replace(")", "")
+                   for c in cum.columns]
+    qty = {c: f"{'L→R' if 'L_to_R' in c else 'R→L'} {c.split('_', 3)[-1]} (count)"
+           for c in cum.columns if c.startswith("n_")}
+    return cum, qty

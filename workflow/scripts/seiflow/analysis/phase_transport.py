@@ -41,6 +41,7 @@ __all__ = [
     "check_windows",
     "classify_metal_li",
     "phase_window_msd",
+    "window_msd_of_run",
     "window_summary",
 ]
 
@@ -49,6 +50,8 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 from ase import Atoms
+
+from seiflow.md.lammps import dump_times_ps, run_frames
 
 #: Li classes of paper 001 Fig. 2a/b (PTM ICO and SC are "other").
 PHASES = ("BCC", "HCP", "FCC", "other")
@@ -320,3 +323,48 @@ def window_summary(msd: pd.DataFrame, fit_from: float = 0.5) -> pd.DataFrame:
                      "present": present, "n_pairs": int(g["n_pairs"].iloc[0]),
                      "msd_end_A2": float(y[-1]), "D_window_cm2_s": D})
     return pd.DataFrame(rows)
+
+
+def window_msd_of_run(md_dir, md, type_map, origins_ps, window_ps: float,
+                      ps4_cutoff_A: float, ptm_rmsd_cutoff: float
+                      ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Window-averaged MSD of the metal Li by PTM class of one production run (paper 001
+    Fig. 2b), streamed frame by frame.
+
+    The origins and the window are checked against the run's frame grid
+    (:func:`check_windows` on :func:`seiflow.md.lammps.dump_times_ps`) before the trajectory
+    is read.
+
+    Parameters
+    ----------
+    md_dir
+        Folder of the run (dump files).
+    md
+        The run's MD settings (as for :func:`seiflow.md.lammps.run_frames`).
+    type_map
+        LAMMPS type -> element, in type order.
+    origins_ps
+        Window origins (ps, frame times).
+    window_ps
+        Window length (ps).
+    ps4_cutoff_A
+        P-S cutoff of the metal-region test (Å).
+    ptm_rmsd_cutoff
+        PTM RMSD cutoff.
+
+    Returns
+    -------
+    msd, counts, summary : pandas.DataFrame
+        ``msd`` and ``counts`` of :func:`phase_window_msd`, ``summary`` of
+        :func:`window_summary`.
+
+    Raises
+    ------
+    ValueError
+        From :func:`check_windows` / :func:`phase_window_msd` (origins not on the frame grid,
+        windows past the run).
+    """
+    check_windows(dump_times_ps(md), origins_ps, window_ps)
+    msd, counts = phase_window_msd(run_frames(md_dir, type_map, md), origins_ps, window_ps,
+                                   ps4_cutoff_A=ps4_cutoff_A, ptm_rmsd_cutoff=ptm_rmsd_cutoff)
+    return msd, counts, window_summary(msd)

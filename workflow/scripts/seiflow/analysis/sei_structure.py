@@ -71,6 +71,8 @@ __all__ = [
     "ANIONS",
     "ELEMENT_COLORS",
     "snapshot_labels",
+    "METAL_LI_PTM_COLUMNS",
+    "metal_li_ptm_long",
     "run_structure_analysis",
 ]
 
@@ -591,3 +593,34 @@ def snapshot_labels(atoms: Atoms, scheme: str) -> np.ndarray:
             labels[np.unique(i[hit])] = "crystalline"
         return labels.astype(str)
     raise ValueError(f"snapshot_labels: unknown scheme {scheme!r} (element, li_ptm, phase)")
+
+
+#: Metal-region Li PTM fraction columns of the per-frame table -> PTM type.
+METAL_LI_PTM_COLUMNS = {"li_metal_BCC": "BCC", "li_metal_HCP": "HCP", "li_metal_FCC": "FCC",
+                        "li_metal_other": "other"}
+
+
+def metal_li_ptm_long(frames: pd.DataFrame) -> pd.DataFrame:
+    """Metal-region Li PTM fractions vs time in long form (paper 001 Fig. 2a, right panel).
+
+    Parameters
+    ----------
+    frames
+        Per-frame table of the structure analysis with ``time_ps`` (ps) and the columns of
+        :data:`METAL_LI_PTM_COLUMNS` (fractions 0-1 of the metal-region Li).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``time_ps``, ``type`` (BCC, HCP, FCC, other) and ``fraction``, one block of rows
+        per type in that order.
+
+    Raises
+    ------
+    KeyError
+        A column listed above is missing.
+    """
+    long = frames.melt(id_vars=["time_ps"], value_vars=list(METAL_LI_PTM_COLUMNS),
+                       var_name="type", value_name="fraction")
+    long["type"] = long["type"].map(METAL_LI_PTM_COLUMNS)
+    return long

@@ -39,6 +39,7 @@ __all__ = [
     "check_phase",
     "check_miller",
     "miller_tag",
+    "miller_label",
     "symmetrized_bulk",
     "candidate_miller_indices",
     "tasker_slabs",
@@ -132,7 +133,19 @@ def miller_tag(hkl: Sequence[int]) -> str:
     return "".join(f"m{-v}" if v < 0 else str(v) for v in check_miller(hkl))
 
 
-def _miller_str(hkl: Sequence[int]) -> str:
+def miller_label(hkl: Sequence[int]) -> str:
+    """``(1, -1, 0)`` -> ``"(1-10)"``: the Miller label of tables and figure legends.
+
+    Parameters
+    ----------
+    hkl
+        Miller index, 3 ints (not checked; see :func:`check_miller`).
+
+    Returns
+    -------
+    str
+        The indices in parentheses, negative ones written with a leading ``-``.
+    """
     return "(" + "".join(f"-{-v}" if v < 0 else str(v) for v in hkl) + ")"
 
 
@@ -542,7 +555,7 @@ def slab_surface_energies(
                 info["energy_eV"], len(slab), bulk_energy_per_atom_eV, rec["area_A2"])
             rec.update({k: v for k, v in info.items() if k != "energy_eV"})
             records.append(rec)
-            relaxed.info.update({"phase": phase, "miller": _miller_str(rec["miller"]),
+            relaxed.info.update({"phase": phase, "miller": miller_label(rec["miller"]),
                                  "shift": rec["shift"], "gamma_J_m2": rec["gamma_J_m2"]})
             frames.append(relaxed)
     return records, missing, frames
@@ -710,7 +723,7 @@ def wulff_table(phases: Mapping[str, Mapping[str, Any]]):
         for f in d["facets"]:
             m = tuple(f["miller"])
             rows.append({
-                "phase": phase, "miller": _miller_str(m), "gamma_J_m2": f["gamma_J_m2"],
+                "phase": phase, "miller": miller_label(m), "gamma_J_m2": f["gamma_J_m2"],
                 "area_fraction": frac.get(m, np.nan), "termination": f.get("termination"),
                 "n_atoms": f.get("n_atoms"), "area_A2": f.get("area_A2"),
                 "thickness_A": f.get("thickness_A"), "converged": f.get("converged"),
@@ -718,7 +731,7 @@ def wulff_table(phases: Mapping[str, Mapping[str, Any]]):
             })
         for miss in d.get("planes_without_slab", []):
             rows.append({
-                "phase": phase, "miller": _miller_str(miss["miller"]), "gamma_J_m2": np.nan,
+                "phase": phase, "miller": miller_label(miss["miller"]), "gamma_J_m2": np.nan,
                 "area_fraction": np.nan, "termination": None, "n_atoms": None,
                 "area_A2": None, "thickness_A": None, "converged": None,
                 "note": "no stoichiometric, non-polar, symmetric termination",

@@ -10,9 +10,12 @@ from __future__ import annotations
 from os import PathLike
 from typing import Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 from seiflow.analysis.growth import SHARE_LAWS, share_fit_table
+from seiflow.analysis.sei_structure import ELEMENT_COLORS
+from seiflow.plot.snapshots import label_colors
 from seiflow.plot.style import apply_style, plt, require_columns, save_figure, sns
 
 __all__ = [
@@ -21,6 +24,8 @@ __all__ = [
     "plot_region_rdf",
     "plot_xrd",
     "plot_flux",
+    "snapshot_palette",
+    "plot_snapshot",
 ]
 
 
@@ -248,3 +253,59 @@ def plot_flux(windows: pd.DataFrame, png_path: str | PathLike, csv_path: str | P
     sns.despine(fig)
     fig.tight_layout()
     save_figure(fig, windows[cols].reset_index(drop=True), png_path, csv_path)
+
+
+def snapshot_palette() -> dict[str, tuple[float, float, float]]:
+    """Colours of every snapshot label scheme: :func:`seiflow.plot.snapshots.label_colors`,
+    the element colours and the non-Li atoms of the Li-PTM scheme (``excluded``) in pale sand,
+    so they stand apart from grey "other" Li."""
+    return {**label_colors(), **ELEMENT_COLORS, "excluded": (0.93, 0.86, 0.66)}
+
+
+def plot_snapshot(image: np.ndarray, counts: pd.DataFrame, title: str,
+                  png_path: str | PathLike, csv_path: str | PathLike,
+                  ptm_fractions: pd.DataFrame | None = None) -> None:
+    """A rendered snapshot with, for the Li-PTM scheme, the metal-Li PTM fractions vs time
+    beside it (paper 001 Fig. 2a; paper 003 Figs. 8, 10; paper 004 Fig. 3).
+
+    Parameters
+    ----------
+    image
+        Rendered snapshot, shape (height, width, channels)
+        (:func:`seiflow.plot.snapshots.render_snapshot_image`).
+    counts
+        Label counts: ``time_ps`` (ps, the panel title uses the first), ``label``, ``count``.
+    title
+        Panel title (the time and the view are added).
+    png_path, csv_path
+        Outputs.  The CSV holds ``counts`` alone, or with ``ptm_fractions`` both tables
+        (``kind``: ``snapshot label count``, ``metal Li PTM fraction vs time``).
+    ptm_fractions
+        Optional :func:`seiflow.analysis.sei_structure.metal_li_ptm_long` table (``time_ps``,
+        ``type``, ``fraction`` 0-1), drawn in % in a second panel.
+
+    Raises
+    ------
+    KeyError
+        A column listed above is missing.
+    """
+    apply_style()
+    ncols = 2 if ptm_fractions is not None else 1
+    fig, axes = plt.subplots(1, ncols, figsize=(4.0 * ncols, 4.6), squeeze=False)
+    axes[0][0].imshow(image)
+    axes[0][0].set_axis_off()
+    axes[0][0].set_title(f"{title}\nt = {counts['time_ps'].iloc[0]:g} ps, side view (z up)",
+                         fontsize="small")
+    data = counts
+    if ptm_fractions is not None:
+        long = ptm_fractions
+        ax = axes[0][1]
+        for t, sub in long.groupby("type", sort=False):
+            ax.plot(sub["time_ps"], 100 * sub["fraction"], color=label_colors()[t], label=t)
+        ax.set_xlabel("time (ps)")
+        ax.set_ylabel("metal-region Li (%)")
+        ax.legend(frameon=False, fontsize="small")
+        data = pd.concat([counts.assign(kind="snapshot label count"),
+                          long.assign(kind="metal Li PTM fraction vs time")], ignore_index=True)
+    fig.tight_layout()
+    save_figure(fig, data, png_path, csv_path)

@@ -16,15 +16,17 @@ and renders with OVITO's software ``TachyonRenderer`` (no display needed).
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import matplotlib.image as mpimg
 import numpy as np
 from ase import Atoms
 from ase.data import covalent_radii
 
-__all__ = ["label_colors", "render_snapshot"]
+__all__ = ["label_colors", "render_snapshot", "render_snapshot_image"]
 
 _VIEWS = {
     # camera direction, camera up vector
@@ -159,6 +161,38 @@ def render_snapshot(
     finally:
         pipeline.remove_from_scene()
     return out
+
+
+def render_snapshot_image(
+    atoms: Atoms,
+    labels: Sequence[str] | np.ndarray,
+    palette: Mapping[str, Any] | None,
+    **kwargs: Any,
+) -> np.ndarray:
+    """:func:`render_snapshot` into a temporary PNG, read back as an image array.
+
+    Parameters
+    ----------
+    atoms, labels, palette
+        As for :func:`render_snapshot`.
+    **kwargs
+        ``view``, ``size``, ``radii``, ``legend``, ``legend_title`` of
+        :func:`render_snapshot`.
+
+    Returns
+    -------
+    numpy.ndarray
+        The image as read by :func:`matplotlib.image.imread`, shape
+        (height, width, channels), floats in [0, 1].
+
+    Raises
+    ------
+    ValueError
+        As :func:`render_snapshot`.
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        img = render_snapshot(atoms, labels, palette, Path(tmp) / "snap.png", **kwargs)
+        return mpimg.imread(img)
 
 
 # Steps of render_snapshot, in the order it calls them.

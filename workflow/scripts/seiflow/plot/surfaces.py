@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from mpl_toolkits.mplot3d.art3d import Poly3DCollection
 
-from seiflow.build.surfaces import _miller_str
+from seiflow.build.surfaces import miller_label
 from seiflow.plot.style import apply_style, plt, save_figure, sns
 
 __all__ = ["plot_wulff_shapes"]
@@ -49,7 +49,7 @@ def plot_wulff_shapes(
     """
     apply_style()
     names = list(phases)
-    families = sorted({_miller_str(f["miller"]) for d in phases.values() if d.get("wulff")
+    families = sorted({miller_label(f["miller"]) for d in phases.values() if d.get("wulff")
                        for f in d["wulff"]["facets"] if f["on_wulff"]},
                       key=lambda t: (len(t), t))
     colours = dict(zip(families, sns.color_palette("Set2", n_colors=max(len(families), 1))))
@@ -66,7 +66,7 @@ def plot_wulff_shapes(
                       va="center", transform=ax.transAxes)
             continue
         fams = [tuple(f["miller"]) for f in w["facets"] if f["on_wulff"]]
-        pal = {m: colours[_miller_str(m)] for m in fams}
+        pal = {m: colours[miller_label(m)] for m in fams}
         r = 0.0
         for poly in w["polygons"]:
             v = np.asarray(poly["vertices"])
@@ -84,7 +84,7 @@ def plot_wulff_shapes(
             plt.Rectangle((0, 0), 1, 1, fc=pal[m]) for m in fams
         ]
         labels = [
-            f"{_miller_str(m)} {f['gamma_J_m2']:.2f} J/m², {100 * f['area_fraction']:.0f} %"
+            f"{miller_label(m)} {f['gamma_J_m2']:.2f} J/m², {100 * f['area_fraction']:.0f} %"
             for m in fams for f in w["facets"] if tuple(f["miller"]) == m
         ]
         ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.02),
