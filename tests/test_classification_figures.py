@@ -104,7 +104,7 @@ def test_plot_phase_fractions_writes_png_and_plotted_data(tmp_path):
 
 
 def test_reference_frame_selection():
-    from classification_descriptors import evenly_spaced, n_reference_frames
+    from seiflow.analysis.phase_classification import evenly_spaced, n_reference_frames
 
     # 25 classified MD frames over 5 phases -> 5 frames per reference run, capped by the run
     assert n_reference_frames(25, 5, 41) == 5 and n_reference_frames(26, 5, 41) == 6
@@ -118,7 +118,7 @@ def test_reference_frame_selection():
 
 
 def test_cluster_table_adds_peak_density_and_summary():
-    from classification_labels import cluster_table
+    from seiflow.analysis.classification_tables import cluster_table
 
     labels = pd.DataFrame({"label": ["Li2S", "unknown_1"], "n_points": [3, 2]},
                           index=pd.Index([0, 1], name="cluster"))

@@ -15,7 +15,7 @@ from seiflow.plot.sei_structure import (
 
 
 def test_first_time_is_the_start_of_the_final_run_of_true():
-    from terminations_sei_tables import first_time
+    from seiflow.analysis.sei_tables import first_time
 
     t = [0.0, 1.0, 2.0, 3.0, 4.0]
     assert first_time(t, [False, True, False, True, True]) == 3.0

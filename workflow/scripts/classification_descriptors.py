@@ -10,56 +10,13 @@ phase brings about 1/n_phases of the number of classified MD frames (the referen
 weigh about as much as the MD, see :func:`n_reference_frames`).
 """
 
-import math
 import sys
 from pathlib import Path
 
 import numpy as np
 
+from seiflow.analysis.phase_classification import reference_frames
 from seiflow.md.lammps import dump_times_ps, run_frames
-
-
-def n_reference_frames(n_md_frames: int, n_phases: int, n_available: int) -> int:
-    """Frames taken from each reference run: ceil(n_md_frames / n_phases), at most
-    ``n_available`` (the NPT frames of the run) and at least 1.
-
-    Raises
-    ------
-    ValueError
-        A count < 1.
-    """
-    if min(n_md_frames, n_phases, n_available) < 1:
-        raise ValueError(f"counts must be >= 1, got {n_md_frames}, {n_phases}, {n_available}")
-    return min(n_available, math.ceil(n_md_frames / n_phases))
-
-
-def evenly_spaced(indices, n: int) -> np.ndarray:
-    """``n`` entries of ``indices`` evenly spaced from the first to the last (all if n >= len).
-
-    Returns
-    -------
-    np.ndarray, shape (min(n, len(indices)),), int, increasing.
-
-    Raises
-    ------
-    ValueError
-        Empty ``indices`` or n < 1.
-    """
-    idx = np.asarray(indices, dtype=int)
-    if idx.size == 0 or n < 1:
-        raise ValueError(f"need indices and n >= 1, got {idx.size} indices, n={n}")
-    if n >= idx.size:
-        return idx
-    return idx[np.round(np.linspace(0, idx.size - 1, n)).astype(int)]
-
-
-def reference_frames(md_dir, type_map, md: dict, n_frames_md: int, n_phases: int) -> list:
-    """Frames of one reference bulk-MD run: :func:`evenly_spaced` NPT frames (time >= the end
-    of the NVT equilibration, ``md["nvt_steps"]``), :func:`n_reference_frames` of them."""
-    times = np.asarray(dump_times_ps(md))
-    npt = np.flatnonzero(times >= md["nvt_steps"] * md["timestep_fs"] / 1000.0 - 1e-12)
-    keep = set(evenly_spaced(npt, n_reference_frames(n_frames_md, n_phases, npt.size)).tolist())
-    return [atoms for f, (atoms, _t) in enumerate(run_frames(md_dir, type_map, md)) if f in keep]
 
 
 if __name__ == "__main__":

@@ -11,26 +11,8 @@ import sys
 
 import pandas as pd
 
-from seiflow.analysis.classification_tables import fractions_long
+from seiflow.analysis.classification_tables import cluster_table, fractions_long
 from seiflow.analysis.phase_classification import label_clusters, load_clustering, load_dataset, point_table
-
-
-def cluster_table(labels: pd.DataFrame, clustering: dict, run: str) -> pd.DataFrame:
-    """Label table with the run, the 2NN intrinsic dimension, the ADP confidence Z and the
-    log-density of each cluster's centre (peak) as columns, cluster id as a column.
-
-    Raises
-    ------
-    KeyError
-        The clustering lacks ``intrinsic_dim``, ``Z``, ``cluster_centers`` or ``log_den``.
-    """
-    out = labels.reset_index()
-    centres = clustering["cluster_centers"]
-    out["log_den_peak"] = clustering["log_den"][centres[out["cluster"].to_numpy()]]
-    out.insert(0, "run", run)
-    out["intrinsic_dim"] = float(clustering["intrinsic_dim"])
-    out["Z"] = float(clustering["Z"])
-    return out
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from seiflow.analysis.runs import require_columns
 __all__ = [
     "UNSAMPLED_LI",
     "atom_labels",
+    "cluster_table",
     "fractions_long",
     "snapshot_label_counts",
 ]
@@ -126,3 +127,39 @@ def snapshot_label_counts(labels: Sequence[str] | np.ndarray, time_ps: float) ->
     counts = pd.Series(labels).value_counts().rename_axis("label").reset_index(name="count")
     counts["time_ps"] = time_ps
     return counts
+
+
+def cluster_table(labels: pd.DataFrame, clustering: dict, run: str) -> pd.DataFrame:
+    """Label table with the run, the 2NN intrinsic dimension, the ADP confidence Z and the
+    log-density of each cluster's centre (peak) as columns, cluster id as a column
+    (paper 001 Fig. 3a, step c of the classification).
+
+    Parameters
+    ----------
+    labels
+        :func:`seiflow.analysis.phase_classification.label_clusters` table, index ``cluster``.
+    clustering
+        :func:`seiflow.analysis.phase_classification.load_clustering` result:
+        ``cluster_centers`` (n_clusters,) point indices, ``log_den`` (n_points,),
+        ``intrinsic_dim``, ``Z``.
+    run
+        Run name (first column).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``run``, ``cluster``, the columns of ``labels``, ``log_den_peak``, ``intrinsic_dim``,
+        ``Z``.
+
+    Raises
+    ------
+    KeyError
+        The clustering lacks ``intrinsic_dim``, ``Z``, ``cluster_centers`` or ``log_den``.
+    """
+    out = labels.reset_index()
+    centres = clustering["cluster_centers"]
+    out["log_den_peak"] = clustering["log_den"][centres[out["cluster"].to_numpy()]]
+    out.insert(0, "run", run)
+    out["intrinsic_dim"] = float(clustering["intrinsic_dim"])
+    out["Z"] = float(clustering["Z"])
+    return out

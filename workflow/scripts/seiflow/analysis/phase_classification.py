@@ -50,6 +50,7 @@ Units: lengths in Å, times in ps.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from os import PathLike
@@ -58,6 +59,8 @@ import numpy as np
 import pandas as pd
 from ase import Atoms
 from ase.neighborlist import neighbor_list
+
+from seiflow.md.lammps import dump_times_ps, run_frames
 
 __all__ = [
     "SOAP_DEFAULTS",
@@ -75,6 +78,9 @@ __all__ = [
     "point_table",
     "phase_fractions",
     "phase_per_atom",
+    "n_reference_frames",
+    "evenly_spaced",
+    "reference_frames",
 ]
 
 #: SOAP settings (Å for r_cut_A and sigma_A).  5.5 Å holds the first two Li-S shells of Li2S
@@ -630,3 +636,72 @@ def phase_per_atom(points: pd.DataFrame, frame: int, n_atoms: int, fill: str = "
     out[sel["atom"].to_numpy()] = sel["phase"].to_numpy()
     return out
 
+
+def n_reference_frames(n_md_frames: int, n_phases: int, n_available: int) -> int:
+    """Frames taken from each reference run: ceil(n_md_frames / n_phases), at most
+    ``n_available`` (the NPT frames of the run) and at least 1.
+
+    Raises
+    ------
+    ValueError
+        A count < 1.
+    """
+    if min(n_md_frames, n_phases, n_available) < 1:
+        raise ValueError(f"counts must be >= 1, got {n_md_frames}, {n_phases}, {n_available}")
+    return min(n_available, math.ceil(n_md_frames / n_phases))
+
+
+def evenly_spaced(indices, n: int) -> np.ndarray:
+    """``n`` entries of ``indices`` evenly spaced from the first to the last (all if n >= len).
+
+    Returns
+    -------
+    np.ndarray, shape (min(n, len(indices)),), int, increasing.
+
+    Raises
+    ------
+    ValueError
+        Empty ``indices`` or n < 1.
+    """
+    idx = np.asarray(indices, dtype=int)
+    if idx.size == 0 or n < 1:
+        raise ValueError(f"need indices and n >= 1, got {idx.size} indices, n={n}")
+    if n >= idx.size:
+        return idx
+    return idx[np.round(np.linspace(0, idx.size - 1, n)).astype(int)]
+
+
+def reference_frames(md_dir, type_map, md: dict, n_frames_md: int, n_phases: int) -> list:
+    """Frames of one reference bulk-MD run for the classification dataset (paper 001 Fig. 4).
+
+    :func:`evenly_spaced` NPT frames (time >= the end of the NVT equilibration,
+    ``md["nvt_steps"]`` × ``md["timestep_fs"]``), :func:`n_reference_frames` of them.
+
+    Parameters
+    ----------
+    md_dir
+        Folder of the reference run (dump files).
+    type_map
+        LAMMPS type -> element, in type order.
+    md
+        The run's MD settings (``nvt_steps``, ``timestep_fs`` and those of
+        :func:`seiflow.md.lammps.dump_times_ps`).
+    n_frames_md
+        Number of classified MD frames.
+    n_phases
+        Number of reference phases.
+
+    Returns
+    -------
+    list of ase.Atoms
+        The kept frames, in time order.
+
+    Raises
+    ------
+    ValueError
+        From :func:`n_reference_frames` / :func:`evenly_spaced` (no NPT frame).
+    """
+    times = np.asarray(dump_times_ps(md))
+    npt = np.flatnonzero(times >= md["nvt_steps"] * md["timestep_fs"] / 1000.0 - 1e-12)
+    keep = set(evenly_spaced(npt, n_reference_frames(n_frames_md, n_phases, npt.size)).tolist())
+    return [atoms for f, (atoms, _t) in enumerate(run_frames(md_dir, type_map, md)) if f in keep]
