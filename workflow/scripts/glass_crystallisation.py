@@ -11,25 +11,15 @@ import ase.io
 import numpy as np
 import pandas as pd
 
-from seiflow.analysis.glass_crystallisation import (CONDUCTIVITY_COLUMNS, analyse_crystallisation,
-                                           crystallisation_onset_ps,
-                                           onset_crystalline_conductivity, post_onset_rates)
+from seiflow.analysis.glass_crystallisation import (
+    analyse_crystallisation,
+    conductivity_not_computed,
+    crystallisation_onset_ps,
+    frame_settings,
+    onset_crystalline_conductivity,
+    post_onset_rates,
+)
 from seiflow.md.lammps import run_frames
-
-
-def frame_settings(c: dict) -> dict:
-    """Keyword arguments of crystalline_sei_frame from glass.md_analysis.crystallisation."""
-    return {"rmsd_cutoff": c["ptm_rmsd_cutoff"], "min_fcc_neighbours": c["min_fcc_neighbours"],
-            "li_anion_cutoff_A": c["li_anion_cutoff_A"],
-            "min_crystalline_neighbours": c["min_crystalline_neighbours"],
-            "li_site_cutoff_A": c["li_site_cutoff_A"]}
-
-
-def not_computed(note: str) -> pd.DataFrame:
-    """Conductivity table of a run without a crystalline SEI (NaN rows with the reason)."""
-    return pd.DataFrame([{**{c: np.nan for c in CONDUCTIVITY_COLUMNS}, "direction": d,
-                          "note": note} for d in ("xy", "z", "avg")], columns=CONDUCTIVITY_COLUMNS)
-
 
 if __name__ == "__main__":
     sys.stdout = sys.stderr = open(snakemake.log[0], "w")  # noqa: F821
@@ -57,9 +47,9 @@ if __name__ == "__main__":
                 frame_kwargs=settings, temperature_K=p.md["temperature_K"], start_fit_ps=p.md["start_fit_ps"],
                 mcmc=p.mcmc, max_intervals=p.max_intervals, seed=p.seed)
         except ValueError as err:  # too few frames after the onset, no crystalline Li
-            cond = not_computed(f"crystallised at {onset:g} ps, but: {err}")
+            cond = conductivity_not_computed(f"crystallised at {onset:g} ps, but: {err}")
     else:
-        cond = not_computed("no crystallisation: the crystalline SEI share never stayed >= "
+        cond = conductivity_not_computed("no crystallisation: the crystalline SEI share never stayed >= "
                             f"{c['threshold']} for {p.scale_settings['min_duration_ps']} ps")
     after = series[series["t_ps"] >= onset] if np.isfinite(onset) else series.iloc[0:0]
     share = series["crystalline_share"]

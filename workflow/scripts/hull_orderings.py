@@ -7,30 +7,16 @@ import sys
 import ase.io
 
 from seiflow.build.bulk import read_relaxed
-from seiflow.build.hull import TERMINALS, hull_summary, hull_table, li2s_pcl_orderings, relax_orderings
+from seiflow.build.hull import (
+    TERMINALS,
+    hull_numbers_table,
+    hull_summary,
+    hull_table,
+    li2s_pcl_orderings,
+    relax_orderings,
+)
 from seiflow.oracle.calculators import get_calculator
 from seiflow.provenance import write_output_provenance
-
-
-def numbers_table(summary):
-    """Paper 001 text numbers (tables/numbers.csv): E above hull of the most stable ordering and
-    the ideal-mixing T*S of the anion sublattice, next to the published values."""
-    import pandas as pd
-
-    src = "paper 001 text (PBE, VASP)"
-    return pd.DataFrame([
-        {"quantity": "E above Li2S-Li3P-LiCl hull, most stable Li2S0.75P0.125Cl0.125 ordering",
-         "value": summary["e_above_hull_meV_atom"], "unit": "meV/atom",
-         "published": summary["published_e_above_hull_meV_atom"], "source": src,
-         "oracle": summary["oracle"]},
-        {"quantity": "signed phase-separation energy of that ordering",
-         "value": summary["e_phase_separation_meV_atom"], "unit": "meV/atom",
-         "published": float("nan"), "source": src, "oracle": summary["oracle"]},
-        {"quantity": f"ideal-mixing T*S_conf at {summary['temperature_K']:g} K (per anion site)",
-         "value": summary["TS_conf_meV_anion"], "unit": "meV/anion",
-         "published": 20.0, "source": "paper 001 text (≈20 meV/atom)",
-         "oracle": summary["oracle"]},
-    ])
 
 
 def run(li2s_extxyz, terminal_jsons, oracle, n_threads, dft, supercell, n_p, n_cl, symprec_A,
@@ -61,7 +47,7 @@ def run(li2s_extxyz, terminal_jsons, oracle, n_threads, dft, supercell, n_p, n_c
                     "fmax_eV_A": fmax_eV_A, "max_steps": max_steps, "optimizer": optimizer,
                     "all_converged": bool(table["converged"].all())})
     if out_numbers:
-        numbers_table(summary).to_csv(out_numbers, index=False)
+        hull_numbers_table(summary).to_csv(out_numbers, index=False)
     table.insert(0, "oracle", oracle)
     table.to_csv(out_csv, index=False)
     with open(out_json, "w") as fh:

@@ -45,6 +45,8 @@ __all__ = [
     "FRAME_COLUMNS",
     "CONDUCTIVITY_COLUMNS",
     "analyse_crystallisation",
+    "conductivity_not_computed",
+    "frame_settings",
     "crystalline_sei_conductivity",
     "crystalline_sei_frame",
     "onset_crystalline_conductivity",
@@ -629,3 +631,37 @@ def onset_crystalline_conductivity(frames: Iterable[tuple[Atoms, float]], frozen
         itertools.chain([first], it), res["crystalline_li"], onset_ps=onset_ps,
         temperature_K=temperature_K, crystal_volume_A3=res["crystal_volume_A3"],
         start_fit_ps=start_fit_ps, mcmc=mcmc, max_intervals=max_intervals, seed=seed)
+
+
+def frame_settings(c: Mapping) -> dict:
+    """Keyword arguments of :func:`crystalline_sei_frame` from the config block
+    ``glass.md_analysis.crystallisation``.
+
+    Parameters
+    ----------
+    c
+        Config block with ``ptm_rmsd_cutoff``, ``min_fcc_neighbours``, ``li_anion_cutoff_A``
+        (Å), ``min_crystalline_neighbours``, ``li_site_cutoff_A`` (Å).
+
+    Returns
+    -------
+    dict
+        ``rmsd_cutoff``, ``min_fcc_neighbours``, ``li_anion_cutoff_A``,
+        ``min_crystalline_neighbours``, ``li_site_cutoff_A``.
+
+    Raises
+    ------
+    KeyError
+        A key listed above is missing.
+    """
+    return {"rmsd_cutoff": c["ptm_rmsd_cutoff"], "min_fcc_neighbours": c["min_fcc_neighbours"],
+            "li_anion_cutoff_A": c["li_anion_cutoff_A"],
+            "min_crystalline_neighbours": c["min_crystalline_neighbours"],
+            "li_site_cutoff_A": c["li_site_cutoff_A"]}
+
+
+def conductivity_not_computed(note: str) -> pd.DataFrame:
+    """Conductivity table of a run without a crystalline SEI: one NaN row per direction
+    (``xy``, ``z``, ``avg``) with ``note`` as the reason, columns :data:`CONDUCTIVITY_COLUMNS`."""
+    return pd.DataFrame([{**{c: np.nan for c in CONDUCTIVITY_COLUMNS}, "direction": d,
+                          "note": note} for d in ("xy", "z", "avg")], columns=CONDUCTIVITY_COLUMNS)
