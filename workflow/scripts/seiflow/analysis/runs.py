@@ -6,11 +6,19 @@ modules and by the figure scripts alike.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pandas as pd
 
-__all__ = ["require_columns", "read_runs", "condition_labels", "temperature_label"]
+__all__ = [
+    "require_columns",
+    "read_runs",
+    "condition_labels",
+    "temperature_label",
+    "cell_label",
+    "cell_variant_table",
+]
 
 
 def require_columns(df: pd.DataFrame, cols, func: str) -> None:
@@ -80,3 +88,53 @@ def temperature_label(t: Any) -> str:
         return f"{float(t):g} K"
     except (TypeError, ValueError):
         return str(t)
+
+
+def cell_label(info: dict, name: str) -> str:
+    """``"<name>: <n> atoms[, <k> Li2S layers]"`` from a cell's ``md_interface.json``
+    (keys ``n_atoms`` and optional ``coating_layers``; paper 001 Fig. 6, Figs. S17-S18).
+
+    Raises
+    ------
+    KeyError
+        ``info`` lacks ``n_atoms``.
+    """
+    label = f"{name}: {info['n_atoms']} atoms"
+    if info.get("coating_layers"):
+        label += f", {info['coating_layers']} Li2S layers"
+    return label
+
+
+def cell_variant_table(sei_csvs, infos, names) -> pd.DataFrame:
+    """Concatenate per-run SEI tables of several cells with a ``cell`` label per
+    (pseudo-)study (paper 001 Fig. 6, Figs. S17-S18).
+
+    Parameters
+    ----------
+    sei_csvs
+        One list of per-run SEI CSV paths per cell.
+    infos
+        One ``md_interface.json`` path per cell (:func:`cell_label`).
+    names
+        One name per cell.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of every CSV with ``cell``, ``condition`` (:func:`condition_labels`) and
+        ``run`` prefixed ``"<cell> | "``.
+
+    Raises
+    ------
+    ValueError
+        From :func:`condition_labels` (no ``temperature_K``), or no CSV at all.
+    """
+    frames = []
+    for csvs, info_path, name in zip(sei_csvs, infos, names):
+        with open(info_path) as fh:
+            label = cell_label(json.load(fh), name)
+        for csv in csvs:
+            frames.append(pd.read_csv(csv).assign(cell=label))
+    df = condition_labels(pd.concat(frames, ignore_index=True))
+    df["run"] = df["cell"] + " | " + df["run"]
+    return df
