@@ -3,6 +3,11 @@
 The config is checked by one importable function, seiflow.config.checks.check_config (schema
 with defaults, then every cross-key and domain check, every scale), before any job starts;
 settings resolution lives in seiflow.config.settings, bound here to this run's config.
+
+Rule files: stages/*.smk (data-producing stages) and studies/<study>.smk (each study's figure
+and table rules; workflow/figure_index.yaml names the file of every figure's rule). Constants
+of one stage live in its file; its helper functions are here, at the end, in one section per
+file that uses them (snakemake --lint refuses functions next to rules).
 """
 
 from pathlib import Path
