@@ -1,4 +1,4 @@
-"""Bulk phases (issue 7): resource CIFs, oracle relaxation, lattice tables (seiflow.build.bulk)."""
+"""Bulk phases (issue 7): resource CIFs, oracle relaxation, lattice tables (seiflow.builders.bulk)."""
 
 import gzip
 import io
@@ -11,7 +11,7 @@ import pytest
 from conftest import SHARED_DATA
 from ase import Atoms
 
-from seiflow.build.bulk import (
+from seiflow.builders.bulk import (
     ANION_ORDERS,
     RELAXABLE_PHASES,
     BulkError,
@@ -31,7 +31,7 @@ from seiflow.build.bulk import (
     relax_bulk,
     write_relaxed,
 )
-from seiflow.build.cells import BULK_PHASES, DEFAULT_RESOURCE_DIR, bcc_li, load_bulk
+from seiflow.builders.cells import BULK_PHASES, DEFAULT_RESOURCE_DIR, bcc_li, load_bulk
 from seiflow.plot.bulk import plot_lpsc_lattice
 
 AIMD_0P = SHARED_DATA / "li6ps5cl_aimd_500K" / "0p" / "run1_XDATCAR.gz"

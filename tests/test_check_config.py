@@ -119,7 +119,7 @@ def test_unreadable_cif_is_refused_naming_file_and_system(config, root, tmp_path
 def test_too_close_atoms_name_the_structure():
     from ase import Atoms
 
-    from seiflow.build.cells import StructureValidationError, validate_structure
+    from seiflow.builders.cells import StructureValidationError, validate_structure
 
     atoms = Atoms("Li2", positions=[[0, 0, 0], [0.5, 0, 0]], cell=[10, 10, 10], pbc=True)
     with pytest.raises(StructureValidationError,

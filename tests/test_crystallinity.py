@@ -123,7 +123,7 @@ def test_li2s_anions_all_crystalline_and_random_cell_none():
 def test_argyrodite_anion_framework_is_not_crystalline():
     from pymatgen.io.ase import AseAtomsAdaptor
 
-    from seiflow.build.cells import load_bulk
+    from seiflow.builders.cells import load_bulk
 
     s = load_bulk("Li6PS5Cl")
     s.remove_species(["Li"])  # Li (48h, half occupied) plays no role on the anion sublattice

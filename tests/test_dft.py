@@ -14,7 +14,7 @@ from ase.build import bulk
 from ase.stress import voigt_6_to_full_3x3_stress
 from pymatgen.io.vasp.inputs import Incar, Poscar
 
-from seiflow.build.bulk import bulk_atoms, lpsc_cell
+from seiflow.builders.bulk import bulk_atoms, lpsc_cell
 from seiflow.oracle.dft import (
     VASP_SETTINGS_BY_PAPER,
     CP2KSettings,

@@ -1,4 +1,4 @@
-"""Unit tests of seiflow.build.glass (study glass, paper 000): tiny cells, cheap calculators."""
+"""Unit tests of seiflow.builders.glass (study glass, paper 000): tiny cells, cheap calculators."""
 
 import copy
 import math
@@ -13,7 +13,7 @@ from ase.constraints import FixAtoms, FixCartesian
 from ase.io import Trajectory, read
 from ase.neighborlist import neighbor_list
 
-from seiflow.build.glass import (
+from seiflow.builders.glass import (
     GlassError,
     PAPER_TETRAHEDRAL_CUTOFFS_A,
     analyse_glass_sample,
@@ -32,7 +32,7 @@ from seiflow.build.glass import (
     samples_table,
     tetrahedral_share,
 )
-from seiflow.build.cells import StructureValidationError
+from seiflow.builders.cells import StructureValidationError
 from seiflow.plot.glass import plot_glass_rdf
 
 PAPER_GLASSES = {"LiSiS": (50, 50, 0), "LiSiPS": (60, 32, 8), "LiPS": (75, 0, 25)}

@@ -1,4 +1,4 @@
-"""Li2S0.75P0.125Cl0.125 orderings and their energy above the hull (issue 6, seiflow.build.hull)."""
+"""Li2S0.75P0.125Cl0.125 orderings and their energy above the hull (issue 6, seiflow.builders.hull)."""
 
 import itertools
 import json
@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 from conftest import run_rule_script
 
-from seiflow.build.bulk import write_relaxed
-from seiflow.build.hull import (
+from seiflow.builders.bulk import write_relaxed
+from seiflow.builders.hull import (
     TERMINALS,
     HullError,
     configurational_entropy,
@@ -22,7 +22,7 @@ from seiflow.build.hull import (
     relax_orderings,
     terminal_reaction,
 )
-from seiflow.build.cells import load_bulk
+from seiflow.builders.cells import load_bulk
 
 
 @pytest.fixture(scope="module")

@@ -40,7 +40,7 @@ MODULES = {module_name(p): p for p in sorted(PKG.rglob("*.py"))}
 
 def test_layout_found_the_package():
     assert {"seiflow.config.checks", "seiflow.plot.style", "seiflow.analysis.base",
-            "seiflow.build.cells", "seiflow.md.lammps"} <= set(MODULES)
+            "seiflow.builders.cells", "seiflow.md.lammps"} <= set(MODULES)
 
 
 @pytest.mark.parametrize("name", [m for m in MODULES if not m.startswith("seiflow.plot")])

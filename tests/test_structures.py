@@ -1,4 +1,4 @@
-"""Tests for seiflow.build.cells (bulk phases, LPSC disorder, Li|LPSC|Li cells)."""
+"""Tests for seiflow.builders.cells (bulk phases, LPSC disorder, Li|LPSC|Li cells)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from ase import Atoms
 from ase.neighborlist import neighbor_list
 
-from seiflow.build.cells import (
+from seiflow.builders.cells import (
     BULK_PHASES,
     StructureValidationError,
     _li110_block,
@@ -322,7 +322,7 @@ def test_rattled_frames(lpsc_ref):
 
 
 def test_interface_from_config_validates(config):
-    from seiflow.build.cells import StructureValidationError, interface_from_config
+    from seiflow.builders.cells import StructureValidationError, interface_from_config
 
     cfg = dict(config["structures"], resource_dir=str(
         Path(__file__).resolve().parents[1] / config["structures"]["resource_dir"]))
@@ -362,7 +362,7 @@ def _assert_ps4_intact(atoms):
 
 
 def test_oriented_lpsc_110_cell(lpsc_ref):
-    from seiflow.build.cells import LPSC_FACETS, _oriented_cubic_cell
+    from seiflow.builders.cells import LPSC_FACETS, _oriented_cubic_cell
 
     cell = _oriented_cubic_cell(lpsc_ref, LPSC_FACETS["110"])
     a = lpsc_ref.lattice.a
@@ -466,7 +466,7 @@ def test_coating_match_reproduces_paper_fig6():
     With a 16 x 16 LPSC(100) cross-section (our inference; the paper gives 0.26 um length
     only), cube-on-cube Li2S needs 28 x 28 cells: 2 sides x 2 layers x 784 cells x 12 atoms.
     """
-    from seiflow.build.cells import coating_match
+    from seiflow.builders.cells import coating_match
 
     a_lpsc, a_li2s = 9.85, load_bulk("Li2S").lattice.a
     m = coating_match(16 * a_lpsc, 16 * a_lpsc, a_li2s, "100")
@@ -488,7 +488,7 @@ def test_interface_rejects_bad_facet_and_layers(lpsc_ref):
 
 
 def test_validate_tag_composition():
-    from seiflow.build.cells import expected_interface_tag_composition
+    from seiflow.builders.cells import expected_interface_tag_composition
 
     info = {"n_formula_units_lpsc": 4, "n_li_metal": 72, "n_coating_formula_units": 16}
     assert expected_interface_composition(info) == {"Li": 128, "P": 4, "S": 36, "Cl": 4}
@@ -506,7 +506,7 @@ def test_validate_tag_composition():
 
 
 def test_interface_from_config_facet_and_coating(config):
-    from seiflow.build.cells import interface_from_config
+    from seiflow.builders.cells import interface_from_config
 
     cfg = dict(config["structures"], resource_dir=str(
         Path(__file__).resolve().parents[1] / config["structures"]["resource_dir"]))
@@ -521,7 +521,7 @@ def test_interface_from_config_facet_and_coating(config):
 
 
 def test_check_interface_config(config):
-    from seiflow.build.cells import check_interface_config
+    from seiflow.builders.cells import check_interface_config
 
     check_interface_config(config)
     good = json.loads(json.dumps(config))

@@ -1,4 +1,4 @@
-"""Tests for seiflow.build.surfaces and seiflow.build.metal_binary (paper 002: Tasker slabs, gamma, Wulff
+"""Tests for seiflow.builders.surfaces and seiflow.builders.metal_binary (paper 002: Tasker slabs, gamma, Wulff
 shapes, coherent interfaces, E_f / sigma / W_adh)."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from pymatgen.core import Composition, Lattice, Structure
 
-from seiflow.build.metal_binary import (
+from seiflow.builders.metal_binary import (
     InterfaceError,
     InterfaceUnavailable,
     best_zsl_match,
@@ -25,7 +25,7 @@ from seiflow.build.metal_binary import (
     pairing_label,
     z_constrained_bulk,
 )
-from seiflow.build.surfaces import (
+from seiflow.builders.surfaces import (
     EV_PER_A2_TO_J_PER_M2,
     SurfaceError,
     candidate_miller_indices,
@@ -357,8 +357,8 @@ def chgnet():
 
 
 def test_surfaces_and_interface_with_oracle(bulks, chgnet):
-    from seiflow.build.metal_binary import interface_record
-    from seiflow.build.surfaces import relax_atoms
+    from seiflow.builders.metal_binary import interface_record
+    from seiflow.builders.surfaces import relax_atoms
 
     settings = {"symprec": 0.01, "max_miller_index": 1, "miller_indices": [[1, 0, 0]],
                 "min_slab_A": 6.0, "min_vacuum_A": 10.0, "ftol_A": 0.1, "fmax_eV_A": 0.05,
@@ -407,7 +407,7 @@ def test_surfaces_and_interface_with_oracle(bulks, chgnet):
 
 
 def test_equivalent_planes_cubic_and_hexagonal():
-    from seiflow.build.surfaces import equivalent_miller
+    from seiflow.builders.surfaces import equivalent_miller
 
     li3p = Structure.from_spacegroup(194, Lattice.hexagonal(4.27, 7.59), ["P", "Li", "Li"],
                                      [[1 / 3, 2 / 3, 0.25], [0, 0, 0.25], [1 / 3, 2 / 3, 0.583]])

@@ -1,4 +1,4 @@
-"""Tests of seiflow.build.termination_interfaces (paper 003 eqs 9-12, Fig 7a RDFs)."""
+"""Tests of seiflow.builders.termination_interfaces (paper 003 eqs 9-12, Fig 7a RDFs)."""
 
 import math
 
@@ -8,8 +8,8 @@ from ase import Atoms
 from ase.build import bulk
 from ase.calculators.lj import LennardJones
 
-from seiflow.build.terminations import EV_PER_A2_IN_J_PER_M2
-from seiflow.build.termination_interfaces import (
+from seiflow.builders.terminations import EV_PER_A2_IN_J_PER_M2
+from seiflow.builders.termination_interfaces import (
     TerminationInterfaceError,
     check_termination_interfaces_config,
     interface_energy_J_m2,
@@ -136,7 +136,7 @@ def test_config_check():
 def test_md_cell_from_interface_centres_the_electrolyte_and_repeats():
     from ase import Atoms
 
-    from seiflow.build.termination_interfaces import TerminationInterfaceError, md_cell_from_interface
+    from seiflow.builders.termination_interfaces import TerminationInterfaceError, md_cell_from_interface
 
     # LPSC-like slab (P, S; tag 0) wrapped across z = 0, Li (tag 1) in the middle
     cell = [6.0, 6.0, 20.0]

@@ -1,4 +1,4 @@
-"""Tests for seiflow.build.terminations (paper 003: symmetric Li6PS5Cl slabs, gamma_surf, charge
+"""Tests for seiflow.builders.terminations (paper 003: symmetric Li6PS5Cl slabs, gamma_surf, charge
 balancing).  Small cells; one short CHGNet run of the whole study on a single plane."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from ase.calculators.lj import LennardJones
 from pymatgen.core.surface import SlabGenerator
 from pymatgen.io.ase import AseAtomsAdaptor
 
-from seiflow.build.cells import disordered_lpsc_supercell, load_bulk
-from seiflow.build.terminations import (
+from seiflow.builders.cells import disordered_lpsc_supercell, load_bulk
+from seiflow.builders.terminations import (
     EV_PER_A2_IN_J_PER_M2,
     EV_PER_NM2_IN_J_PER_M2,
     TerminationError,

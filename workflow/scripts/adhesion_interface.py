@@ -7,9 +7,9 @@ from pathlib import Path
 
 import ase.io
 
-from seiflow.build.metal_binary import interface_record, pairing_id
+from seiflow.builders.metal_binary import interface_record, pairing_id
 from seiflow.oracle.calculators import get_calculator
-from seiflow.build.surfaces import symmetrized_bulk
+from seiflow.builders.surfaces import symmetrized_bulk
 
 
 def _phase(extxyz, json_path, surfaces, phase, symprec):

@@ -8,7 +8,7 @@ from pathlib import Path
 import ase.io
 
 from seiflow.model.systems import build_system, parse_system_name
-from seiflow.build.cells import interface_from_config, validate_structure
+from seiflow.builders.cells import interface_from_config, validate_structure
 
 
 def build_systems(structures, initial_data, lpsc_repeats, ratio, seed, outdir, lpsc_facet="100",

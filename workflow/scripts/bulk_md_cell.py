@@ -11,7 +11,7 @@ from seiflow.model.systems import (
     interface_region_mask,
     parse_system_name,
 )
-from seiflow.build.cells import validate_structure
+from seiflow.builders.cells import validate_structure
 
 if __name__ == "__main__":
     sys.stdout = sys.stderr = open(snakemake.log[0], "w")  # noqa: F821

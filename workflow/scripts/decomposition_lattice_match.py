@@ -7,9 +7,9 @@ import ase.io
 import pandas as pd
 
 from seiflow.plot.style import render_table_png
-from seiflow.build.metal_binary import lattice_match_rows
+from seiflow.builders.metal_binary import lattice_match_rows
 from seiflow.provenance import write_output_provenance
-from seiflow.build.surfaces import symmetrized_bulk
+from seiflow.builders.surfaces import symmetrized_bulk
 
 SHOWN = ["pairing", "mismatch_percent", "strain_u_percent", "strain_v_percent",
          "angle_mismatch_deg", "area_A2", "max_area_A2", "status"]

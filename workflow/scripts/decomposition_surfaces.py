@@ -8,7 +8,7 @@ from pathlib import Path
 import ase.io
 
 from seiflow.oracle.calculators import get_calculator
-from seiflow.build.surfaces import compute_phase_surfaces
+from seiflow.builders.surfaces import compute_phase_surfaces
 
 
 def run(phase, bulk_extxyz, bulk_json, oracle, n_threads, settings, out_json, out_slabs):

@@ -5,7 +5,7 @@ import json
 import sys
 from pathlib import Path
 
-from seiflow.build.metal_binary import interface_energetics_table
+from seiflow.builders.metal_binary import interface_energetics_table
 from seiflow.plot.metal_binary import plot_interface_energetics
 from seiflow.provenance import write_output_provenance
 

@@ -5,7 +5,7 @@ import sys
 
 import pandas as pd
 
-from seiflow.build.bulk import lpsc_lattice_long
+from seiflow.builders.bulk import lpsc_lattice_long
 from seiflow.plot.bulk import plot_lpsc_lattice
 from seiflow.plot.style import render_table_png
 from seiflow.provenance import write_output_provenance

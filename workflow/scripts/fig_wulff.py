@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 from seiflow.provenance import write_output_provenance
-from seiflow.build.surfaces import wulff_table
+from seiflow.builders.surfaces import wulff_table
 from seiflow.plot.surfaces import plot_wulff_shapes
 
 if __name__ == "__main__":

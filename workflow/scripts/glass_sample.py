@@ -12,7 +12,7 @@ from pathlib import Path
 import ase.io
 
 from seiflow.device import require_gpus
-from seiflow.build.glass import (
+from seiflow.builders.glass import (
     analyse_glass_sample,
     glass_composition,
     melt_quench,

@@ -5,7 +5,7 @@ import sys
 
 import pandas as pd
 
-from seiflow.build.glass import samples_table
+from seiflow.builders.glass import samples_table
 from seiflow.plot.glass import plot_glass_rdf
 from seiflow.provenance import write_output_provenance
 

@@ -5,7 +5,7 @@ import sys
 
 import ase.io
 
-from seiflow.build.glass import li_glass_slab
+from seiflow.builders.glass import li_glass_slab
 
 
 def write_slab(glass_path, li_lattice_A, n_li_layers, gap_A, freeze_A, freeze_z_only,

@@ -6,8 +6,8 @@ import sys
 
 import ase.io
 
-from seiflow.build.bulk import read_relaxed
-from seiflow.build.hull import (
+from seiflow.builders.bulk import read_relaxed
+from seiflow.builders.hull import (
     TERMINALS,
     hull_numbers_table,
     hull_summary,

@@ -7,7 +7,7 @@ import ase.io
 
 from seiflow.model.initial_data import make_initial_frames
 from seiflow.oracle.calculators import get_calculator, label_frames
-from seiflow.build.cells import validate_structure
+from seiflow.builders.cells import validate_structure
 
 
 def initial_data(poscar, outdir, oracle, oracle_threads, initial_data_cfg, type_map, seed,

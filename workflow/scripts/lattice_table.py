@@ -3,7 +3,7 @@
 import sys
 from pathlib import Path
 
-from seiflow.build.bulk import lattice_table, load_lattice_reference, read_relaxed
+from seiflow.builders.bulk import lattice_table, load_lattice_reference, read_relaxed
 from seiflow.provenance import write_output_provenance
 
 

@@ -3,7 +3,7 @@ Table 1) and the lowest-energy relaxed cell of each anion order."""
 
 import sys
 
-from seiflow.build.bulk import (keep_lowest_energy, load_lattice_reference, lpsc_order_tables,
+from seiflow.builders.bulk import (keep_lowest_energy, load_lattice_reference, lpsc_order_tables,
                           read_relaxed)
 from seiflow.provenance import write_output_provenance
 

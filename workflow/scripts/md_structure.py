@@ -3,7 +3,7 @@
 import sys
 
 from seiflow.md.lammps import write_md_cell
-from seiflow.build.cells import interface_from_config
+from seiflow.builders.cells import interface_from_config
 
 
 def write_md_structure(structures, lpsc_repeats, ratio, type_map, seed, out_data, out_info,

@@ -4,7 +4,7 @@ import json
 import sys
 from pathlib import Path
 
-from seiflow.build.bulk import bulk_atoms, relax_bulk, write_relaxed
+from seiflow.builders.bulk import bulk_atoms, relax_bulk, write_relaxed
 from seiflow.oracle.calculators import get_calculator
 
 

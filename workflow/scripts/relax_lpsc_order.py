@@ -4,7 +4,7 @@ import json
 import sys
 from pathlib import Path
 
-from seiflow.build.bulk import lpsc_cell, relax_bulk, write_relaxed
+from seiflow.builders.bulk import lpsc_cell, relax_bulk, write_relaxed
 from seiflow.oracle.calculators import get_calculator
 
 

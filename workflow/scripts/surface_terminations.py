@@ -1,5 +1,5 @@
 """Rule surface_terminations: symmetric Li6PS5Cl slabs, oracle gamma_surf, charge balancing
-(paper 003 section 3.2.1 and 3.2.3; logic in seiflow.build.terminations)."""
+(paper 003 section 3.2.1 and 3.2.3; logic in seiflow.builders.terminations)."""
 
 import json
 import sys
@@ -7,8 +7,8 @@ import sys
 import ase.io
 
 from seiflow.oracle.calculators import get_calculator
-from seiflow.build.cells import load_bulk
-from seiflow.build.terminations import (
+from seiflow.builders.cells import load_bulk
+from seiflow.builders.terminations import (
     elemental_chemical_potentials_eV,
     energy_per_formula_unit_eV,
     termination_study,

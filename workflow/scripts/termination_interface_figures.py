@@ -7,7 +7,7 @@ import ase.io
 
 from seiflow.plot.style import render_table_png
 from seiflow.provenance import write_output_provenance
-from seiflow.build.termination_interfaces import (
+from seiflow.builders.termination_interfaces import (
     fig6_table,
     rdf_frame,
     tab3_frame,

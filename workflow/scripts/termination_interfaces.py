@@ -1,14 +1,14 @@
 """Rule termination_interfaces: Li-metal | Li6PS5Cl-termination interfaces, gamma_inter, E_str
-(paper 003 section 3.2.2; logic in seiflow.build.termination_interfaces)."""
+(paper 003 section 3.2.2; logic in seiflow.builders.termination_interfaces)."""
 
 import json
 import sys
 
 import ase.io
 
-from seiflow.build.bulk import read_relaxed
+from seiflow.builders.bulk import read_relaxed
 from seiflow.oracle.calculators import get_calculator
-from seiflow.build.termination_interfaces import interface_study
+from seiflow.builders.termination_interfaces import interface_study
 
 
 def run(inp, out, p):

@@ -6,8 +6,8 @@ import sys
 import ase.io
 
 from seiflow.md.lammps import write_md_cell
-from seiflow.build.cells import validate_structure
-from seiflow.build.termination_interfaces import md_cell_from_interface
+from seiflow.builders.cells import validate_structure
+from seiflow.builders.termination_interfaces import md_cell_from_interface
 
 
 def write_termination_md_cell(records_json, frames_extxyz, rank, state, in_plane_repeats,

@@ -4,7 +4,7 @@ import json
 import sys
 
 from seiflow.provenance import write_output_provenance
-from seiflow.build.terminations import tab2_frame, tab4_frame
+from seiflow.builders.terminations import tab2_frame, tab4_frame
 from seiflow.plot.terminations import render_table
 
 TAB2_SHOWN = ["rank", "miller", "side", "termination", "composition", "formal_charge_e",

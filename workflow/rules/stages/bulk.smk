@@ -7,11 +7,11 @@
 #   config["bulk"]: reference_file, optimizer, keep_symmetry, symprec_A, lpsc_s_cl_disorder
 #   S["bulk"]:      phases, fmax_eV_A, max_steps, lpsc_supercell, lpsc_n_seeds
 # Outputs for later stages: results/<scale>/bulk/relaxed/<phase>.{extxyz,json} with the
-# energy per formula unit (seiflow.build.bulk.read_relaxed), including Li6PS5Cl_ordered and
+# energy per formula unit (seiflow.builders.bulk.read_relaxed), including Li6PS5Cl_ordered and
 # Li6PS5Cl_disordered (lowest-energy replica).
 
 # workflow/scripts is on sys.path (common.smk)
-from seiflow.build.bulk import RELAXABLE_PHASES
+from seiflow.builders.bulk import RELAXABLE_PHASES
 
 # Replica indices of the explicit Li6PS5Cl cells (same index = same Li sites, seed + index).
 BULK_LPSC_REPLICAS = list(range(S["bulk"]["lpsc_n_seeds"]))

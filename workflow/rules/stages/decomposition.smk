@@ -12,7 +12,7 @@
 # Inputs from the bulk stage (stages/bulk.smk): results/<scale>/bulk/relaxed/<phase>.{extxyz,json}.
 
 # workflow/scripts is on sys.path (common.smk)
-from seiflow.build.metal_binary import pairing_id
+from seiflow.builders.metal_binary import pairing_id
 
 DEC = f"{RES}/decomposition_interfaces"
 DEC_CFG = config["decomposition"]
@@ -20,7 +20,7 @@ DEC_S = S["decomposition"]
 DEC_PAIRINGS = {pairing_id(p): p for p in DEC_S["pairings"]}
 
 
-# seiflow.build.surfaces.compute_phase_surfaces settings
+# seiflow.builders.surfaces.compute_phase_surfaces settings
 DEC_SURFACE_SETTINGS = {
     "symprec": DEC_CFG["symprec_A"],
     "max_miller_index": DEC_S["max_miller_index"],
@@ -33,7 +33,7 @@ DEC_SURFACE_SETTINGS = {
     "optimizer": DEC_CFG["optimizer"],
     "bulk_energy_tol_eV_atom": DEC_CFG["bulk_energy_tol_eV_atom"],
 }
-# seiflow.build.metal_binary.lattice_match_rows / relax_interface_energetics settings
+# seiflow.builders.metal_binary.lattice_match_rows / relax_interface_energetics settings
 DEC_INTERFACE_SETTINGS = {
     "symprec_A": DEC_CFG["symprec_A"],
     "metal_thickness_A": DEC_S["metal_thickness_A"],

@@ -4,7 +4,7 @@
 # glass_sample: random packing at the configured density -> FIRE minimisation -> Langevin NVT
 #   melt at T_melt -> linear quench to T_final -> isotropic MTK NPT relaxation (ASE MD), with
 #   the oracle (CHGNet locally). N samples per composition, each with its own seeds derived
-#   from config["seed"] (seiflow.build.glass.sample_seeds). The trajectory is kept in a restart/
+#   from config["seed"] (seiflow.builders.glass.sample_seeds). The trajectory is kept in a restart/
 #   folder that is not a Snakemake output, so a killed job resumes from its last frame.
 # glass_slab: sample `slab_sample` of each composition on bcc Li(100), top and bottom
 #   freeze_A (paper 000: 7 A) frozen and flagged in the per-atom "frozen" array.

@@ -15,7 +15,7 @@ One pass over the frames of a production run of a Li(100) | glass slab
   Fig. 6, Table 2].  Selecting once at the window start (not per origin) follows the
   paper's "MSD of selected atoms"; atoms that leave the SEI during the window stay in.
 
-Geometry (:func:`seiflow.build.glass.li_glass_slab`): Li metal at low z, glass above, periodic
+Geometry (:func:`seiflow.builders.glass.li_glass_slab`): Li metal at low z, glass above, periodic
 along z; the lowest and highest ``freeze_A`` (7 Å) are frozen (per-atom ``frozen`` array of
 the slab) and are excluded from every profile, fit and MSD [paper 000, Methods].  z is the
 unshifted fractional z times the mean cell height of the window (Å), the convention of

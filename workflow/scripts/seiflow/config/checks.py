@@ -7,7 +7,7 @@ function is importable (tests call it directly on config dicts):
 1. the JSON schema (``config/schema.yaml``; fills defaults; a violation is reported as one
    line naming the key, not the whole schema);
 2. cross-key checks the schema cannot express (this module);
-3. the domain checks that live next to their constants (``seiflow.build.*.check_*_config``,
+3. the domain checks that live next to their constants (``seiflow.builders.*.check_*_config``,
    ``seiflow.model.systems.check_system_names``, ``seiflow.analysis.phase_transport.check_windows``).
 
 Every check raises :class:`ValueError`.
@@ -554,12 +554,12 @@ def check_config(cfg: dict, schema_file: str | Path = SCHEMA_FILE) -> None:
         The first problem found, naming the key (``scales.<scale>.<block>.<key>``,
         ``study.<name>.<key>``, ...) and, where there is one, the fix.
     """
-    from seiflow.build.bulk import check_bulk_config
-    from seiflow.build.cells import check_interface_config
-    from seiflow.build.glass import check_glass_config
-    from seiflow.build.metal_binary import check_decomposition_config
-    from seiflow.build.termination_interfaces import check_termination_interfaces_config
-    from seiflow.build.terminations import check_terminations_config
+    from seiflow.builders.bulk import check_bulk_config
+    from seiflow.builders.cells import check_interface_config
+    from seiflow.builders.glass import check_glass_config
+    from seiflow.builders.metal_binary import check_decomposition_config
+    from seiflow.builders.termination_interfaces import check_termination_interfaces_config
+    from seiflow.builders.terminations import check_terminations_config
 
     validate_schema(cfg, schema_file)
     check_type_maps(cfg)

@@ -67,7 +67,7 @@ def make_initial_frames(atoms, calculator, cfg: dict, seed: int) -> list:
     list of ase.Atoms
         The unperturbed cell, ``n_rattled`` perturbed copies and the MD snapshots.
     """
-    from seiflow.build.cells import rattled_frames
+    from seiflow.builders.cells import rattled_frames
 
     frames = [atoms.copy()]
     frames += rattled_frames(atoms, cfg["n_rattled"], stdev=cfg["rattle_stdev_A"],

@@ -3,7 +3,7 @@
 A system name says where its cell comes from (config ``initial_data.systems``):
 
 ========================  =================================================================
-``interface``             the study's Li | Li6PS5Cl cell (:func:`seiflow.build.cells.interface_from_config`)
+``interface``             the study's Li | Li6PS5Cl cell (:func:`seiflow.builders.cells.interface_from_config`)
 ``Li``                    bcc Li with ``structures.li_lattice_A``
 ``Li6PS5Cl``              explicit S/Cl-disordered argyrodite (paper 001 Methods)
 ``Li6PS5Cl_ordered``      the ordered argyrodite (no S/Cl exchange; paper 003 Fig 4)
@@ -125,7 +125,7 @@ def check_system_names(systems: Sequence[str], type_map: Sequence[str],
 @functools.lru_cache(maxsize=None)
 def _cif_problem(path: Path, mtime_ns: int) -> str | None:
     """Why ``path`` cannot be read as a CIF (None when it can); cached per file version."""
-    from seiflow.build.cells import StructureValidationError, read_cif
+    from seiflow.builders.cells import StructureValidationError, read_cif
 
     try:
         read_cif(path)
@@ -228,7 +228,7 @@ def build_system(name: str, structures: Mapping, supercells: Mapping[str, Sequen
     """
     from pymatgen.io.ase import AseAtomsAdaptor
 
-    from seiflow.build.cells import bcc_li, disordered_lpsc_supercell, load_bulk
+    from seiflow.builders.cells import bcc_li, disordered_lpsc_supercell, load_bulk
 
     kind, arg = parse_system_name(name)
     if kind == "interface":
@@ -265,7 +265,7 @@ def build_system(name: str, structures: Mapping, supercells: Mapping[str, Sequen
     return atoms
 
 
-#: Tag of the metal-slab atoms in a metal | binary interface (seiflow.build.metal_binary.build_interface).
+#: Tag of the metal-slab atoms in a metal | binary interface (seiflow.builders.metal_binary.build_interface).
 METAL_TAG = 1
 
 
@@ -279,7 +279,7 @@ def interface_planes_z(atoms: Atoms) -> np.ndarray:
     Parameters
     ----------
     atoms
-        Interface cell with c along z (``seiflow.build.metal_binary.build_interface`` output) and
+        Interface cell with c along z (``seiflow.builders.metal_binary.build_interface`` output) and
         its tags.
 
     Returns

@@ -1,6 +1,6 @@
 """Figure of the bulk stage: relaxed lattice of ordered vs disordered Li6PS5Cl (paper 003).
 
-The table it draws is built by :func:`seiflow.build.bulk.lpsc_lattice_long`; this module only
+The table it draws is built by :func:`seiflow.builders.bulk.lpsc_lattice_long`; this module only
 draws it and writes the PNG plus the CSV of exactly that table
 (:func:`seiflow.plot.style.save_figure`).
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.lines import Line2D
 
-from seiflow.build.bulk import ANION_ORDERS
+from seiflow.builders.bulk import ANION_ORDERS
 from seiflow.plot.style import apply_style, plt, save_figure, sns
 
 __all__ = ["plot_lpsc_lattice"]
@@ -27,7 +27,7 @@ def plot_lpsc_lattice(long: pd.DataFrame, png_path, csv_path) -> None:
     Parameters
     ----------
     long
-        Long table of :func:`seiflow.build.bulk.lpsc_lattice_long` (columns ``source,
+        Long table of :func:`seiflow.builders.bulk.lpsc_lattice_long` (columns ``source,
         anion_order, replica, parameter, value, unit``; values in Å or degrees).
     png_path, csv_path
         Outputs.  The CSV is ``long`` as plotted.

@@ -1,6 +1,6 @@
 """Figure of the glass stage: partial RDFs of the melt-quenched glass samples (paper 000).
 
-Draws the per-sample partial RDFs of :func:`seiflow.build.glass.partial_rdfs` and writes the
+Draws the per-sample partial RDFs of :func:`seiflow.builders.glass.partial_rdfs` and writes the
 PNG plus the CSV of exactly the plotted table (:func:`seiflow.plot.style.save_figure`).
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import Mapping
 
-from seiflow.build.glass import ELEMENTS
+from seiflow.builders.glass import ELEMENTS
 from seiflow.plot.style import apply_style, plt, require_columns, save_figure, sns
 
 __all__ = ["plot_glass_rdf"]
@@ -23,7 +23,7 @@ def plot_glass_rdf(df, png_path, csv_path, cutoffs_A: Mapping[str, float] | None
     ----------
     df
         Long-form DataFrame with columns ``composition``, ``sample``, ``pair``, ``r_A``
-        (Å), ``g_r`` (rows of :func:`seiflow.build.glass.partial_rdfs` tagged with their
+        (Å), ``g_r`` (rows of :func:`seiflow.builders.glass.partial_rdfs` tagged with their
         sample).  Lines are the mean over samples, the band their standard deviation;
         panels in element order Li, Si, P, S; one fixed colour per composition across
         panels.
@@ -31,7 +31,7 @@ def plot_glass_rdf(df, png_path, csv_path, cutoffs_A: Mapping[str, float] | None
         Outputs (:func:`seiflow.plot.style.save_figure`); the CSV is ``df`` as plotted.
     cutoffs_A
         Optional center -> X-S coordination cutoff (A), e.g.
-        :data:`seiflow.build.glass.PAPER_TETRAHEDRAL_CUTOFFS_A`; drawn as a dashed
+        :data:`seiflow.builders.glass.PAPER_TETRAHEDRAL_CUTOFFS_A`; drawn as a dashed
         vertical line in the "X-S" panel (paper 000: P-S 2.73, Si-S 2.80 A).
 
     Raises

@@ -1,6 +1,6 @@
 """Figure of the metal | binary interfaces: E_f, sigma and W_adh per interface (paper 002).
 
-The table it draws is built by :func:`seiflow.build.metal_binary.interface_energetics_table`;
+The table it draws is built by :func:`seiflow.builders.metal_binary.interface_energetics_table`;
 this module only draws it and writes the PNG plus the CSV of exactly that table
 (:func:`seiflow.plot.style.save_figure`).
 """
@@ -11,7 +11,7 @@ from os import PathLike
 
 import pandas as pd
 
-from seiflow.build.surfaces import METALS
+from seiflow.builders.surfaces import METALS
 from seiflow.plot.style import apply_style, plt, save_figure, sns
 
 __all__ = ["plot_interface_energetics"]
@@ -32,7 +32,7 @@ def plot_interface_energetics(
     Parameters
     ----------
     data
-        Long table of :func:`seiflow.build.metal_binary.interface_energetics_table` (one row
+        Long table of :func:`seiflow.builders.metal_binary.interface_energetics_table` (one row
         per interface and quantity; ``value_J_m2`` in J/m^2; ``unavailable`` rows are
         written to the CSV but not drawn).
     png_path, csv_path

@@ -1,7 +1,7 @@
 """Figure of the decomposition surfaces: Wulff shape of every phase (paper 002 Fig. 1).
 
-The table written next to the figure is built by :func:`seiflow.build.surfaces.wulff_table`;
-this module only draws the Wulff polygons (:func:`seiflow.build.surfaces.wulff_data`) and
+The table written next to the figure is built by :func:`seiflow.builders.surfaces.wulff_table`;
+this module only draws the Wulff polygons (:func:`seiflow.builders.surfaces.wulff_data`) and
 writes the PNG plus the CSV of that table (:func:`seiflow.plot.style.save_figure`).
 """
 
@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from mpl_toolkits.mplot3d.art3d import Poly3DCollection
 
-from seiflow.build.surfaces import miller_label
+from seiflow.builders.surfaces import miller_label
 from seiflow.plot.style import apply_style, plt, save_figure, sns
 
 __all__ = ["plot_wulff_shapes"]
@@ -32,7 +32,7 @@ def plot_wulff_shapes(
     ----------
     phases
         {phase: surfaces JSON written by the ``decomposition_surfaces`` rule}, the input of
-        :func:`seiflow.build.surfaces.wulff_table`: one panel per phase, drawn from its
+        :func:`seiflow.builders.surfaces.wulff_table`: one panel per phase, drawn from its
         ``wulff`` entry (``polygons`` vertices in Å, ``facets`` with ``gamma_J_m2`` in J/m^2
         and ``area_fraction``); a phase whose ``wulff`` is ``None`` gets a text panel.
     data

@@ -1,7 +1,7 @@
 """Figures of the Li-metal | Li6PS5Cl-termination interfaces (paper 003 Figs 6 and 7a).
 
-The tables they draw are built by :func:`seiflow.build.termination_interfaces.fig6_table`
-and :func:`seiflow.build.termination_interfaces.rdf_frame`; this module only draws them
+The tables they draw are built by :func:`seiflow.builders.termination_interfaces.fig6_table`
+and :func:`seiflow.builders.termination_interfaces.rdf_frame`; this module only draws them
 and writes each PNG plus the CSV of the table (:func:`seiflow.plot.style.save_figure`).
 """
 
@@ -53,7 +53,7 @@ def plot_fig7a(frame: pd.DataFrame, png_path, csv_path) -> None:
     Parameters
     ----------
     frame : pandas.DataFrame
-        :func:`seiflow.build.termination_interfaces.rdf_frame` output, columns ``pair``,
+        :func:`seiflow.builders.termination_interfaces.rdf_frame` output, columns ``pair``,
         ``stage``, ``r_A`` (Å), ``g`` (dimensionless); ``frame.attrs["title"]`` (optional)
         is the panel title.
     png_path, csv_path : path

@@ -1,7 +1,7 @@
 """Rendered tables of the Li6PS5Cl terminations: paper 003 Table 2 and Table 4 (surface part).
 
-The tables are built by :func:`seiflow.build.terminations.tab2_frame` and
-:func:`seiflow.build.terminations.tab4_frame`; this module writes each as CSV and as a PNG
+The tables are built by :func:`seiflow.builders.terminations.tab2_frame` and
+:func:`seiflow.builders.terminations.tab4_frame`; this module writes each as CSV and as a PNG
 image (:func:`seiflow.plot.style.render_table_png`).
 """
 

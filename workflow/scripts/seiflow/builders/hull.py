@@ -15,7 +15,7 @@ This module redoes that number with the pipeline's oracle:
    approach (Hart & Forcade, Phys. Rev. B 77, 224115 (2008); enumlib's ``enum.x`` is not
    installed, and for a few hundred configurations explicit orbits are exact and instant).
 2. :func:`relax_orderings` -- cell + positions relaxation with the oracle through
-   :func:`seiflow.build.bulk.relax_bulk` (ASE FrechetCellFilter + FIRE/BFGS).
+   :func:`seiflow.builders.bulk.relax_bulk` (ASE FrechetCellFilter + FIRE/BFGS).
 3. :func:`hull_table` -- E above hull from pymatgen's :class:`CompoundPhaseDiagram` on the
    terminal compositions Li2S, Li3P and LiCl (oracle-relaxed, bulk stage).
 
@@ -205,7 +205,7 @@ def li2s_pcl_orderings(
     ----------
     li2s
         Li2S cell (pymatgen ``Structure`` or ``ase.Atoms``), normally the 12-atom
-        antifluorite conventional cell (:func:`seiflow.build.cells.load_bulk` or the
+        antifluorite conventional cell (:func:`seiflow.builders.cells.load_bulk` or the
         oracle-relaxed ``results/<scale>/bulk/relaxed/Li2S.extxyz``).
     supercell
         Repeats (3 ints) or a 3x3 integer matrix; (2, 1, 1) of the conventional cell gives
@@ -278,7 +278,7 @@ def relax_orderings(
 ) -> tuple[list[Atoms], pd.DataFrame]:
     """Relax cell and positions of every ordering with the oracle.
 
-    Thin loop over :func:`seiflow.build.bulk.relax_bulk` (ASE FrechetCellFilter at zero pressure,
+    Thin loop over :func:`seiflow.builders.bulk.relax_bulk` (ASE FrechetCellFilter at zero pressure,
     FIRE or BFGS); with ``keep_symmetry`` the space group of each ordering (not of Li2S) is
     kept by ASE's FixSymmetry.
 
@@ -289,7 +289,7 @@ def relax_orderings(
     calculator
         ASE calculator (:func:`seiflow.oracle.calculators.get_calculator`).
     fmax_eV_A, max_steps, optimizer, keep_symmetry
-        As in :func:`seiflow.build.bulk.relax_bulk` (force criterion eV/Å, steps, "FIRE"/"BFGS").
+        As in :func:`seiflow.builders.bulk.relax_bulk` (force criterion eV/Å, steps, "FIRE"/"BFGS").
 
     Returns
     -------
@@ -302,10 +302,10 @@ def relax_orderings(
 
     Raises
     ------
-    seiflow.build.bulk.BulkError
+    seiflow.builders.bulk.BulkError
         From ``relax_bulk`` (invalid parameters, non-finite oracle results).
     """
-    from seiflow.build.bulk import relax_bulk
+    from seiflow.builders.bulk import relax_bulk
 
     relaxed, rows = [], []
     for o in orderings:

@@ -8,14 +8,14 @@ Pipeline (pure functions; nothing is written here):
    (pymatgen ``SlabGenerator``), returned as in-plane fractional coordinates + heights.
 2. :func:`match_metal_to_termination` -- lowest-mismatch coincidence supercell of the Li
    plane (film) and the Li6PS5Cl slab cell (substrate), pymatgen ``ZSLGenerator`` via
-   :func:`seiflow.build.metal_binary.best_zsl_match`, with an area limit.  The strain is put on the
+   :func:`seiflow.builders.metal_binary.best_zsl_match`, with an area limit.  The strain is put on the
    metal (the Li6PS5Cl slab keeps its relaxed in-plane cell; paper 003 instead averaged
    the two cells, which splits the strain between both -- here the electrolyte, whose
    slab comes from the terminations stage, stays unstrained so E_str(LPSC) = 0).
 3. :func:`stack_interface` -- periodic LPSC | Li | (LPSC image) cell, two equal
    interfaces per cell, gap ``gap_A`` on each side, no vacuum.
 4. Energetics: :func:`interface_energy_J_m2` (paper 003 eq 9, with eqs 5-8 mu via the
-   Li3P/Li2S/LiCl decomposition of :func:`seiflow.build.terminations.decompose_composition`),
+   Li3P/Li2S/LiCl decomposition of :func:`seiflow.builders.terminations.decompose_composition`),
    :func:`slab_strain_energy_J_m2` (eq 12) and eq 10-11 in :func:`interface_study`.
 5. :func:`partial_rdf` -- P-S / Li-P partial RDFs (ASE neighbour list) before/after the
    relaxation (Fig 7a).
@@ -32,7 +32,7 @@ import numpy as np
 from ase import Atoms
 from ase.build import make_supercell
 
-from seiflow.build.terminations import (
+from seiflow.builders.terminations import (
     EV_PER_A2_IN_J_PER_M2,
     EV_PER_NM2_IN_J_PER_M2,
     EXCESS_COMPOUNDS,
@@ -186,19 +186,19 @@ def match_metal_to_termination(metal: Atoms, lpsc_slab: Atoms, max_area_A2: floa
     Returns
     -------
     dict
-        :func:`seiflow.build.metal_binary.best_zsl_match` (``mismatch_percent`` = largest principal
+        :func:`seiflow.builders.metal_binary.best_zsl_match` (``mismatch_percent`` = largest principal
         strain of the metal, %, ``strain_u_percent``, ``area_A2`` ...) plus
         ``metal_transform`` / ``lpsc_transform``: (2, 2) integer matrices taking the slab
         cells' a, b to the matched supercell vectors.
 
     Raises
     ------
-    seiflow.build.metal_binary.InterfaceUnavailable
+    seiflow.builders.metal_binary.InterfaceUnavailable
         No match within ``max_area_A2`` and the tolerances.
     """
     from pymatgen.analysis.interfaces.coherent_interfaces import get_2d_transform
 
-    from seiflow.build.metal_binary import best_zsl_match
+    from seiflow.builders.metal_binary import best_zsl_match
 
     fm, fs = inplane_vectors(metal), inplane_vectors(lpsc_slab)
     m = best_zsl_match(fm, fs, max_area_A2, max_length_tol, max_angle_tol, max_area_ratio_tol)
@@ -267,7 +267,7 @@ def interface_energy_J_m2(interface_energy_eV: float, lpsc_part: Atoms, n_metal:
 
     gamma_inter = [E_total - N_Li E_Li(bcc) - N_fu E(Li6PS5Cl) - sum_i n_i E(i)] / 2A,
     where the electrolyte part Li_a P_b S_c Cl_d = N_fu Li6PS5Cl + sum_i n_i i
-    (i in Li3P, Li2S, LiCl: :func:`seiflow.build.terminations.decompose_composition`), which is
+    (i in Li3P, Li2S, LiCl: :func:`seiflow.builders.terminations.decompose_composition`), which is
     eq 9's E_bulk2 + sum_i n_i mu_i with mu from eqs 5-8.
 
     Parameters

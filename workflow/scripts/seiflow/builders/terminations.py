@@ -957,7 +957,7 @@ def _framework_bulk(bulk_structure, parent_structure):
     (Å) as the site property ``displacement_A`` (:func:`framework_sites`).  TerminationError
     for a disordered bulk, elements outside Li-P-S-Cl or a non-supercell of the parent.
     """
-    from seiflow.build.cells import load_bulk
+    from seiflow.builders.cells import load_bulk
 
     bulk = _to_structure(bulk_structure)
     if not bulk.is_ordered:
@@ -1014,7 +1014,7 @@ def _symmetric_face(sp, pos, disp, ab, hgt, p_idx, side: str, flip_cart,
     :func:`symmetrize_half_slab` fails, two atoms come closer than ``min_distance_A`` or a
     PS4 unit is broken.
     """
-    from seiflow.build.cells import StructureValidationError, validate_structure
+    from seiflow.builders.cells import StructureValidationError, validate_structure
 
     sign = 1.0 if side == "top" else -1.0
     surf = hgt.max() if side == "top" else hgt.min()

@@ -43,7 +43,7 @@ import numpy as np
 from ase import Atoms, units
 from ase.data import atomic_masses, chemical_symbols
 
-from seiflow.build.cells import StructureValidationError, validate_structure
+from seiflow.builders.cells import StructureValidationError, validate_structure
 
 __all__ = [
     "GlassError",
@@ -262,7 +262,7 @@ def random_packing(
     (orthorhombic minimum image, ``d - L round(d / L)``, vectorised over trials of 8:
     :func:`ase.geometry.get_distances` handles general cells but was ~100x slower for
     thousands of atoms).  The result is checked once more with ASE's neighbour list
-    (:func:`seiflow.build.cells.validate_structure`).
+    (:func:`seiflow.builders.cells.validate_structure`).
 
     Atoms, not PS4 / SiS4 tetrahedra, are inserted: only 75Li2S-25P2S5 (Li3PS4) has enough
     S for isolated tetrahedra; LiSiS (Li2SiS3) and LiSiPS are S-deficient and need
@@ -923,7 +923,7 @@ def analyse_glass_sample(
     """Checks and structure descriptors of one melt-quenched sample.
 
     * composition: the last frame must hold exactly ``expected_counts`` and no pair closer
-      than ``min_distance_A`` (:func:`seiflow.build.cells.validate_structure`);
+      than ``min_distance_A`` (:func:`seiflow.builders.cells.validate_structure`);
     * density (g/cm^3) of the last frame and mean over ``frames``;
     * share of each center in ``tetrahedral_cutoffs_A`` (P, Si) with exactly 4 S within its
       cutoff (paper 000: P-S 2.73, Si-S 2.80 A), and the mean X-S coordination number, both
@@ -939,7 +939,7 @@ def analyse_glass_sample(
 
     Raises
     ------
-    seiflow.build.cells.StructureValidationError
+    seiflow.builders.cells.StructureValidationError
         Wrong composition, overlapping atoms or a non-neutral cell.
     GlassError
         No frames or bad analysis parameters.
@@ -1026,7 +1026,7 @@ def li_glass_slab(
     GlassError
         Bad parameters, a non-orthorhombic or non-periodic glass, or a block thinner than
         ``freeze_A`` (nothing would be left to simulate).
-    seiflow.build.cells.StructureValidationError
+    seiflow.builders.cells.StructureValidationError
         Closest pair below ``min_distance_A`` or a composition mismatch.
     """
     a, lx, ly = _check_slab_args(glass, li_lattice_A, n_li_layers, gap_A, freeze_A)

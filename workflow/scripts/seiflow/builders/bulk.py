@@ -1,7 +1,7 @@
 """Bulk phases relaxed with the oracle, lattice tables and energies per formula unit.
 
 Issue 7 ("Bulk phases").  Every bulk phase of the five studies comes from a versioned CIF
-(``workflow/resources/structures``; :func:`seiflow.build.cells.load_bulk`), is relaxed with
+(``workflow/resources/structures``; :func:`seiflow.builders.cells.load_bulk`), is relaxed with
 the configured oracle (ASE :class:`~ase.filters.FrechetCellFilter` + FIRE or BFGS: cell and
 positions together) and its relaxed lattice constants are compared with the experimental /
 published ones stored in ``workflow/resources/structures/lattice_reference.yaml``.
@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 from ase import Atoms
 
-from seiflow.build.cells import (
+from seiflow.builders.cells import (
     BULK_PHASES,
     DEFAULT_RESOURCE_DIR,
     StructureValidationError,
@@ -96,7 +96,7 @@ def bulk_atoms(phase: str, resource_dir: str | Path | None = None) -> Atoms:
     ----------
     phase
         A name of :data:`RELAXABLE_PHASES` (or an alias accepted by
-        :func:`seiflow.build.cells.load_bulk`), e.g. ``"Li2S"``, ``"Na3P"``, ``"SiS2"``.
+        :func:`seiflow.builders.cells.load_bulk`), e.g. ``"Li2S"``, ``"Na3P"``, ``"SiS2"``.
     resource_dir
         Folder with the CIF files (default ``workflow/resources/structures``).
 
@@ -112,7 +112,7 @@ def bulk_atoms(phase: str, resource_dir: str | Path | None = None) -> Atoms:
     BulkError
         ``phase`` is Li6PS5Cl (partially occupied; use :func:`lpsc_cell`).
     KeyError, FileNotFoundError, StructureValidationError
-        From :func:`~seiflow.build.cells.load_bulk`.
+        From :func:`~seiflow.builders.cells.load_bulk`.
     """
     from pymatgen.io.ase import AseAtomsAdaptor
 
@@ -138,7 +138,7 @@ def lpsc_cell(
 ) -> Atoms:
     """Explicit Li6PS5Cl cell with ordered or S/Cl-disordered anions (paper 003, Fig. 3).
 
-    Both variants come from :func:`seiflow.build.cells.disordered_lpsc_supercell`: 24 of the
+    Both variants come from :func:`seiflow.builders.cells.disordered_lpsc_supercell`: 24 of the
     48 48h Li sites per cubic cell are kept at random, then ``"ordered"`` keeps all Cl on 4a
     and all free S on 4c (``s_cl_disorder = 0``), while ``"disordered"`` moves
     ``round(s_cl_disorder * n_Cl)`` Cl to 4c and as many S to 4a.  The Li choice is drawn

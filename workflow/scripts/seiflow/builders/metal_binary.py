@@ -6,7 +6,7 @@ Paper 002 (Wang et al., J. Mater. Chem. A 10, 19732 (2022)), Sec. II:
   pymatgen ``ZSLGenerator``, the Zur-McGill algorithm, J. Appl. Phys. 55, 378 (1984)) with
   the in-plane lattice of the binary kept and the strain applied to the metal;
 * symmetric, periodic A|B|A stacks (two identical interfaces per cell), built with pymatgen
-  ``Interface.from_slabs`` from the Tasker slabs of :mod:`seiflow.build.surfaces`;
+  ``Interface.from_slabs`` from the Tasker slabs of :mod:`seiflow.builders.surfaces`;
 * interface formation energy (Eq. 2), interfacial energy with z-constrained bulk references
   (Eq. 3), elastic strain energy E_f - sigma, and the work of adhesion (Eqs. 4 and 5).
 
@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 from ase import Atoms
 
-from seiflow.build.surfaces import (
+from seiflow.builders.surfaces import (
     DECOMPOSITION_PHASES,
     EV_PER_A2_TO_J_PER_M2,
     METALS,
@@ -334,7 +334,7 @@ def best_zsl_match(film_vectors, substrate_vectors, max_area_A2: float, max_leng
 
 def interface_slab(bulk, miller, thickness_A: float, shift: float | None = None,
                    termination: str | None = None, ftol_A: float = 0.1):
-    """The Tasker slab of a plane used in an interface (:func:`seiflow.build.surfaces.tasker_slabs`).
+    """The Tasker slab of a plane used in an interface (:func:`seiflow.builders.surfaces.tasker_slabs`).
 
     Parameters
     ----------
@@ -403,7 +403,7 @@ def match_pairing(
     pairing
         See :func:`check_pairing`.
     metal_bulk, binary_bulk
-        Conventional ``Structure`` of each phase (:func:`seiflow.build.surfaces.symmetrized_bulk`).
+        Conventional ``Structure`` of each phase (:func:`seiflow.builders.surfaces.symmetrized_bulk`).
     metal_thickness_A, binary_thickness_A
         Slab thicknesses (Å, see :func:`interface_slab`).
     max_area_A2
@@ -780,7 +780,7 @@ def relax_interface_energetics(
     Steps: the lowest-gamma termination of each facet (from the surfaces JSON) is cut with
     the interface thicknesses; :func:`match_pairing` picks the lowest-mismatch supercell;
     :func:`build_interface` stacks binary|metal|binary; the cell is relaxed with
-    :func:`seiflow.build.surfaces.relax_atoms` (positions + the cell DOF of
+    :func:`seiflow.builders.surfaces.relax_atoms` (positions + the cell DOF of
     :data:`CELL_RELAX_MODES`); each bulk is relaxed along z with the relaxed interface's
     in-plane lattice (:func:`z_constrained_bulk`, Voigt mask zz); then
     :func:`interface_energetics_J_m2`.

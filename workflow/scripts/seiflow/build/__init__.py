@@ -1,1 +1,0 @@
-"""Building structures: bulk phases, surfaces, terminations, interface cells, glasses, slabs."""
