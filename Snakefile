@@ -5,6 +5,14 @@ from snakemake.utils import min_version
 
 min_version("9.0")
 
+import sys
+
+sys.path.insert(0, f"{workflow.basedir}/workflow/scripts")
+from seiflow.config.checks import check_yaml_syntax
+
+# a broken YAML file is named with its line (snakemake says only "not valid JSON or YAML")
+check_yaml_syntax(["config/config.yaml", "config/resources.yaml"])
+
 
 configfile: "config/config.yaml"
 configfile: "config/resources.yaml"

@@ -18,7 +18,12 @@ import yaml
 
 sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
 from seiflow.config import settings
-from seiflow.config.checks import WINDOW_MSD_STUDY, check_config, window_msd_run
+from seiflow.config.checks import (
+    WINDOW_MSD_STUDY,
+    check_config,
+    stale_lock_hint,
+    window_msd_run,
+)
 from seiflow.config.job_resources import check_resource_table, job_size
 from seiflow.config.settings import (
     BUILT_MD_STUDIES,
@@ -31,6 +36,8 @@ from seiflow.config.settings import (
 )
 
 check_config(config)
+if workflow.is_main_process and any(Path(".snakemake/locks").glob("*")):
+    print(stale_lock_hint(), file=sys.stderr)
 
 
 wildcard_constraints:

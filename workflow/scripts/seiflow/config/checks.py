@@ -129,6 +129,20 @@ def check_yaml_syntax(paths) -> None:
             raise ValueError(f"{path}{where}: {problem} (YAML syntax)") from None
 
 
+def stale_lock_hint() -> str:
+    """What to do when ``.snakemake/locks`` holds a lock at start-up.
+
+    Snakemake removes its lock when a run ends, fails or is interrupted with Ctrl-C; a lock
+    left behind means another snakemake runs in this folder now, or one was killed hard
+    (``kill -9``, a lost node, a power cut). Snakemake then refuses to run with a
+    ``LockException``; the fix is ``snakemake --unlock`` (README "When a run is interrupted").
+    """
+    return ("seiflow: .snakemake/locks holds the lock of another run. If no other snakemake "
+            "runs in this folder (the last one was killed with kill -9, lost its node or "
+            "the power), run `snakemake --unlock` once, then the same command again: "
+            "finished outputs are kept and unfinished ones are redone.")
+
+
 def validate_schema(cfg: dict, schema_file: str | Path = SCHEMA_FILE) -> None:
     """Validate ``cfg`` against the JSON schema and fill its defaults (in place).
 
