@@ -201,3 +201,21 @@ def test_timing_fields_are_not_compared(tmp_path):
     assert compare_trees(base, tmp_path / "b" / "results" / "test")[0][0].status == \
         "within_tolerance"
     assert compare_trees(base, tmp_path / "c" / "results" / "test")[0][0].status == "differs"
+
+
+def test_model_checksums_are_not_compared_but_everything_else_is(tmp_path):
+    """run_inputs.json records the sha256 of the TorchScript model (restart guard); those bytes
+    carry a random serialization id, so the audit skips that key and compares the rest."""
+    import json
+
+    from seiflow.audit import compare_trees
+
+    for run, sha, steps in (("a", "1" * 64, 500), ("b", "2" * 64, 500), ("c", "2" * 64, 600)):
+        d = tmp_path / run / "results" / "test" / "md"
+        d.mkdir(parents=True)
+        (d / "run_inputs.json").write_text(json.dumps({"model_sha256": sha, "npt_steps": steps}))
+    res = {run: tmp_path / run / "results" / "test" for run in "abc"}
+    diffs, n = compare_trees(res["a"], res["b"])
+    assert n == 1 and [d.status for d in diffs] == ["within_tolerance"]
+    diffs, _ = compare_trees(res["a"], res["c"])
+    assert [d.status for d in diffs] == ["differs"]

@@ -38,7 +38,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["Difference", "compare_tables", "compare_trees", "is_timing_field", "TIMING_FIELDS",
+__all__ = ["Difference", "compare_tables", "compare_trees", "is_timing_field",
+           "is_uncompared_field", "UNSTABLE_CHECKSUM_FIELDS", "TIMING_FIELDS",
            "WALL_TIME_COLUMNS", "main"]
 
 #: Column names that hold wall-clock timings, never compared (regular expression, full match).
@@ -54,9 +55,23 @@ TIMING_FIELDS = frozenset({"train_s", "exploration_s", "labelling_s", "total_s",
                            "seconds_per_frame"})
 
 
+#: Checksums of files whose bytes differ between identical runs, never compared: a TorchScript
+#: model (DeePMD-kit's frozen / compressed ``.pth``) holds a random ``serialization_id`` and,
+#: in its debug pickles, the absolute paths of the installed deepmd sources; its predictions
+#: (``model_rmse.csv``, every MD table) are compared instead. Writer: ``run_inputs.json`` of
+#: every MD run (seiflow.md.lammps, the restart guard).
+UNSTABLE_CHECKSUM_FIELDS = frozenset({"model_sha256"})
+
+
 def is_timing_field(name: str) -> bool:
     """True for a column / JSON key that holds a wall-clock timing (never compared)."""
     return str(name) in TIMING_FIELDS or bool(WALL_TIME_COLUMNS.fullmatch(str(name)))
+
+
+def is_uncompared_field(name: str) -> bool:
+    """True for a JSON key the audit never compares: a timing (:func:`is_timing_field`) or the
+    checksum of a file whose bytes are not reproducible (:data:`UNSTABLE_CHECKSUM_FIELDS`)."""
+    return is_timing_field(name) or str(name) in UNSTABLE_CHECKSUM_FIELDS
 
 
 #: Files never compared: provenance records carry timestamps and checksums by design.
@@ -193,9 +208,9 @@ def _json_without_run_root(path: Path, results_dir: Path):
 
 
 def _without_timings(value):
-    """JSON value with every timing key (:func:`is_timing_field`) removed, recursively."""
+    """JSON value with every uncompared key (:func:`is_uncompared_field`) removed, recursively."""
     if isinstance(value, dict):
-        return {k: _without_timings(v) for k, v in value.items() if not is_timing_field(k)}
+        return {k: _without_timings(v) for k, v in value.items() if not is_uncompared_field(k)}
     if isinstance(value, list):
         return [_without_timings(v) for v in value]
     return value
