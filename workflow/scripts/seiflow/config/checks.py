@@ -41,6 +41,15 @@ SCHEMA_FILE = Path(__file__).resolve().parents[4] / "config" / "schema.yaml"
 ELEMENTS = frozenset(chemical_symbols[1:])
 
 
+def model_type_maps(cfg: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Every type map that a model of this config labels: ``"(global)"`` and each study
+    with its own ``type_map``."""
+    maps = {"(global)": list(cfg["type_map"])}
+    maps.update({name: list(blk["type_map"]) for name, blk in cfg.get("study", {}).items()
+                 if "type_map" in blk})
+    return maps
+
+
 def check_type_maps(cfg: dict) -> None:
     """Every ``type_map`` (global and ``study.<name>.type_map``) lists element symbols.
 
@@ -49,10 +58,8 @@ def check_type_maps(cfg: dict) -> None:
     ValueError
         Naming the key and the entry that is not an element (e.g. ``'Xx'``).
     """
-    maps = {"type_map": cfg["type_map"]}
-    maps.update({f"study.{name}.type_map": blk["type_map"]
-                 for name, blk in cfg.get("study", {}).items() if "type_map" in blk})
-    for key, type_map in maps.items():
+    for name, type_map in model_type_maps(cfg).items():
+        key = "type_map" if name == "(global)" else f"study.{name}.type_map"
         bad = [t for t in type_map if t not in ELEMENTS]
         if bad:
             raise ValueError(f"{key}: {bad} {'is not an element' if len(bad) == 1 else 'are not elements'} "
@@ -488,15 +495,6 @@ def window_msd_run(name: str, block: Mapping[str, Any], study: str) -> str:
     except ValueError as err:
         raise ValueError(f"scales.{name}.window_msd: {err}") from None
     return run
-
-
-def model_type_maps(cfg: Mapping[str, Any]) -> dict[str, list[str]]:
-    """Every type map that a model of this config labels: ``"(global)"`` and each study
-    with its own ``type_map``."""
-    maps = {"(global)": list(cfg["type_map"])}
-    maps.update({name: list(blk["type_map"]) for name, blk in cfg["study"].items()
-                 if "type_map" in blk})
-    return maps
 
 
 def check_oracle(cfg: Mapping[str, Any]) -> None:
