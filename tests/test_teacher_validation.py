@@ -2,6 +2,9 @@
 calculators as teacher and model (a model identical to the teacher passes every check, a
 perturbed one fails), and its figure."""
 
+import re
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -139,3 +142,48 @@ def test_table_rows_and_figure(tmp_path):
     plot_teacher_validation(table, tmp_path / "f.png", tmp_path / "f.csv", "t")
     assert (tmp_path / "f.png").stat().st_size > 0
     assert len(pd.read_csv(tmp_path / "f.csv")) == len(table)
+
+
+@pytest.fixture(scope="module")
+def config():
+    import yaml
+
+    root = Path(__file__).resolve().parents[1]
+    cfg = yaml.safe_load((root / "config" / "config.yaml").read_text())
+    cfg.update(yaml.safe_load((root / "config" / "resources.yaml").read_text()))
+    return cfg
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda c: c["teacher_validation"]["phases"]["glass"].append("LiCl"),
+     "teacher_validation.phases.glass: 'LiCl' has no initial data at scale"),
+    (lambda c: c["teacher_validation"]["phases"].update(two_step=["Li"]),
+     "teacher_validation.phases: ['two_step'] are not model studies"),
+    (lambda c: c["teacher_validation"]["rdf_by_study"]["glass"].update(pairs=[["Cl", "S"]]),
+     "teacher_validation.rdf_by_study.glass.pairs"),
+    (lambda c: c["scales"]["test"]["teacher_validation"]["bcc_li"].update(sample_every=99),
+     "scales.test.teacher_validation.bcc_li: sample_every"),
+    (lambda c: c["scales"]["paper"]["teacher_validation"].update(on_fail="maybe"),
+     "scales.paper.teacher_validation.on_fail"),
+    (lambda c: c["teacher_validation"]["tolerances"].pop("lattice_rel"),
+     "lattice_rel"),
+])
+def test_config_checks_name_the_key(config, edit, message):
+    import copy
+
+    from seiflow.config.checks import check_teacher_validation, validate_schema
+
+    validate_schema(copy.deepcopy(config))
+    check_teacher_validation(config)
+    bad = copy.deepcopy(config)
+    edit(bad)
+    with pytest.raises(ValueError, match=re.escape(message)):
+        validate_schema(bad)
+        check_teacher_validation(bad)
+
+
+def test_shipped_on_fail_per_scale(config):
+    """test and demo warn (test models are not meant to be accurate; demo models miss the
+    targets until issue 21 part 2), paper stops."""
+    on_fail = {s: b["teacher_validation"]["on_fail"] for s, b in config["scales"].items()}
+    assert on_fail == {"test": "warn", "demo": "warn", "paper": "stop"}
