@@ -130,9 +130,13 @@ def synthetic_interface_traj(rng, n_frames=201, dt=0.1, D_metal_xy=0.05, n_metal
 def test_origin_diffusion_separates_metal_and_binary_li():
     rng = np.random.default_rng(11)
     traj, origin, region = synthetic_interface_traj(rng)
-    table = origin_diffusion(traj, origin, region, start_fit_ps=1.0, mcmc=MCMC,
-                             max_intervals=50, min_msd_A2=1.0, seed=1)
+    t_end = float(traj["times_ps"][-1])
+    table = origin_diffusion(traj, origin, region, start_fit_ps=1.0, end_fit_ps=0.6 * t_end,
+                             mcmc=MCMC, max_intervals=50, min_msd_A2=1.0, seed=1)
     assert len(table) == 8 and set(table["n_li"]) == {48, 24}
+    # the fit window of every row: the given start, the last interval <= the given end
+    assert (table["start_fit_ps"] == 1.0).all()
+    assert table["end_fit_ps"].between(0.5 * t_end, 0.6 * t_end + 1e-9).all()
     row = table.set_index(["origin", "group", "direction"])
     m = row.loc[("metal", "all", "in-plane")]
     D = 0.05 * A2PS_TO_CM2S
@@ -155,6 +159,9 @@ def test_origin_diffusion_label_errors_and_empty_groups():
     table = origin_diffusion(traj, origin, region, 1.0, mcmc=MCMC, max_intervals=20)
     binary = table[table["origin"] == "binary"]
     assert (binary["n_li"] == 0).all() and binary["D_cm2_s"].isna().all()
+    assert binary["end_fit_ps"].isna().all()
+    metal = table[table["origin"] == "metal"]  # no end given: every lag is fitted
+    assert np.allclose(metal["end_fit_ps"], traj["times_ps"][-1])
 
 
 def test_plot_origin_diffusion_writes_table(tmp_path):

@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 from ase import Atoms
 
-from seiflow.analysis.transport import KB_EV, msd_table, nernst_einstein
+from seiflow.analysis.transport import KB_EV, FitWindowWarning, msd_table, nernst_einstein
 from seiflow.analysis.transport_series import (
+    WINDOW_COLUMNS,
     arrhenius_table,
     production_trajectory,
     run_transport,
@@ -69,24 +70,58 @@ def _msd(t, D_A2ps, plateau=0.0, tau=0.0):
 
 
 def test_series_fit_start_auto_config_and_fallback():
-    t = np.linspace(0.1, 20.0, 200)
+    t = np.linspace(0.1, 30.0, 300)
     fast, slow = _msd(t, 1.0, plateau=2.0, tau=0.5), _msd(t, 0.01, plateau=2.0, tau=0.5)
-    got = series_fit_start({"slow": slow, "fast": fast}, "auto", rtol=0.05)
-    assert got["reference_run"] == "fast" and got["source"] == "onset"
-    # local slope 6 + (2/0.5) exp(-t/0.5) within 5 % of the mean slope: t ≈ 0.5 ln(4/0.3)
-    assert 1.0 < got["start_fit_ps"] < 1.8
+    got = series_fit_start({"slow": slow, "fast": fast}, "auto", rtol=0.05, min_origins=3)
+    assert got["reference_run"] == "fast" and got["method"] == "linear_onset"
+    assert not got["fallback"] and got["note"] == ""
+    # slope 6 + 4 exp(-t/0.5) over [t, 2t] within 5 % of the slope over [2t, 10 ps]: t ≈ 1 ps
+    assert 0.7 < got["start_fit_ps"] < 1.5
+    assert got["end_fit_ps"] == got["reliable_lag_ps"] == pytest.approx(10.0)
     cfg = series_fit_start({"a": fast}, 3.0)
-    assert cfg == {"start_fit_ps": 3.0, "source": "config", "reference_run": None}
+    assert cfg == {"start_fit_ps": 3.0, "end_fit_ps": None, "method": "config",
+                   "fallback": False, "reliable_lag_ps": None, "reference_run": None,
+                   "note": ""}
     flat = _msd(t, 0.0, plateau=0.5, tau=2.0)  # vibrating crystal: never linear
-    fb = series_fit_start({"flat": flat}, "auto", max_fraction=0.5)
-    assert fb["source"].startswith("fallback") and fb["start_fit_ps"] == pytest.approx(10.0,
-                                                                                       abs=0.1)
+    with pytest.warns(FitWindowWarning, match="not linear"):
+        fb = series_fit_start({"flat": flat}, "auto")
+    assert fb["fallback"] and fb["note"].startswith("flat: ")
+    assert fb["start_fit_ps"] == pytest.approx(3.3, abs=0.05)  # T/9, latest candidate
     with pytest.raises(ValueError, match="fewer than 3"):
-        series_fit_start({"a": fast}, 19.95)
+        series_fit_start({"a": fast}, 29.95)
     with pytest.raises(ValueError, match="msd_A2"):
         series_fit_start({"a": fast.rename(columns={"msd_A2": "y"})})
     with pytest.raises(ValueError, match="no MSD"):
         series_fit_start({})
+
+
+def test_short_run_gets_a_warned_fallback_window_in_every_table():
+    """Test-scale behaviour: a run too short for its MSD to turn linear (vibration plus slow
+    hops, 3 ps) gets the fallback start, a FitWindowWarning and fit_window_fallback = True in
+    the per-run record, the Arrhenius points and the fit table."""
+    rng = np.random.default_rng(3)
+    n, n_li, dt = 31, 12, 0.1
+    sites = rng.uniform(0, 15, size=(1, n_li, 3))
+    hops = np.cumsum(rng.normal(scale=0.05, size=(n, n_li, 3)), axis=0)
+    cage = 0.6 * (1 - np.exp(-np.arange(n) / 4.0))[:, None, None] * rng.normal(
+        size=(1, n_li, 3))
+    pos = sites + hops + cage + rng.normal(scale=0.05, size=(n, n_li, 3))
+    traj = {"positions": pos, "cells": np.broadcast_to(np.eye(3) * 15.0, (n, 3, 3)),
+            "times_ps": np.arange(n) * dt, "framework": np.zeros((n, 1, 3))}
+    tables = {"run 600 K": msd_table(pos, traj["times_ps"])}
+    with pytest.warns(FitWindowWarning):
+        w = series_fit_start(tables, "auto")
+    assert w["fallback"] and w["end_fit_ps"] == pytest.approx(1.0)
+    s, _ = run_transport(traj, 600.0, w["start_fit_ps"], end_fit_ps=w["end_fit_ps"],
+                         fit_window_method=w["method"], fit_window_fallback=w["fallback"],
+                         mcmc=MCMC, max_intervals=30)
+    assert s["fit_window_fallback"] is True and s["fit_window_method"] == "linear_onset"
+    assert s["start_fit_ps"] == w["start_fit_ps"] and s["end_fit_ps"] == pytest.approx(1.0)
+    rec = {**s, "system": "Li6PS5Cl"}
+    pts = transport_points([rec, {**rec, "temperature_K": 900.0}], ["D"])
+    assert set(WINDOW_COLUMNS) <= set(pts.columns) and pts["fit_window_fallback"].all()
+    _, fits = arrhenius_table(pts)
+    assert fits["fit_window_fallback"].all() and "fallback start" in fits["note"].iloc[0]
 
 
 def test_run_transport_recovers_D_and_flags_a_vibrating_crystal():
@@ -97,6 +132,11 @@ def test_run_transport_recovers_D_and_flags_a_vibrating_crystal():
     traj = {"positions": pos, "cells": cells, "times_ps": np.arange(n) * dt,
             "framework": np.zeros((n, 1, 3))}
     s, msd = run_transport(traj, 800.0, 2.0, mcmc=MCMC, max_intervals=40)
+    assert (s["start_fit_ps"], s["end_fit_ps"]) == (2.0, pytest.approx(19.9))
+    assert s["fit_window_method"] == "config" and s["fit_window_fallback"] is False
+    s_end, msd_end = run_transport(traj, 800.0, 2.0, end_fit_ps=10.0, mcmc=MCMC,
+                                   max_intervals=40)
+    assert s_end["end_fit_ps"] <= 10.0 and len(msd_end) == len(msd)  # the table: every lag
     for q in ("D", "D_xy", "D_z"):
         assert s[f"{q}_cm2_s"] == pytest.approx(D * A2PS_TO_CM2S, rel=0.35), q
         lo, hi = s[f"{q}_ci95_cm2_s"]
@@ -130,7 +170,8 @@ def _records(temps=(400, 600, 800, 1000), system="Li6PS5Cl", rel_err=0.05, **ove
     for T in temps:
         D = D0 * np.exp(-EA / (KB_EV * T))
         rec = {"system": system, "temperature_K": T, "diffusive": True, "msd_end_A2": 50.0,
-               "start_fit_ps": 1.5}
+               "start_fit_ps": 1.5, "end_fit_ps": 10.0, "fit_window_method": "linear_onset",
+               "fit_window_fallback": False}
         for q, unit, x in (("D", "cm2_s", D), ("sigma_NE", "S_cm", 3e3 * D / T),
                            ("sigma_collective", "S_cm", 4e3 * D / T)):
             rec.update({f"{q}_{unit}": x, f"{q}_std_{unit}": rel_err * x,
@@ -151,6 +192,9 @@ def test_arrhenius_table_fit_numbers_and_exclusions():
     assert d["extrapolated"] == pytest.approx(D0 * np.exp(-EA / (KB_EV * 300)), rel=1e-5)
     assert d["extrapolated_err"] > 0 and d["n_fit"] == 4 and d["excluded_T_K"] == "300"
     assert (d["T_min_K"], d["T_max_K"]) == (400.0, 1000.0)
+    assert (d["start_fit_ps"], d["end_fit_ps"], d["fit_window_method"]) == (
+        1.5, 10.0, "linear_onset")
+    assert not d["fit_window_fallback"] and "fallback" not in d["note"]
     # sigma ~ D / T, fitted as sigma0 exp(-Ea/kT) like paper 003: lower apparent Ea
     s = fits.set_index("quantity").loc["sigma_NE"]
     assert 0.15 < s["Ea_eV"] < EA
@@ -208,7 +252,7 @@ def test_plot_msd(tmp_path):
                                    "mscd_e2A2": T / 50 * t, "mscd_std_e2A2": 0.5})
                      for T in (600, 1000)], ignore_index=True)
     png, csv = tmp_path / "figS6.png", tmp_path / "figS6.csv"
-    plot_msd(msd, png, csv, start_fit_ps=1.0)
+    plot_msd(msd, png, csv, start_fit_ps=1.0, end_fit_ps=4.0, fallback=True)
     assert _is_png(png)
     pd.testing.assert_frame_equal(pd.read_csv(csv), msd, check_dtype=False)
     with pytest.raises(ValueError, match="columns"):

@@ -42,15 +42,16 @@ def _check_labels(indices: np.ndarray, origin: Sequence[str], region: Sequence[b
 
 
 def origin_diffusion(traj: Mapping, origin: Sequence[str], interface_region: Sequence[bool],
-                     start_fit_ps: float, *, mcmc: Mapping | None = None,
+                     start_fit_ps: float, *, end_fit_ps: float | None = None,
+                     mcmc: Mapping | None = None,
                      max_intervals: int = 200, min_msd_A2: float = MIN_MSD_A2,
                      min_atoms: int = 1, seed: int = 0) -> pd.DataFrame:
     """In-plane and out-of-plane D* of the Li of each origin (paper 002 Fig. 4, Table S8).
 
     For each origin (``metal``, ``binary``), group (all Li of that origin; those that started
     in the interface region) and direction (:data:`DIRECTIONS`), kinisi samples
-    MSD = 2 d D* t + c over t ≥ ``start_fit_ps`` with drift correction by the framework
-    centroid.  A group is ``diffusive`` when its MSD (along that direction) at the last
+    MSD = 2 d D* t + c over ``start_fit_ps`` ≤ t ≤ ``end_fit_ps`` with drift correction by
+    the framework centroid.  A group is ``diffusive`` when its MSD (along that direction) at the last
     interval reaches ``min_msd_A2`` × d / 3 (the same per-dimension displacement as a
     3D run reaching ``min_msd_A2``); D* is reported either way.
 
@@ -65,6 +66,8 @@ def origin_diffusion(traj: Mapping, origin: Sequence[str], interface_region: Seq
         started within the interface region (``bulk_md_cell`` record).
     start_fit_ps
         Start of the fit window (ps).
+    end_fit_ps
+        Last lag fitted (ps); None: every lag.
     mcmc, max_intervals, seed
         kinisi settings (:func:`seiflow.analysis.transport.diffusion_coefficient`).
     min_msd_A2
@@ -77,7 +80,8 @@ def origin_diffusion(traj: Mapping, origin: Sequence[str], interface_region: Seq
     DataFrame
         One row per (origin, group, direction): ``n_li``, ``d``, ``D_cm2_s`` (posterior
         mean), ``D_std_cm2_s``, ``D_ci95_lo_cm2_s``, ``D_ci95_hi_cm2_s``, ``msd_end_A2``,
-        ``diffusive``, ``start_fit_ps``.
+        ``diffusive``, ``start_fit_ps``, ``end_fit_ps`` (last interval fitted, ps; NaN for
+        a group left empty).
 
     Raises
     ------
@@ -97,18 +101,20 @@ def origin_diffusion(traj: Mapping, origin: Sequence[str], interface_region: Seq
             for direction, dims in DIRECTIONS.items():
                 row = {"origin": o, "group": group, "direction": direction,
                        "n_li": int(sel.sum()), "d": len(dims),
-                       "start_fit_ps": float(start_fit_ps)}
+                       "start_fit_ps": float(start_fit_ps), "end_fit_ps": np.nan}
                 if sel.sum() < max(min_atoms, 1):
                     rows.append({**row, "D_cm2_s": np.nan, "D_std_cm2_s": np.nan,
                                  "D_ci95_lo_cm2_s": np.nan, "D_ci95_hi_cm2_s": np.nan,
                                  "msd_end_A2": np.nan, "diffusive": False})
                     continue
                 r = diffusion_coefficient(pos[:, sel], cells, t, start_fit_ps=start_fit_ps,
+                                          end_fit_ps=end_fit_ps,
                                           dims=dims, drift_positions=drift,
                                           max_intervals=max_intervals, seed=seed,
                                           **dict(mcmc or {}))
                 msd_end = float(r["msd"]["msd_A2"].iloc[-1])
                 lo, hi = np.percentile(r["D_samples_cm2_s"], [2.5, 97.5])
+                row["end_fit_ps"] = float(r["end_fit_ps"])
                 rows.append({**row, "D_cm2_s": float(r["D_cm2_s"]),
                              "D_std_cm2_s": float(r["D_std_cm2_s"]),
                              "D_ci95_lo_cm2_s": float(lo), "D_ci95_hi_cm2_s": float(hi),

@@ -29,6 +29,10 @@ Sources
   with kinisi's ``ConductivityAnalyzer``.
 * [Arrhenius] D*(T) = D0 exp(−E_a / k_B T): paper 002 Eq. 7 and Fig. 3, paper 003 Fig. 5
   (extrapolation to 300 K).
+* [window-fit] Fit window of D*: paper 003 (Baer et al.) Methods, "the MSD is only calculated
+  within the relevant region where the MSD vs. t curve follows the linear Einstein
+  relationship"; the linear regime judged on lags with enough independent time origins
+  (the last lags have a single origin and are the noisiest points of the MSD [kinisi]).
 * [window] Window-averaged MSD of atoms classified at given origins: paper 001 (Ding et
   al.) Fig. 2b (origins 5, 10, 15, 20, 25 ns, MSD over the subsequent 2 ns).
 
@@ -50,7 +54,8 @@ __all__ = [
     "arrhenius_fit",
     "conductivity_collective",
     "diffusion_coefficient",
-    "diffusive_onset_ps",
+    "FitWindowWarning",
+    "diffusive_window",
     "extrapolate_D",
     "msd_table",
     "nernst_einstein",
@@ -58,6 +63,7 @@ __all__ = [
     "window_msd",
 ]
 
+import warnings
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -320,46 +326,93 @@ def window_msd(positions, times_ps, origins_ps, window_ps: float, selection,
                          "sem_A2": np.sqrt(var / n), "n": n})
 
 
-def diffusive_onset_ps(dt_ps, msd_A2, rtol: float = 0.05, max_fraction: float = 0.5) -> float:
-    """Heuristic start of the linear (diffusive) MSD regime.
+class FitWindowWarning(UserWarning):
+    """The diffusive regime was not found and a fallback fit window is used."""
 
-    The earliest lag t ≤ ``max_fraction`` · t_end at which the local slope dMSD/dt
-    (central differences) equals, within ``rtol``, the mean slope
-    (MSD(t_end) − MSD(t)) / (t_end − t) from t to the last lag t_end: the
-    ballistic/vibrational curvature has died out there.  (Close to t_end any curve passes,
-    hence the cap.)  Apply it to a well-sampled MSD (e.g. the diffusive system of a series)
-    and use the same start for every system compared.
+
+def _ols_slope(t: np.ndarray, y: np.ndarray, lo: float, hi: float) -> float:
+    """Least-squares slope of y(t) over lo ≤ t ≤ hi (NaN with fewer than 3 points)."""
+    eps = 1e-9 * max(abs(hi), 1.0)
+    sel = (t >= lo - eps) & (t <= hi + eps)
+    return float(np.polyfit(t[sel], y[sel], 1)[0]) if sel.sum() >= 3 else np.nan
+
+
+def diffusive_window(dt_ps, msd_A2, rtol: float = 0.05, min_origins: int = 3,
+                     duration_ps: float | None = None) -> dict:
+    """Fit window of the linear (diffusive) MSD regime, judged on well-sampled lags [window-fit].
+
+    In the diffusive regime MSD(t) = 2 d D* t + c (the model kinisi fits [kinisi]), so the
+    slope dMSD/dt no longer changes with t.  Only lags with at least ``min_origins``
+    non-overlapping time origins are used: t ≤ t_rel = T / ``min_origins``, T the
+    trajectory length (the last lag of a full MSD table); the last lags, with one or two
+    independent origins, are the noisiest points of the MSD.  For each candidate start
+    t ≤ t_rel / 3 the slope just after it, s_loc (least squares over one octave of lag,
+    [t, 2 t]), is compared with the slope of everything after that, s_ref (least squares
+    over [2 t, t_rel], a window at least as long); the start is the earliest t with
+    s_ref > 0 and |s_loc / s_ref − 1| ≤ ``rtol``: the vibrational / caged rise, steeper
+    than the diffusive slope, has died out, and the slope stays the same up to t_rel.  The
+    window is [start, t_rel].  When no candidate passes (a short run, or a caged MSD whose
+    slope keeps falling), the latest candidate t_rel / 3 is returned with ``fallback``
+    True and a :class:`FitWindowWarning` is raised.
 
     Parameters
     ----------
     dt_ps : array, shape (n,)
-        Increasing lags (ps).
+        Increasing lags (ps), e.g. ``msd_table(...).dt_ps``.
     msd_A2 : array, shape (n,)
-        MSD (Å²).
+        MSD (Å²) at those lags.
     rtol
-        Relative tolerance on slope / mean slope − 1.
-    max_fraction
-        Latest admissible onset as a fraction of the last lag.
+        Relative tolerance on s_loc / s_ref − 1.
+    min_origins
+        Least number of non-overlapping time origins of a lag in the window (≥ 1).
+    duration_ps
+        Trajectory length T (ps); default the last lag.
 
     Returns
     -------
-    float
-        Lag (ps).
+    dict
+        ``start_fit_ps`` (ps); ``reliable_lag_ps`` (t_rel, ps: the end of the fit window);
+        ``method`` ("linear_onset"); ``fallback`` (bool); ``local_slope_A2_ps`` (s_loc) and
+        ``reference_slope_A2_ps`` (s_ref) at the start (Å²/ps); ``note`` (why a fallback
+        was used, else "").
 
     Raises
     ------
     ValueError
-        Fewer than 3 lags or no admissible lag meets the criterion.
+        Fewer than 3 lags, mismatched shapes, ``min_origins`` < 1, or too few lags below
+        t_rel to judge (no candidate start with 3 lags in [t, 2 t]).
+
+    Warns
+    -----
+    FitWindowWarning
+        When the fallback start is returned.
     """
     t, y = np.asarray(dt_ps, dtype=float), np.asarray(msd_A2, dtype=float)
-    if t.size < 3 or y.shape != t.shape:
+    if t.ndim != 1 or t.size < 3 or y.shape != t.shape:
         raise ValueError("need at least 3 lags with matching MSD values")
-    local = np.gradient(y, t)[:-1]
-    mean = (y[-1] - y[:-1]) / (t[-1] - t[:-1])
-    ok = np.flatnonzero((np.abs(local / mean - 1.0) <= rtol) & (t[:-1] <= max_fraction * t[-1]))
-    if ok.size == 0:
-        raise ValueError("the MSD never reaches a linear regime within rtol")
-    return float(t[ok[0]])
+    if int(min_origins) < 1:
+        raise ValueError("min_origins must be >= 1")
+    T = float(t[-1] if duration_ps is None else duration_ps)
+    t_rel = T / int(min_origins)
+    slopes = [(t0, _ols_slope(t, y, t0, 2.0 * t0), _ols_slope(t, y, 2.0 * t0, t_rel))
+              for t0 in t[3.0 * t <= t_rel * (1 + 1e-9)]]
+    slopes = [c for c in slopes if np.isfinite(c[1]) and np.isfinite(c[2])]
+    if not slopes:
+        raise ValueError(f"too few lags below T / min_origins = {t_rel:.4g} ps to judge the "
+                         "diffusive regime")
+    for t0, loc, ref in slopes:
+        if ref > 0 and abs(loc / ref - 1.0) <= rtol:
+            return {"start_fit_ps": float(t0), "reliable_lag_ps": t_rel,
+                    "method": "linear_onset", "fallback": False, "local_slope_A2_ps": loc,
+                    "reference_slope_A2_ps": ref, "note": ""}
+    t0, loc, ref = slopes[-1]
+    note = (f"no lag <= {t0:.4g} ps (T/{3 * int(min_origins)}) where the MSD slope over "
+            f"[t, 2t] matches the slope over [2t, {t_rel:.4g} ps] within {rtol:g}: the MSD "
+            f"is not linear on well-sampled lags; fallback start {t0:.4g} ps")
+    warnings.warn(note, FitWindowWarning, stacklevel=2)
+    return {"start_fit_ps": float(t0), "reliable_lag_ps": t_rel, "method": "linear_onset",
+            "fallback": True, "local_slope_A2_ps": loc, "reference_slope_A2_ps": ref,
+            "note": note}
 
 
 # --------------------------------------------------------------------------- kinisi
@@ -414,11 +467,20 @@ def _mean_volume(cells) -> float:
     return float(np.mean(np.abs(np.linalg.det(c.reshape(-1, 3, 3)))))
 
 
-def _check_start(da: sc.DataArray, start_fit_ps: float) -> None:
-    t = da.coords["time interval"].values
-    if np.count_nonzero(t >= start_fit_ps) < 3:
+def _fit_window(dg: sc.DataGroup, start_fit_ps: float, end_fit_ps: float | None
+                ) -> tuple[sc.DataGroup, float, int]:
+    """kinisi data limited to intervals ≤ ``end_fit_ps`` (all for None), the last interval
+    kept (ps) and the number of intervals in [start, end]; ≥ 3 intervals are required."""
+    t = dg["da"].coords["time interval"].values
+    keep = t.size if end_fit_ps is None else int(np.count_nonzero(t <= end_fit_ps * (1 + 1e-9)))
+    n_fit = int(np.count_nonzero(t[:keep] >= start_fit_ps))
+    if end_fit_ps is not None and end_fit_ps <= start_fit_ps:
+        raise ValueError(f"end_fit_ps={end_fit_ps} must be after start_fit_ps={start_fit_ps}")
+    if n_fit < 3:
         raise ValueError(f"start_fit_ps={start_fit_ps} leaves fewer than 3 MSD points "
-                         f"(last interval {t[-1]:.4g} ps)")
+                         f"(last interval {t[keep - 1]:.4g} ps)")
+    fit = sc.DataGroup({**dg, "da": dg["da"]["time interval", :keep].copy()})
+    return fit, float(t[keep - 1]), n_fit
 
 
 def _summary(samples: np.ndarray, prefix: str, unit: str) -> dict:
@@ -437,15 +499,16 @@ def _mcmc_kwargs(n_samples, n_walkers, n_burn, n_thin, seed) -> dict:
 
 
 def diffusion_coefficient(
-    positions, cells, times_ps, *, start_fit_ps: float, dims: str = "xyz",
+    positions, cells, times_ps, *, start_fit_ps: float, end_fit_ps: float | None = None,
+    dims: str = "xyz",
     drift_positions=None, max_intervals: int = 200, n_samples: int = 1000,
     n_walkers: int = 32, n_burn: int = 500, n_thin: int = 10, seed: int = 0,
 ) -> dict:
     """Tracer diffusion coefficient D* from kinisi's Bayesian MSD regression [kinisi].
 
     kinisi computes the multiple-origin MSD and its covariance and samples
-    MSD = 2 d D* t + c (MCMC, emcee) over intervals t ≥ ``start_fit_ps``
-    [Einstein]; d = len(dims).
+    MSD = 2 d D* t + c (MCMC, emcee) over intervals ``start_fit_ps`` ≤ t ≤ ``end_fit_ps``
+    [Einstein]; d = len(dims).  The returned MSD table covers every interval.
 
     Parameters
     ----------
@@ -456,7 +519,10 @@ def diffusion_coefficient(
     times_ps : array, shape (n_frames,), ps
         Equally spaced frame times.
     start_fit_ps
-        Start of the diffusive regime (ps); at least 3 intervals must lie at or after it.
+        Start of the diffusive regime (ps); at least 3 intervals must lie in the window.
+    end_fit_ps
+        Last lag fitted (ps), e.g. :func:`diffusive_window`'s ``reliable_lag_ps``; default
+        the last interval.
     dims
         "xyz" (d = 3), "xy" (in-plane, d = 2), "z" (out-of-plane, d = 1), ... (:data:`DIMS`).
     drift_positions : array, shape (n_frames, n_ref, 3), optional
@@ -477,35 +543,38 @@ def diffusion_coefficient(
         ``D_ci95_cm2_s`` (2.5 and 97.5 percentiles), ``D_samples_cm2_s`` (array);
         ``msd`` DataFrame (``dt_ps``, ``msd_A2``, ``msd_std_A2`` (standard deviation of the
         mean, kinisi), ``n_samples`` (kinisi's independent-sample count)); ``n_atoms``,
-        ``dims``, ``d``, ``start_fit_ps``, ``volume_A3`` (mean cell volume),
+        ``dims``, ``d``, ``start_fit_ps``, ``end_fit_ps`` (last interval fitted, ps),
+        ``n_fit_intervals`` (intervals in the fit window), ``volume_A3`` (mean cell volume),
         ``intercept_A2`` (posterior mean of c).
 
     Raises
     ------
     ValueError
-        Bad shapes, unequal time steps, unknown ``dims``, or a fit window with fewer than
-        3 intervals.
+        Bad shapes, unequal time steps, unknown ``dims``, an end before the start, or a
+        fit window with fewer than 3 intervals.
     """
     parser = _kinisi_parser(positions, cells, times_ps, dims, drift_positions, max_intervals)
     analyzer = DiffusionAnalyzer(parser)
-    analyzer._dg = calculate_msd(parser, progress=False)  # as kinisi's from_* constructors
-    _check_start(analyzer.da, start_fit_ps)
+    full = calculate_msd(parser, progress=False)  # as kinisi's from_* constructors
+    analyzer._dg, end, n_fit = _fit_window(full, start_fit_ps, end_fit_ps)
     analyzer.diffusion(sc.scalar(float(start_fit_ps), unit="ps"),
                        **_mcmc_kwargs(n_samples, n_walkers, n_burn, n_thin, seed))
-    da = analyzer.da
+    da = full["da"]
     out = _summary(sc.to_unit(analyzer.D, "cm^2/s").values, "D", "cm2_s")
     out["msd"] = pd.DataFrame({
         "dt_ps": da.coords["time interval"].values, "msd_A2": da.values,
         "msd_std_A2": np.sqrt(da.variances), "n_samples": da.coords["n_samples"].values})
     out.update(n_atoms=int(analyzer.n_atoms), dims=dims, d=len(DIMS[dims]),
-               start_fit_ps=float(start_fit_ps), volume_A3=_mean_volume(cells),
+               start_fit_ps=float(start_fit_ps),
+               end_fit_ps=end, n_fit_intervals=n_fit, volume_A3=_mean_volume(cells),
                intercept_A2=float(np.mean(analyzer.intercept.values)))
     return out
 
 
 def conductivity_collective(
     positions, cells, times_ps, temperature_K: float, *, start_fit_ps: float,
-    charge: float = 1.0, dims: str = "xyz", drift_positions=None, max_intervals: int = 200,
+    end_fit_ps: float | None = None, charge: float = 1.0, dims: str = "xyz",
+    drift_positions=None, max_intervals: int = 200,
     n_samples: int = 1000, n_walkers: int = 32, n_burn: int = 500, n_thin: int = 10,
     seed: int = 0,
 ) -> dict:
@@ -513,12 +582,12 @@ def conductivity_collective(
 
     σ = lim ⟨|Σ_i z e Δr_i(t)|²⟩ / (2 d V k_B T t) over the selected ions (one centre of
     charge, all ions of charge ``charge``), fitted by kinisi's ``ConductivityAnalyzer``
-    regression over t ≥ ``start_fit_ps``.  Includes ion–ion correlations (Haven ratio ≠ 1),
-    unlike :func:`nernst_einstein`; it is much noisier than D*.
+    regression over ``start_fit_ps`` ≤ t ≤ ``end_fit_ps``.  Includes ion–ion correlations
+    (Haven ratio ≠ 1), unlike :func:`nernst_einstein`; it is much noisier than D*.
 
     Parameters
     ----------
-    positions, cells, times_ps, start_fit_ps, dims, drift_positions, max_intervals
+    positions, cells, times_ps, start_fit_ps, end_fit_ps, dims, drift_positions, max_intervals
         As :func:`diffusion_coefficient`; V is the mean cell volume.
     temperature_K
         Temperature (K).
@@ -533,7 +602,8 @@ def conductivity_collective(
         ``sigma_S_cm`` (posterior mean), ``sigma_std_S_cm``, ``sigma_median_S_cm``,
         ``sigma_ci95_S_cm``, ``sigma_samples_S_cm``; ``mscd`` DataFrame (``dt_ps``,
         ``mscd_e2A2`` = ⟨|Σ z e Δr|²⟩ / N, ``mscd_std_e2A2``, ``n_samples``); ``n_ions``,
-        ``volume_A3``, ``dims``, ``d``, ``temperature_K``, ``start_fit_ps``.
+        ``volume_A3``, ``dims``, ``d``, ``temperature_K``, ``start_fit_ps``, ``end_fit_ps``,
+        ``n_fit_intervals``.
 
     Raises
     ------
@@ -544,19 +614,19 @@ def conductivity_collective(
         raise ValueError("temperature_K must be positive")
     parser = _kinisi_parser(positions, cells, times_ps, dims, drift_positions, max_intervals)
     analyzer = ConductivityAnalyzer(parser)
-    analyzer._dg = calculate_mstd(parser, 1, sc.scalar(float(charge), unit="e"), progress=False)
-    _check_start(analyzer.da, start_fit_ps)
+    full = calculate_mstd(parser, 1, sc.scalar(float(charge), unit="e"), progress=False)
+    analyzer._dg, end, n_fit = _fit_window(full, start_fit_ps, end_fit_ps)
     analyzer.conductivity(sc.scalar(float(start_fit_ps), unit="ps"),
                           sc.scalar(float(temperature_K), unit="K"),
                           **_mcmc_kwargs(n_samples, n_walkers, n_burn, n_thin, seed))
-    da = analyzer.da
+    da = full["da"]
     out = _summary(sc.to_unit(analyzer.sigma, "S/cm").values, "sigma", "S_cm")
     out["mscd"] = pd.DataFrame({
         "dt_ps": da.coords["time interval"].values, "mscd_e2A2": da.values,
         "mscd_std_e2A2": np.sqrt(da.variances), "n_samples": da.coords["n_samples"].values})
     out.update(n_ions=int(analyzer.n_atoms), volume_A3=_mean_volume(cells), dims=dims,
                d=len(DIMS[dims]), temperature_K=float(temperature_K),
-               start_fit_ps=float(start_fit_ps))
+               start_fit_ps=float(start_fit_ps), end_fit_ps=end, n_fit_intervals=n_fit)
     return out
 
 

@@ -12,15 +12,17 @@ Sources
   E_a(D) = 0.18 eV), Figs. S6/S7 (MSD and mean squared total displacement vs time), Eqs. 1–3.
 * paper 002 (Wang et al.) Fig. 3 and Eqs. 6–7: Arrhenius D*(T) of bulk Li2S, Li3P, LiCl,
   pristine and with one Li vacancy, E_a per system.
-* the fit start: :func:`seiflow.analysis.transport.diffusive_onset_ps` on the fastest run of a series,
-  one window for every run of the series (paper 003: "the MSD is only calculated within the
-  relevant region where the MSD vs. t curve follows the linear Einstein relationship").
+* the fit start: :func:`seiflow.analysis.transport.diffusive_window` on the fastest run of a
+  series, one window for every run of the series (paper 003: "the MSD is only calculated
+  within the relevant region where the MSD vs. t curve follows the linear Einstein
+  relationship"), judged on lags with at least ``min_origins`` non-overlapping origins.
 """
 
 from __future__ import annotations
 
 __all__ = [
     "FIT_COLUMNS",
+    "WINDOW_COLUMNS",
     "MIN_MSD_A2",
     "QUANTITIES",
     "arrhenius_table",
@@ -41,11 +43,15 @@ from seiflow.analysis.transport import (
     arrhenius_fit,
     conductivity_collective,
     diffusion_coefficient,
-    diffusive_onset_ps,
+    diffusive_window,
     extrapolate_D,
     nernst_einstein,
     unwrapped_positions,
 )
+
+#: fit-window columns of every table that reports a D* (start, last lag fitted, how the start
+#: was chosen, whether it is the fallback of a non-linear MSD)
+WINDOW_COLUMNS = ["start_fit_ps", "end_fit_ps", "fit_window_method", "fit_window_fallback"]
 
 MIN_MSD_A2 = 4.0
 """Default least MSD (Å²) at the last lag of a diffusive run: about one Li hop (≈ 2 Å) per
@@ -125,34 +131,46 @@ def production_trajectory(frames: Iterable[tuple[Atoms, float]], start_ps: float
 
 
 def series_fit_start(msd_tables: Mapping[str, pd.DataFrame], start_fit_ps="auto",
-                     rtol: float = 0.05, max_fraction: float = 0.5) -> dict:
+                     rtol: float = 0.05, min_origins: int = 3) -> dict:
     """Common start of the MSD fit window of every run of a series.
 
-    ``auto``: :func:`seiflow.analysis.transport.diffusive_onset_ps` on the run with the largest MSD at
-    its last lag (the fastest run); when that MSD never turns linear (short or non-diffusive
-    runs) the latest admissible onset, ``max_fraction`` × its last lag, is used and said so.
+    ``auto``: :func:`seiflow.analysis.transport.diffusive_window` on the run with the largest
+    MSD at its last lag (the fastest run): the earliest lag from which the MSD slope is
+    constant within ``rtol`` on lags with at least ``min_origins`` non-overlapping time
+    origins, the window ending at the last such lag, T / ``min_origins``.  When that MSD is
+    not linear there (short or non-diffusive runs) the latest admissible start is used,
+    ``fallback`` is True and a :class:`seiflow.analysis.transport.FitWindowWarning` is
+    raised.
 
     Parameters
     ----------
     msd_tables
         Run name -> MSD table with ``dt_ps`` (ps) and ``msd_A2`` (Å²), n ≥ 3 lags each
-        (:func:`seiflow.analysis.transport.msd_table`).
+        (:func:`seiflow.analysis.transport.msd_table`, every lag to the end of the run).
     start_fit_ps
         ``"auto"`` or a start (ps, ≥ 0) used as given.
-    rtol, max_fraction
-        As :func:`seiflow.analysis.transport.diffusive_onset_ps`.
+    rtol, min_origins
+        As :func:`seiflow.analysis.transport.diffusive_window`.
 
     Returns
     -------
     dict
-        ``start_fit_ps`` (ps), ``source`` ("config", "onset" or "fallback: ..."),
-        ``reference_run`` (the fastest run; None for "config").
+        ``start_fit_ps`` (ps); ``end_fit_ps`` (ps; None for "config": every lag);
+        ``method`` ("config" or "linear_onset"); ``fallback`` (bool); ``reliable_lag_ps``
+        (T / min_origins of the reference run, ps; None for "config"); ``reference_run``
+        (the fastest run; None for "config"); ``note`` (the fallback's reason, else "").
 
     Raises
     ------
     ValueError
-        No tables, a table without the columns or with < 3 lags, a negative start, or a start
-        that leaves fewer than 3 lags of some run.
+        No tables, a table without the columns or with < 3 lags, a negative start, a
+        reference run too short to judge, or a start that leaves fewer than 3 lags of some
+        run.
+
+    Warns
+    -----
+    FitWindowWarning
+        When the fallback start is used.
     """
     if not msd_tables:
         raise ValueError("no MSD tables")
@@ -160,21 +178,23 @@ def series_fit_start(msd_tables: Mapping[str, pd.DataFrame], start_fit_ps="auto"
         if not {"dt_ps", "msd_A2"} <= set(df.columns) or len(df) < 3:
             raise ValueError(f"{name}: MSD table needs dt_ps, msd_A2 and >= 3 lags")
     if start_fit_ps != "auto":
-        start, source, ref = float(start_fit_ps), "config", None
-        if start < 0:
+        out = {"start_fit_ps": float(start_fit_ps), "end_fit_ps": None,
+               "method": "config", "fallback": False,
+               "reliable_lag_ps": None, "reference_run": None, "note": ""}
+        if out["start_fit_ps"] < 0:
             raise ValueError("start_fit_ps must be >= 0")
     else:
         ref = max(msd_tables, key=lambda k: float(msd_tables[k]["msd_A2"].iloc[-1]))
         t, y = msd_tables[ref]["dt_ps"].to_numpy(), msd_tables[ref]["msd_A2"].to_numpy()
-        try:
-            start, source = diffusive_onset_ps(t, y, rtol, max_fraction), "onset"
-        except ValueError as err:
-            start = float(t[np.searchsorted(t, max_fraction * t[-1])])
-            source = f"fallback: {err}; start at {max_fraction:g} of the last lag"
+        w = diffusive_window(t, y, rtol, min_origins)
+        out = {k: w[k] for k in ("start_fit_ps", "method", "fallback", "reliable_lag_ps")}
+        out.update(end_fit_ps=w["reliable_lag_ps"], reference_run=ref,
+                   note=f"{ref}: {w['note']}" if w["fallback"] else "")
     for name, df in msd_tables.items():
-        if np.count_nonzero(df["dt_ps"].to_numpy() >= start) < 3:
-            raise ValueError(f"{name}: start_fit_ps={start:g} ps leaves fewer than 3 lags")
-    return {"start_fit_ps": float(start), "source": source, "reference_run": ref}
+        if np.count_nonzero(df["dt_ps"].to_numpy() >= out["start_fit_ps"]) < 3:
+            raise ValueError(f"{name}: start_fit_ps={out['start_fit_ps']:g} ps leaves fewer "
+                             "than 3 lags")
+    return out
 
 
 def _stats(samples: np.ndarray, prefix: str, unit: str) -> dict:
@@ -185,6 +205,7 @@ def _stats(samples: np.ndarray, prefix: str, unit: str) -> dict:
 
 
 def run_transport(traj: Mapping, temperature_K: float, start_fit_ps: float, *,
+                  end_fit_ps: float | None = None, fit_window_method: str = "config", fit_window_fallback: bool = False,
                   charge: float = 1.0, haven_ratio: float = 1.0,
                   mcmc: Mapping | None = None, max_intervals: int = 200,
                   min_msd_A2: float = MIN_MSD_A2, seed: int = 0) -> tuple[dict, pd.DataFrame]:
@@ -193,7 +214,8 @@ def run_transport(traj: Mapping, temperature_K: float, start_fit_ps: float, *,
     kinisi fits (:func:`seiflow.analysis.transport.diffusion_coefficient`,
     :func:`seiflow.analysis.transport.conductivity_collective`) over t ≥ ``start_fit_ps`` with drift
     correction by the framework centroid; σ_NE = n (z e)² D* / (k_B T H_R) of every posterior
-    sample of D* (paper 003 Eq. 2).  The run is ``diffusive`` when its MSD at the last
+    sample of D* (paper 003 Eq. 2).  The MSD table covers every interval, the fits only
+    [``start_fit_ps``, ``end_fit_ps``].  The run is ``diffusive`` when its MSD at the last
     interval reaches ``min_msd_A2``; D* is reported either way (with its 95 % credible
     interval), the flag decides whether it enters an Arrhenius fit.
 
@@ -206,6 +228,11 @@ def run_transport(traj: Mapping, temperature_K: float, start_fit_ps: float, *,
         Temperature (K), > 0.
     start_fit_ps
         Start of the fit window (ps), :func:`series_fit_start`.
+    end_fit_ps
+        Last lag fitted (ps), :func:`series_fit_start`; None: every lag.
+    fit_window_method, fit_window_fallback
+        How the start was chosen and whether it is a fallback (:func:`series_fit_start`'s
+        ``method`` and ``fallback``), recorded in the summary.
     charge, haven_ratio
         Ionic charge (e) and Haven ratio of σ_NE.
     mcmc
@@ -222,8 +249,9 @@ def run_transport(traj: Mapping, temperature_K: float, start_fit_ps: float, *,
     -------
     summary : dict
         JSON-ready: ``n_ions``, ``n_frames``, ``duration_ps``, ``volume_A3``,
-        ``temperature_K``, ``start_fit_ps``, ``msd_end_A2``, ``min_msd_A2``, ``diffusive``,
-        ``drift_corrected``; per quantity q of :data:`QUANTITIES`: ``<q>_<unit>`` (posterior
+        ``temperature_K``, ``start_fit_ps``, ``end_fit_ps`` (last interval fitted, ps),
+        ``fit_window_method``, ``fit_window_fallback``, ``msd_end_A2``, ``min_msd_A2``,
+        ``diffusive``, ``drift_corrected``; per quantity q of :data:`QUANTITIES`: ``<q>_<unit>`` (posterior
         mean), ``<q>_std_<unit>``, ``<q>_ci95_<unit>`` ([2.5, 97.5] percentiles).
     msd : DataFrame
         Per kinisi interval: ``dt_ps``, ``msd_A2``, ``msd_std_A2``, ``msd_xy_A2``,
@@ -241,8 +269,8 @@ def run_transport(traj: Mapping, temperature_K: float, start_fit_ps: float, *,
     pos, cells, t = traj["positions"], traj["cells"], traj["times_ps"]
     drift = traj.get("framework")
     drift = drift if drift is not None and np.asarray(drift).shape[1] > 0 else None
-    kw = {"start_fit_ps": float(start_fit_ps), "drift_positions": drift,
-          "max_intervals": int(max_intervals), "seed": int(seed), **dict(mcmc or {})}
+    kw = {"start_fit_ps": float(start_fit_ps), "end_fit_ps": end_fit_ps,
+          "drift_positions": drift, "max_intervals": int(max_intervals), "seed": int(seed), **dict(mcmc or {})}
     summary: dict = {}
     msd = None
     for q, dims in (("D", "xyz"), ("D_xy", "xy"), ("D_z", "z")):
@@ -254,6 +282,7 @@ def run_transport(traj: Mapping, temperature_K: float, start_fit_ps: float, *,
         msd = part if msd is None else msd.merge(part, on="dt_ps", how="outer")
         if q == "D":
             samples_D, volume, n_ions = r["D_samples_cm2_s"], r["volume_A3"], r["n_atoms"]
+            end_fit = r["end_fit_ps"]
     ne = nernst_einstein(samples_D, n_ions, volume, temperature_K, charge, haven_ratio)
     summary.update(_stats(np.atleast_1d(ne), "sigma_NE", "S_cm"))
     c = conductivity_collective(pos, cells, t, temperature_K, charge=charge, dims="xyz", **kw)
@@ -262,7 +291,9 @@ def run_transport(traj: Mapping, temperature_K: float, start_fit_ps: float, *,
     msd_end = float(msd["msd_A2"].iloc[-1])
     summary.update(n_ions=int(n_ions), n_frames=int(len(t)), duration_ps=float(t[-1] - t[0]),
                    volume_A3=float(volume), temperature_K=float(temperature_K),
-                   start_fit_ps=float(start_fit_ps), msd_end_A2=msd_end,
+                   start_fit_ps=float(start_fit_ps), end_fit_ps=float(end_fit),
+                   fit_window_method=str(fit_window_method),
+                   fit_window_fallback=bool(fit_window_fallback), msd_end_A2=msd_end,
                    min_msd_A2=float(min_msd_A2), diffusive=bool(msd_end >= min_msd_A2),
                    drift_corrected=drift is not None, charge=float(charge),
                    haven_ratio=float(haven_ratio))
@@ -285,7 +316,8 @@ def transport_points(records: Iterable[Mapping], quantities=("D", "sigma_NE",
     DataFrame
         ``system``, ``temperature_K``, ``inv_T_1000_K`` (1000/T, K⁻¹), ``quantity``,
         ``unit``, ``value``, ``std``, ``ci95_lo``, ``ci95_hi``, ``diffusive``,
-        ``msd_end_A2``, ``start_fit_ps``.
+        ``msd_end_A2`` and the fit window :data:`WINDOW_COLUMNS` (``start_fit_ps``,
+        ``end_fit_ps``, ``fit_window_method``, ``fit_window_fallback``).
 
     Raises
     ------
@@ -307,7 +339,10 @@ def transport_points(records: Iterable[Mapping], quantities=("D", "sigma_NE",
                     "std": float(rec[f"{prefix}_std_{unit}"]), "ci95_lo": float(lo),
                     "ci95_hi": float(hi), "diffusive": bool(rec["diffusive"]),
                     "msd_end_A2": float(rec["msd_end_A2"]),
-                    "start_fit_ps": float(rec["start_fit_ps"])})
+                    "start_fit_ps": float(rec["start_fit_ps"]),
+                    "end_fit_ps": float(rec["end_fit_ps"]),
+                    "fit_window_method": str(rec["fit_window_method"]),
+                    "fit_window_fallback": bool(rec["fit_window_fallback"])})
             except KeyError as err:
                 raise ValueError(f"record of {rec.get('system')!r} lacks {err}") from None
     if not rows:
@@ -345,8 +380,9 @@ def arrhenius_table(points: pd.DataFrame, extrapolate_T_K: float = 300.0
         ``extrapolated``, ``extrapolated_err``.
     fits : DataFrame
         One row per (system, quantity): ``system``, ``quantity``, ``unit``, the fit columns,
-        ``T_min_K``, ``T_max_K``, ``start_fit_ps``, ``excluded_T_K`` (e.g. "300;400") and
-        ``note``.
+        ``T_min_K``, ``T_max_K``, the fit window (``start_fit_ps``, ``end_fit_ps`` (the
+        shortest last lag of the group's runs), ``fit_window_method``,
+        ``fit_window_fallback``), ``excluded_T_K`` (e.g. "300;400") and ``note``.
 
     Raises
     ------
@@ -355,7 +391,7 @@ def arrhenius_table(points: pd.DataFrame, extrapolate_T_K: float = 300.0
         ``extrapolate_T_K``.
     """
     need = {"system", "quantity", "unit", "temperature_K", "value", "std", "diffusive",
-            "msd_end_A2", "start_fit_ps"}
+            "msd_end_A2", *WINDOW_COLUMNS}
     if not need <= set(points.columns):
         raise ValueError(f"points lack columns {sorted(need - set(points.columns))}")
     if extrapolate_T_K <= 0:
@@ -379,6 +415,9 @@ def arrhenius_table(points: pd.DataFrame, extrapolate_T_K: float = 300.0
                "T_min_K": float(use["temperature_K"].min()) if len(use) else np.nan,
                "T_max_K": float(use["temperature_K"].max()) if len(use) else np.nan,
                "start_fit_ps": float(g["start_fit_ps"].iloc[0]),
+               "end_fit_ps": float(g["end_fit_ps"].min()),
+               "fit_window_method": ";".join(sorted(set(g["fit_window_method"]))),
+               "fit_window_fallback": bool(g["fit_window_fallback"].astype(bool).any()),
                "excluded_T_K": ";".join(f"{T:g}" for T in g.loc[~g["in_fit"], "temperature_K"]),
                "note": ""}
         if use["temperature_K"].nunique() >= 2:
@@ -392,6 +431,10 @@ def arrhenius_table(points: pd.DataFrame, extrapolate_T_K: float = 300.0
                        "temperature(s): no Arrhenius fit")
             pts.loc[g.index, "note"] = [n or "no Arrhenius fit (fewer than 2 diffusive "
                                         "temperatures)" for n in pts.loc[g.index, "note"]]
+        if row["fit_window_fallback"]:
+            row["note"] = "; ".join(filter(None, [
+                row["note"], "fit window: fallback start (the MSD is not linear on "
+                "well-sampled lags)"]))
         fits.append(row)
     fits = pd.DataFrame(fits)
     pts = pts.merge(fits[["system", "quantity", *FIT_COLUMNS]], on=["system", "quantity"],
