@@ -21,18 +21,23 @@ if __name__ == "__main__":
         raise ValueError(f"{run_dir} is not a run of bulk_md series {w.series!r}")
     tables = {f"{Path(f).parent.parent.name} {Path(f).parent.name}": pd.read_csv(f)
               for f in i.msd}
-    window = series_fit_start(tables, tr["start_fit_ps"], tr["onset_rtol"])
+    window = series_fit_start(tables, tr["start_fit_ps"], tr["onset_rtol"],
+                              tr["onset_min_origins"])  # warns (to this log) on a fallback
     print("fit window:", window)
     with np.load(i.traj) as npz:
         traj = {k: npz[k] for k in ("positions", "framework", "cells", "times_ps")}
     summary, msd = run_transport(
-        traj, float(w.T), window["start_fit_ps"], charge=tr["charge"],
+        traj, float(w.T), window["start_fit_ps"], end_fit_ps=window["end_fit_ps"],
+        fit_window_method=window["method"],
+        fit_window_fallback=window["fallback"], charge=tr["charge"],
         haven_ratio=tr["haven_ratio"], mcmc=tr["mcmc"], max_intervals=tr["max_intervals"],
         min_msd_A2=p.min_msd_A2, seed=p.seed)
     cell = json.loads(Path(i.cell).read_text())
     record = {"system": w.system, "formula": cell["formula"], "model": w.model,
-              "series": w.series, "species": tr["species"], "fit_start_source": window["source"],
-              "fit_start_reference_run": window["reference_run"], **summary}
+              "series": w.series, "species": tr["species"],
+              "fit_window_reference_run": window["reference_run"],
+              "fit_window_reliable_lag_ps": window["reliable_lag_ps"],
+              "fit_window_note": window["note"], **summary}
     Path(o.json).write_text(json.dumps(record, indent=2))
     msd.to_csv(o.msd, index=False)
     print(json.dumps(record, indent=2))

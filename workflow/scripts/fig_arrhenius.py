@@ -28,5 +28,6 @@ if __name__ == "__main__":
         msd = pd.concat([pd.read_csv(f).assign(system=r["system"], temperature_K=r["temperature_K"])
                          for f, r in zip(i.msd, records)], ignore_index=True)
         plot_msd(msd, o.msd_png, o.msd_csv, start_fit_ps=records[0]["start_fit_ps"],
-                 title=p.msd_title)
+                 end_fit_ps=min(r["end_fit_ps"] for r in records),
+                 fallback=any(r["fit_window_fallback"] for r in records), title=p.msd_title)
     write_output_provenance(snakemake, o.prov)  # noqa: F821

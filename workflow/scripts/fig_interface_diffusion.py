@@ -16,7 +16,8 @@ if __name__ == "__main__":
     plot_origin_diffusion(table, o.png, o.csv, title=p.title)
     cols = ["system", "temperature_K", "origin", "group", "direction", "n_li", "D_cm2_s",
             "D_std_cm2_s", "D_ci95_lo_cm2_s", "D_ci95_hi_cm2_s", "diffusive", "msd_end_A2",
-            "start_fit_ps", "n_vacancies", "n_li_region", "vacancy_fraction"]
+            "start_fit_ps", "end_fit_ps", "fit_window_method", "fit_window_fallback",
+            "n_vacancies", "n_li_region", "vacancy_fraction"]
     Path(o.table).parent.mkdir(parents=True, exist_ok=True)
     table[cols].to_csv(o.table, index=False)
     print(table[cols].to_string())

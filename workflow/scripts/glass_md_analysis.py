@@ -32,6 +32,10 @@ if __name__ == "__main__":
         res["positions"], res["cells"], res["times_ps"], sym, sel, p.type_map,
         p.md["start_fit_ps"], mcmc=p.mcmc, max_intervals=p.max_intervals,
         min_atoms=p.analysis["min_atoms"], min_msd_A2=p.analysis["min_msd_A2"], seed=p.seed)
+    # the kinisi fit window of every D row: a configured start (no onset search, no fallback)
+    # to the last lag of the analysis window
+    diff = diff.assign(end_fit_ps=float(res["times_ps"][-1] - res["times_ps"][0]),
+                       fit_window_method="config", fit_window_fallback=False)
     for df, path in ((res["profiles"], o.profiles), (res["interfaces"], o.interfaces),
                      (diff, o.diffusion), (msd, o.msd), (res["sei_counts"], o.sei_counts)):
         df.assign(composition=comp).to_csv(path, index=False)

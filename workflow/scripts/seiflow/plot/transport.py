@@ -45,7 +45,8 @@ def plot_arrhenius(points: pd.DataFrame, png, csv, panels: Mapping[str, list[str
     and its extrapolated point (open symbol with its error bar), E_a in the legend.
 
     Points left out of the fit (``in_fit`` false) are drawn as grey crosses.  One colour per
-    (system, quantity); vacancy systems (``*_vac``) dashed.
+    (system, quantity); vacancy systems (``*_vac``) dashed.  A panel whose points were fitted
+    over a fallback window (``fit_window_fallback``) says so in its title.
 
     Parameters
     ----------
@@ -110,7 +111,9 @@ def plot_arrhenius(points: pd.DataFrame, png, csv, panels: Mapping[str, list[str
         ax.set_xlabel(r"1000 / $T$ (K$^{-1}$)")
         sym = QUANTITIES[qs[0]][2] if len(qs) == 1 else ", ".join(QUANTITIES[q][2] for q in qs)
         ax.set_ylabel(f"{sym} ({QUANTITIES[qs[0]][3]})")
-        ax.set_title(ptitle, fontsize=9)
+        fallback = "fit_window_fallback" in points and bool(
+            points.loc[points["quantity"].isin(qs), "fit_window_fallback"].astype(bool).any())
+        ax.set_title(ptitle + (" (fit window: fallback start)" if fallback else ""), fontsize=9)
         temps = sorted({*points["temperature_K"], *points["extrapolate_T_K"].dropna()})
         top = ax.secondary_xaxis("top", functions=(lambda x: 1000 / np.maximum(x, 1e-9),
                                                    lambda T: 1000 / np.maximum(T, 1e-9)))
@@ -121,9 +124,10 @@ def plot_arrhenius(points: pd.DataFrame, png, csv, panels: Mapping[str, list[str
 
 
 def plot_msd(msd: pd.DataFrame, png, csv, start_fit_ps: float | None = None,
-             title: str | None = None) -> None:
+             title: str | None = None, end_fit_ps: float | None = None,
+             fallback: bool = False) -> None:
     """MSD (paper 003 Fig. S6) and per-ion mean squared charge displacement (Fig. S7) vs time
-    of every run, the fit start as a dotted line.
+    of every run, the fit window shaded (its start as a dotted line).
 
     Parameters
     ----------
@@ -138,6 +142,10 @@ def plot_msd(msd: pd.DataFrame, png, csv, start_fit_ps: float | None = None,
         Start of the fit window (ps), drawn if given.
     title
         Figure title.
+    end_fit_ps
+        Last lag fitted (ps); with ``start_fit_ps`` the window is shaded.
+    fallback
+        The start is the fallback of a non-linear MSD: said in the legend.
 
     Raises
     ------
@@ -158,7 +166,12 @@ def plot_msd(msd: pd.DataFrame, png, csv, start_fit_ps: float | None = None,
             ax.fill_between(g["dt_ps"], y - e, y + e, color=line.get_color(), alpha=0.25, lw=0)
     for ax, ylab in zip(axes, (r"MSD (Å$^2$)", r"MSCD / $N$ ($e^2$ Å$^2$)")):
         if start_fit_ps is not None:
-            ax.axvline(start_fit_ps, ls=":", color="0.4", lw=1, label="fit start")
+            tag = " (fallback)" if fallback else ""
+            ax.axvline(start_fit_ps, ls=":", color="0.4", lw=1,
+                       label=f"fit start {start_fit_ps:.3g} ps{tag}")
+            if end_fit_ps is not None:
+                ax.axvspan(start_fit_ps, end_fit_ps, color="0.85", alpha=0.4, lw=0,
+                           label=f"fit window to {end_fit_ps:.3g} ps")
         ax.set_xlabel(r"$\Delta t$ (ps)")
         ax.set_ylabel(ylab)
         ax.legend(fontsize=6, frameon=False)
