@@ -304,14 +304,16 @@ def _config():
     block = {
         "phases": ["Li", "Li2S", "LiCl"], "max_miller_index": 1,
         "miller_indices": [[1, 0, 0], [1, 1, 0]], "min_slab_A": 8.0, "min_vacuum_A": 12.0,
-        "fmax_eV_A": 0.05, "relax_steps": 0, "max_area_A2": 40.0, "binary_thickness_A": 6.0,
+        "fmax_eV_A": 0.05, "relax_steps": 0, "max_area_A2": 40.0, "max_interface_atoms": 100,
+        "binary_thickness_A": 6.0,
         "metal_thickness_A": {"Li": 8.0, "Na": 10.0},
         "pairings": [{"metal": "Li", "metal_miller": [1, 0, 0], "binary": "LiCl",
                       "binary_miller": [1, 0, 0]}],
     }
     return {
         "decomposition": {"mismatch_definition": "max_principal",
-                          "interface_cell_relax": "full", "optimizer": "FIRE"},
+                          "interface_cell_relax": "full", "optimizer": "FIRE",
+                          "interface_cell_choice": "smallest_area", "n_cell_candidates": 5},
         "scales": {"test": {"decomposition": block}},
     }
 
@@ -341,6 +343,16 @@ def test_config_semantics():
     c = _config()
     c["decomposition"]["mismatch_definition"] = "rms"
     bad.append((c, "mismatch_definition"))
+    c = _config()
+    c["decomposition"]["interface_cell_choice"] = "largest_area"
+    bad.append((c, "interface_cell_choice"))
+    c = _config()
+    c["decomposition"]["n_cell_candidates"] = 0
+    bad.append((c, "n_cell_candidates"))
+    for v in (0, 1, 50.5, True):
+        c = _config()
+        c["scales"]["test"]["decomposition"]["max_interface_atoms"] = v
+        bad.append((c, "max_interface_atoms"))
     for cfg, msg in bad:
         with pytest.raises(ValueError, match=msg):
             check_decomposition_config(cfg)

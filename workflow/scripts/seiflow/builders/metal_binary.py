@@ -4,7 +4,9 @@ Paper 002 (Wang et al., J. Mater. Chem. A 10, 19732 (2022)), Sec. II:
 
 * interface supercells from a lattice-matching search (the paper used ARTEMIS, ref. 43; here
   pymatgen ``ZSLGenerator``, the Zur-McGill algorithm, J. Appl. Phys. 55, 378 (1984)) with
-  the in-plane lattice of the binary kept and the strain applied to the metal;
+  the in-plane lattice of the binary kept and the strain applied to the metal; one cell per
+  pairing chosen by a stated rule (:data:`INTERFACE_CELL_CHOICES`, default the smallest
+  coherent cell, under an atom limit), the same cell for Table S3 and for the built interface;
 * symmetric, periodic A|B|A stacks (two identical interfaces per cell), built with pymatgen
   ``Interface.from_slabs`` from the Tasker slabs of :mod:`seiflow.builders.surfaces`;
 * interface formation energy (Eq. 2), interfacial energy with z-constrained bulk references
@@ -53,6 +55,10 @@ __all__ = [
     "lattice_mismatch",
     "zsl_matches",
     "best_zsl_match",
+    "INTERFACE_CELL_CHOICES",
+    "rank_zsl_matches",
+    "interface_atom_counts",
+    "choose_interface_cell",
     "interface_slab",
     "match_pairing",
     "build_interface",
@@ -62,6 +68,7 @@ __all__ = [
     "facet_gamma",
     "check_decomposition_config",
     "interface_energetics_table",
+    "lattice_match_tables",
 ]
 
 #: Mismatch definitions (config ``decomposition.mismatch_definition``).  u_i: the i-th
@@ -73,6 +80,23 @@ MISMATCH_DEFINITIONS: dict[str, str] = {
     ),
     "max_vector": "max_vector: max_i |u_i' - u_i| / u_i x 100 (u = metal, u' = binary vector)",
     "area": "area: |A' - A| / A x 100 (A = metal, A' = binary supercell area)",
+}
+
+#: Rules choosing one coincidence cell among the ZSL matches that pass the length, angle and
+#: area-ratio tolerances and the area limit (config ``decomposition.interface_cell_choice``).
+#: ``smallest_area`` is what paper 002 did: its Table S3 mismatches (e.g. ~14.2 % for
+#: Li(100)|Li2S(111)) belong to the small coherent cells its DFT (VASP) relaxations could
+#: afford, not to the lowest-mismatch cell of a wide search (1.2 % for a 254 Å^2, 500-atom cell
+#: with CHGNet bulks when cells up to 400 Å^2 are searched; docs/studies/decomposition_interfaces.md).
+INTERFACE_CELL_CHOICES: dict[str, str] = {
+    "smallest_area": (
+        "smallest_area: the smallest interface (binary supercell) area among the ZSL matches "
+        "within the tolerances and the atom limit; ties: the lower mismatch"
+    ),
+    "lowest_mismatch": (
+        "lowest_mismatch: the lowest mismatch among the ZSL matches within the tolerances and "
+        "the atom limit; ties: the smaller area"
+    ),
 }
 
 #: Cell degrees of freedom of the interface relaxation (config
@@ -332,6 +356,192 @@ def best_zsl_match(film_vectors, substrate_vectors, max_area_A2: float, max_leng
     return {**matches[0], "n_matches": len(matches)}
 
 
+def _check_choice(choice: str) -> None:
+    if choice not in INTERFACE_CELL_CHOICES:
+        raise InterfaceError(f"unknown interface_cell_choice {choice!r}; use one of "
+                             f"{list(INTERFACE_CELL_CHOICES)}")
+
+
+def rank_zsl_matches(matches: Sequence[Mapping[str, Any]], choice: str) -> list[dict[str, Any]]:
+    """Order coincidence cells by a rule of :data:`INTERFACE_CELL_CHOICES`.
+
+    Parameters
+    ----------
+    matches
+        Entries of :func:`zsl_matches` (``area_A2``: interface = binary supercell area, Å^2;
+        ``mismatch_percent``, %).
+    choice
+        ``smallest_area``: by (area_A2, mismatch_percent); ``lowest_mismatch``: by
+        (mismatch_percent, area_A2).  Both keys are rounded (1e-6 Å^2, 1e-9 %) so that
+        symmetry-equivalent cells tie and keep the ZSL generator order.
+
+    Returns
+    -------
+    list of dict
+        Copies of ``matches`` in rank order, each with ``rank`` (1-based).
+
+    Raises
+    ------
+    InterfaceError
+        Unknown ``choice``.
+    """
+    _check_choice(choice)
+
+    def key(d):
+        area, mis = round(float(d["area_A2"]), 6), round(float(d["mismatch_percent"]), 9)
+        return (area, mis) if choice == "smallest_area" else (mis, area)
+
+    ranked = sorted(matches, key=key)
+    return [{**d, "rank": i + 1} for i, d in enumerate(ranked)]
+
+
+def interface_atom_counts(metal_slab, binary_slab, match) -> dict[str, int]:
+    """Atoms of the interface cell :func:`build_interface` makes from one ``ZSLMatch``.
+
+    n_metal = N(metal slab) |det T_metal|, n_binary = N(binary slab) |det T_binary|, with T
+    the integer in-plane supercell matrices of the slab cells (the same ones
+    :func:`build_interface` applies), so the count is exact without building the cell.
+
+    Parameters
+    ----------
+    metal_slab, binary_slab
+        pymatgen ``Slab`` (film and substrate of ``match``).
+    match
+        pymatgen ``ZSLMatch`` of their in-plane lattices.
+
+    Returns
+    -------
+    dict
+        ``n_metal``, ``n_binary``, ``n_atoms`` (their sum).
+
+    Raises
+    ------
+    InterfaceError
+        A match whose supercell vectors are not integer combinations of the slab cells.
+    """
+    tf = _supercell_transform(metal_slab, match.film_sl_vectors)
+    ts = _supercell_transform(binary_slab, match.substrate_sl_vectors)
+    n_m = len(metal_slab) * abs(int(round(np.linalg.det(tf))))
+    n_b = len(binary_slab) * abs(int(round(np.linalg.det(ts))))
+    return {"n_metal": n_m, "n_binary": n_b, "n_atoms": n_m + n_b}
+
+
+def _cell_params(v) -> tuple[float, float, float]:
+    a, b = np.linalg.norm(v, axis=1)
+    return float(a), float(b), _angle_deg(v)
+
+
+def choose_interface_cell(
+    matches: Sequence[Mapping[str, Any]],
+    metal_slab,
+    binary_slab,
+    choice: str = "smallest_area",
+    max_atoms: int | None = None,
+    n_candidates: int = 5,
+) -> dict[str, Any]:
+    """Choose the coincidence cell of an interface and list the best candidates.
+
+    The cells are ranked with :func:`rank_zsl_matches` and symmetry-equivalent copies (same
+    vector lengths, angles and area to 1e-3) are dropped; the chosen cell is the first one
+    whose interface (:func:`interface_atom_counts`) has at most ``max_atoms`` atoms.  Paper
+    002 (Sec. II, ARTEMIS) builds the small coherent cells a DFT code can afford: the
+    ``smallest_area`` rule within the ZSL tolerances.
+
+    Parameters
+    ----------
+    matches
+        Entries of :func:`zsl_matches` for ``metal_slab`` (film) and ``binary_slab``
+        (substrate).
+    metal_slab, binary_slab
+        pymatgen ``Slab`` used to count the atoms of each candidate cell.
+    choice
+        Key of :data:`INTERFACE_CELL_CHOICES`.
+    max_atoms
+        Largest interface cell accepted (atoms, both slabs; ``None``: no limit).
+    n_candidates
+        Candidates reported (>= 1): the first ``n_candidates`` of the ranking, plus the
+        chosen cell and the first cell of the other rule if they rank lower.
+
+    Returns
+    -------
+    dict
+        ``chosen``: the chosen entry of ``matches`` with ``rank``, ``n_atoms``, ``n_metal``,
+        ``n_binary``; ``candidates``: JSON-serialisable rows in rank order with ``rank``,
+        ``chosen`` (bool), ``within_max_atoms`` (bool), ``area_A2`` (interface), ``metal_area_A2``,
+        ``metal_a_A``, ``metal_b_A``, ``metal_gamma_deg`` (unstrained metal supercell),
+        ``binary_a_A``, ``binary_b_A``, ``binary_gamma_deg``, ``strain_u_percent``,
+        ``strain_v_percent`` (strain of each metal vector), ``angle_mismatch_deg``,
+        ``area_mismatch_percent``, ``max_principal_strain_percent``, ``mismatch_percent``,
+        ``n_atoms``, ``n_metal``, ``n_binary``; ``n_matches`` (all ZSL cells within the
+        tolerances and area limit) and ``n_distinct`` (distinct cells among them; ``rank``
+        counts these).
+
+    Raises
+    ------
+    InterfaceError
+        Unknown ``choice``, ``max_atoms`` < 1 or ``n_candidates`` < 1.
+    InterfaceUnavailable
+        No match, or every match above ``max_atoms`` (the message gives the smallest count).
+    """
+    _check_choice(choice)
+    if max_atoms is not None and (isinstance(max_atoms, bool) or int(max_atoms) != max_atoms
+                                  or max_atoms < 1):
+        raise InterfaceError(f"max_interface_atoms must be a positive integer or None, "
+                             f"got {max_atoms!r}")
+    if isinstance(n_candidates, bool) or int(n_candidates) != n_candidates or n_candidates < 1:
+        raise InterfaceError(f"n_cell_candidates must be a positive integer, got {n_candidates!r}")
+    if not matches:
+        raise InterfaceUnavailable("no coincidence supercell within the area and tolerances")
+    ranked, seen = [], set()
+    for d in rank_zsl_matches(matches, choice):  # one entry per distinct cell
+        fv = np.asarray(d["match"].film_sl_vectors)
+        sv = np.asarray(d["match"].substrate_sl_vectors)
+        key = tuple(round(v, 3) for v in (*sorted(np.linalg.norm(fv, axis=1)),
+                                          *sorted(np.linalg.norm(sv, axis=1)),
+                                          _angle_deg(fv), _angle_deg(sv), d["area_A2"]))
+        if key in seen:
+            continue
+        seen.add(key)
+        d = {**d, "rank": len(ranked) + 1,
+             **interface_atom_counts(metal_slab, binary_slab, d["match"])}
+        d["within_max_atoms"] = max_atoms is None or d["n_atoms"] <= max_atoms
+        ranked.append(d)
+    fits = [d for d in ranked if d["within_max_atoms"]]
+    if not fits:
+        raise InterfaceUnavailable(
+            f"every coincidence cell within the area and tolerances exceeds "
+            f"max_interface_atoms={max_atoms} (smallest has "
+            f"{min(d['n_atoms'] for d in ranked)} atoms); raise max_interface_atoms or thin "
+            f"the slabs"
+        )
+    chosen = fits[0]
+    other = "lowest_mismatch" if choice == "smallest_area" else "smallest_area"
+    other_first = rank_zsl_matches([{**d, "own_rank": d["rank"]} for d in fits],
+                                   other)[0]["own_rank"]
+    shown = sorted({*range(1, min(n_candidates, len(ranked)) + 1), chosen["rank"], other_first})
+    candidates = []
+    for d in (ranked[r - 1] for r in shown):
+        fv = np.asarray(d["match"].film_sl_vectors)
+        sv = np.asarray(d["match"].substrate_sl_vectors)
+        ma, mb, mg = _cell_params(fv)
+        ba, bb, bg = _cell_params(sv)
+        candidates.append({
+            "rank": d["rank"], "chosen": d["rank"] == chosen["rank"],
+            "within_max_atoms": bool(d["within_max_atoms"]),
+            "area_A2": d["area_A2"], "metal_area_A2": d["metal_area_A2"],
+            "metal_a_A": ma, "metal_b_A": mb, "metal_gamma_deg": mg,
+            "binary_a_A": ba, "binary_b_A": bb, "binary_gamma_deg": bg,
+            "strain_u_percent": d["strain_u_percent"], "strain_v_percent": d["strain_v_percent"],
+            "angle_mismatch_deg": d["angle_mismatch_deg"],
+            "area_mismatch_percent": d["area_mismatch_percent"],
+            "max_principal_strain_percent": d["max_principal"],
+            "mismatch_percent": d["mismatch_percent"],
+            "n_atoms": d["n_atoms"], "n_metal": d["n_metal"], "n_binary": d["n_binary"],
+        })
+    return {"chosen": {**chosen, "n_matches": len(matches), "n_distinct": len(ranked)},
+            "candidates": candidates, "n_matches": len(matches), "n_distinct": len(ranked)}
+
+
 def interface_slab(bulk, miller, thickness_A: float, shift: float | None = None,
                    termination: str | None = None, ftol_A: float = 0.1):
     """The Tasker slab of a plane used in an interface (:func:`seiflow.builders.surfaces.tasker_slabs`).
@@ -395,8 +605,16 @@ def match_pairing(
     definition: str,
     metal_termination: Mapping[str, Any] | None = None,
     binary_termination: Mapping[str, Any] | None = None,
+    cell_choice: str = "smallest_area",
+    max_atoms: int | None = None,
+    n_candidates: int = 5,
 ) -> dict[str, Any]:
-    """Slabs and lowest-mismatch coincidence supercell of one pairing (paper 002 Table S3).
+    """Slabs and chosen coincidence supercell of one pairing (paper 002 Table S3).
+
+    Every ZSL cell within the area limit and the tolerances (:func:`zsl_matches`) is a
+    candidate; :func:`choose_interface_cell` picks one by ``cell_choice`` under the atom
+    limit ``max_atoms``.  This is the cell :func:`build_interface` builds for Fig. 2 and for
+    the MD interfaces, so Table S3 reports the cell that is simulated.
 
     Parameters
     ----------
@@ -414,23 +632,34 @@ def match_pairing(
         Key of :data:`MISMATCH_DEFINITIONS`.
     metal_termination, binary_termination
         ``{"shift", "termination"}`` of the facet to use (``None``: first Tasker slab).
+    cell_choice, max_atoms, n_candidates
+        See :func:`choose_interface_cell` (config ``decomposition.interface_cell_choice``,
+        ``scales.<scale>.decomposition.max_interface_atoms``,
+        ``decomposition.n_cell_candidates``).
 
     Returns
     -------
     dict
         ``pairing`` (checked), ``metal_slab``, ``binary_slab`` (pymatgen ``Slab``), ``best``
-        (:func:`best_zsl_match`) and ``row``: the JSON-serialisable Table S3 row
-        (``pairing``, ``metal``, ``metal_miller``, ``binary``, ``binary_miller``,
-        ``max_area_A2``, ``mismatch_definition``, ``mismatch_percent``,
-        ``strain_u_percent``, ``strain_v_percent``, ``angle_mismatch_deg``,
-        ``area_mismatch_percent``, ``max_principal_strain_percent``, ``area_A2`` (binary
-        supercell = interface area), ``metal_supercell_A``, ``binary_supercell_A`` (vector
-        lengths), ``n_matches``).
+        (the chosen entry of :func:`zsl_matches` with ``rank``, ``n_atoms``, ``n_metal``,
+        ``n_binary``, ``n_matches``), ``candidates`` (rows of
+        :func:`choose_interface_cell`, each with ``pairing``) and ``row``: the
+        JSON-serialisable Table S3 row (``pairing``, ``metal``, ``metal_miller``,
+        ``binary``, ``binary_miller``, ``max_area_A2``, ``interface_cell_choice``,
+        ``max_interface_atoms`` (NaN: no limit), ``mismatch_definition``,
+        ``mismatch_percent``, ``strain_u_percent``, ``strain_v_percent``,
+        ``angle_mismatch_deg``, ``area_mismatch_percent``, ``max_principal_strain_percent``,
+        ``area_A2`` (binary supercell = interface area), ``metal_supercell_A``,
+        ``binary_supercell_A`` (vector lengths), ``metal_gamma_deg``, ``binary_gamma_deg``,
+        ``n_atoms``, ``n_metal``, ``n_binary``, ``mismatch_rank`` (1 + the number of
+        candidates with a lower mismatch), ``n_matches``).
 
     Raises
     ------
     InterfaceError
-        Invalid pairing/settings, no Tasker slab, or no coincidence supercell.
+        Invalid pairing/settings.
+    InterfaceUnavailable
+        No Tasker slab, no coincidence supercell, or none within ``max_atoms``.
     """
     p = check_pairing(pairing)
     mt = metal_termination or {}
@@ -439,16 +668,28 @@ def match_pairing(
                            mt.get("shift"), mt.get("termination"))
     bslab = interface_slab(binary_bulk, p["binary_miller"], binary_thickness_A,
                            bt.get("shift"), bt.get("termination"))
-    best = best_zsl_match(mslab.lattice.matrix[:2], bslab.lattice.matrix[:2], max_area_A2,
+    _check_choice(cell_choice)
+    matches = zsl_matches(mslab.lattice.matrix[:2], bslab.lattice.matrix[:2], max_area_A2,
                           zsl["max_length_tol"], zsl["max_angle_tol"],
                           zsl["max_area_ratio_tol"], definition)
+    if not matches:
+        raise InterfaceUnavailable(
+            f"no coincidence supercell up to {max_area_A2} Å^2 within length tolerance "
+            f"{zsl['max_length_tol']}, angle tolerance {zsl['max_angle_tol']}, area-ratio "
+            f"tolerance {zsl['max_area_ratio_tol']}; raise max_area_A2 or the tolerances"
+        )
+    choice = choose_interface_cell(matches, mslab, bslab, cell_choice, max_atoms, n_candidates)
+    best = choice["chosen"]
+    label = pairing_label(p)
     fv = np.asarray(best["match"].film_sl_vectors)
     sv = np.asarray(best["match"].substrate_sl_vectors)
     row = {
-        "pairing": pairing_label(p),
+        "pairing": label,
         "metal": p["metal"], "metal_miller": _mstr(p["metal_miller"]),
         "binary": p["binary"], "binary_miller": _mstr(p["binary_miller"]),
         "max_area_A2": float(max_area_A2),
+        "interface_cell_choice": cell_choice,
+        "max_interface_atoms": float("nan") if max_atoms is None else int(max_atoms),
         "mismatch_definition": MISMATCH_DEFINITIONS[definition],
         "mismatch_percent": best["mismatch_percent"],
         "strain_u_percent": best["strain_u_percent"],
@@ -459,22 +700,40 @@ def match_pairing(
         "area_A2": best["area_A2"],
         "metal_supercell_A": " x ".join(f"{v:.3f}" for v in np.linalg.norm(fv, axis=1)),
         "binary_supercell_A": " x ".join(f"{v:.3f}" for v in np.linalg.norm(sv, axis=1)),
+        "metal_gamma_deg": _angle_deg(fv),
+        "binary_gamma_deg": _angle_deg(sv),
+        "n_atoms": best["n_atoms"], "n_metal": best["n_metal"], "n_binary": best["n_binary"],
+        "mismatch_rank": 1 + sum(round(m["mismatch_percent"], 9)
+                                 < round(best["mismatch_percent"], 9) for m in matches),
         "n_matches": best["n_matches"],
     }
-    return {"pairing": p, "metal_slab": mslab, "binary_slab": bslab, "best": best, "row": row}
+    cands = [{"pairing": label, **c, "status": "ok", "note": ""} for c in choice["candidates"]]
+    return {"pairing": p, "metal_slab": mslab, "binary_slab": bslab, "best": best,
+            "candidates": cands, "row": row}
 
 
 _ROW_NUMBERS = ("mismatch_percent", "strain_u_percent", "strain_v_percent",
                 "angle_mismatch_deg", "area_mismatch_percent", "max_principal_strain_percent",
-                "area_A2")
+                "area_A2", "metal_gamma_deg", "binary_gamma_deg")
+_CANDIDATE_NUMBERS = ("area_A2", "metal_area_A2", "metal_a_A", "metal_b_A", "metal_gamma_deg",
+                      "binary_a_A", "binary_b_A", "binary_gamma_deg", "strain_u_percent",
+                      "strain_v_percent", "angle_mismatch_deg", "area_mismatch_percent",
+                      "max_principal_strain_percent", "mismatch_percent")
 
 
-def lattice_match_rows(
+def _settings_choice(settings: Mapping[str, Any]) -> tuple[str, int | None, int]:
+    """``interface_cell_choice`` (default ``smallest_area``, paper 002), ``max_interface_atoms``
+    (default None) and ``n_cell_candidates`` (default 5) of a settings mapping."""
+    return (settings.get("interface_cell_choice", "smallest_area"),
+            settings.get("max_interface_atoms"), settings.get("n_cell_candidates", 5))
+
+
+def lattice_match_tables(
     pairings: Sequence[Mapping[str, Any]],
     bulks: Mapping[str, Any],
     settings: Mapping[str, Any],
-) -> list[dict[str, Any]]:
-    """Paper 002 Table S3: lowest-mismatch coincidence cell of every pairing.
+) -> dict[str, list[dict[str, Any]]]:
+    """Paper 002 Table S3: the chosen coincidence cell of every pairing and its candidates.
 
     Parameters
     ----------
@@ -484,21 +743,32 @@ def lattice_match_rows(
         {phase: conventional ``Structure``} covering every phase of ``pairings``.
     settings
         ``metal_thickness_A`` ({metal: Å}), ``binary_thickness_A`` (Å), ``max_area_A2``
-        (Å^2), ``zsl`` (tolerances), ``mismatch_definition``.
+        (Å^2), ``zsl`` (tolerances), ``mismatch_definition``, and optionally
+        ``interface_cell_choice`` (:data:`INTERFACE_CELL_CHOICES`, default
+        ``smallest_area``), ``max_interface_atoms`` (default None = no limit) and
+        ``n_cell_candidates`` (default 5).
 
     Returns
     -------
-    list of dict
-        :func:`match_pairing` rows plus ``status`` (``ok`` or ``unavailable``) and ``note``;
-        an unavailable pairing (no Tasker slab / no cell within the area and tolerances) has
-        NaN numbers and the reason in ``note``.
+    dict
+        ``rows``: one :func:`match_pairing` row per pairing plus ``status`` (``ok`` or
+        ``unavailable``) and ``note``; an unavailable pairing (no Tasker slab, no cell within
+        the area and tolerances, or none within ``max_interface_atoms``) has NaN numbers and
+        the reason in ``note``.  ``candidates``: the candidate rows of
+        :func:`choose_interface_cell` of every pairing (``pairing``, ``rank``, ``chosen``,
+        ...; one ``unavailable`` row with NaN numbers for an unavailable pairing).
 
     Raises
     ------
     InterfaceError
         Invalid pairing or settings, or a phase missing from ``bulks``.
     """
-    rows = []
+    choice, max_atoms, n_cand = _settings_choice(settings)
+    _check_choice(choice)
+    _check_zsl_settings(settings["max_area_A2"], settings["zsl"]["max_length_tol"],
+                        settings["zsl"]["max_angle_tol"], settings["zsl"]["max_area_ratio_tol"],
+                        settings["mismatch_definition"])
+    rows, cands = [], []
     for pr in pairings:
         p = check_pairing(pr)
         for key in ("metal", "binary"):
@@ -508,25 +778,42 @@ def lattice_match_rows(
             mp = match_pairing(p, bulks[p["metal"]], bulks[p["binary"]],
                                settings["metal_thickness_A"][p["metal"]],
                                settings["binary_thickness_A"], settings["max_area_A2"],
-                               settings["zsl"], settings["mismatch_definition"])
-            row = {**mp["row"], "status": "ok", "note": ""}
+                               settings["zsl"], settings["mismatch_definition"],
+                               cell_choice=choice, max_atoms=max_atoms, n_candidates=n_cand)
+            rows.append({**mp["row"], "status": "ok", "note": ""})
+            cands.extend(mp["candidates"])
         except InterfaceUnavailable as err:
-            _check_zsl_settings(settings["max_area_A2"], settings["zsl"]["max_length_tol"],
-                                settings["zsl"]["max_angle_tol"],
-                                settings["zsl"]["max_area_ratio_tol"],
-                                settings["mismatch_definition"])
-            row = {
+            rows.append({
                 "pairing": pairing_label(p), "metal": p["metal"],
                 "metal_miller": _mstr(p["metal_miller"]), "binary": p["binary"],
                 "binary_miller": _mstr(p["binary_miller"]),
                 "max_area_A2": float(settings["max_area_A2"]),
+                "interface_cell_choice": choice,
+                "max_interface_atoms": float("nan") if max_atoms is None else int(max_atoms),
                 "mismatch_definition": MISMATCH_DEFINITIONS[settings["mismatch_definition"]],
                 **{k: float("nan") for k in _ROW_NUMBERS},
-                "metal_supercell_A": "", "binary_supercell_A": "", "n_matches": 0,
+                "metal_supercell_A": "", "binary_supercell_A": "", "n_atoms": None,
+                "n_metal": None, "n_binary": None, "mismatch_rank": None, "n_matches": 0,
                 "status": "unavailable", "note": str(err),
-            }
-        rows.append(row)
-    return rows
+            })
+            cands.append({"pairing": pairing_label(p), "rank": None, "chosen": False,
+                          "within_max_atoms": False,
+                          **{k: float("nan") for k in _CANDIDATE_NUMBERS},
+                          "n_atoms": None, "n_metal": None, "n_binary": None,
+                          "status": "unavailable", "note": str(err)})
+    return {"rows": rows, "candidates": cands}
+
+
+def lattice_match_rows(
+    pairings: Sequence[Mapping[str, Any]],
+    bulks: Mapping[str, Any],
+    settings: Mapping[str, Any],
+) -> list[dict[str, Any]]:
+    """The ``rows`` of :func:`lattice_match_tables` (Table S3 without the candidates).
+
+    Same parameters and errors as :func:`lattice_match_tables`.
+    """
+    return lattice_match_tables(pairings, bulks, settings)["rows"]
 
 
 # --------------------------------------------------------------------------- #
@@ -778,7 +1065,8 @@ def relax_interface_energetics(
     """Build, relax and evaluate one interface (paper 002 Eqs. 2-5).
 
     Steps: the lowest-gamma termination of each facet (from the surfaces JSON) is cut with
-    the interface thicknesses; :func:`match_pairing` picks the lowest-mismatch supercell;
+    the interface thicknesses; :func:`match_pairing` picks the coincidence cell by
+    ``interface_cell_choice`` under ``max_interface_atoms`` (the same cell as Table S3);
     :func:`build_interface` stacks binary|metal|binary; the cell is relaxed with
     :func:`seiflow.builders.surfaces.relax_atoms` (positions + the cell DOF of
     :data:`CELL_RELAX_MODES`); each bulk is relaxed along z with the relaxed interface's
@@ -801,7 +1089,8 @@ def relax_interface_energetics(
         ``metal_thickness_A`` ({metal: Å}), ``binary_thickness_A`` (Å), ``max_area_A2`` (Å^2),
         ``zsl`` ({max_length_tol, max_angle_tol, max_area_ratio_tol}),
         ``mismatch_definition``, ``gap_A`` (Å), ``cell_relax`` (``normal``|``full``),
-        ``fmax_eV_A``, ``relax_steps``, ``optimizer``.
+        ``fmax_eV_A``, ``relax_steps``, ``optimizer``; optionally ``interface_cell_choice``,
+        ``max_interface_atoms``, ``n_cell_candidates`` (see :func:`lattice_match_tables`).
 
     Returns
     -------
@@ -826,13 +1115,19 @@ def relax_interface_energetics(
     gb = facet_gamma(binary_surfaces, binary_bulk, p["binary_miller"])
     # The facet record may be a symmetry-equivalent plane: cut the stored plane.
     pm = {**p, "metal_miller": tuple(gm["miller"]), "binary_miller": tuple(gb["miller"])}
+    choice, max_atoms, n_cand = _settings_choice(settings)
     mp = match_pairing(pm, metal_bulk, binary_bulk, settings["metal_thickness_A"][p["metal"]],
                        settings["binary_thickness_A"], settings["max_area_A2"], settings["zsl"],
-                       settings["mismatch_definition"], gm, gb)
+                       settings["mismatch_definition"], gm, gb, cell_choice=choice,
+                       max_atoms=max_atoms, n_candidates=n_cand)
     mp["row"].update({"pairing": pairing_label(p), "metal_miller": _mstr(p["metal_miller"]),
                       "binary_miller": _mstr(p["binary_miller"])})
     atoms, info = build_interface(mp["metal_slab"], mp["binary_slab"], mp["best"]["match"],
                                   settings["gap_A"])
+    if (info["n_metal"], info["n_binary"]) != (mp["best"]["n_metal"], mp["best"]["n_binary"]):
+        raise InterfaceError(f"{pairing_label(p)}: built cell has {info['n_metal']} metal + "
+                             f"{info['n_binary']} binary atoms, the chosen match "
+                             f"{mp['best']['n_metal']} + {mp['best']['n_binary']}")
     relaxed, rinfo = relax_atoms(atoms, calculator, settings["fmax_eV_A"],
                                  settings["relax_steps"], cell_mask=CELL_RELAX_MODES[mode],
                                  optimizer=settings["optimizer"])
@@ -917,8 +1212,10 @@ def check_decomposition_config(cfg: Mapping[str, Any]) -> None:
     or binary is not in ``phases``; pairing Miller indices above ``max_miller_index``; with an
     explicit ``miller_indices`` list, pairing planes whose sorted |h|,|k|,|l| match no listed
     plane; metals of ``phases``/pairings without ``metal_thickness_A``; unknown phases;
-    ``miller_indices`` entries above ``max_miller_index``.  Also rejects an unknown
-    ``decomposition.mismatch_definition`` / ``interface_cell_relax`` / ``optimizer``.
+    ``miller_indices`` entries above ``max_miller_index``; a ``max_interface_atoms`` that is
+    not an integer >= 2.  Also rejects an unknown ``decomposition.mismatch_definition`` /
+    ``interface_cell_relax`` / ``interface_cell_choice`` / ``optimizer`` and a
+    ``decomposition.n_cell_candidates`` below 1.
 
     Raises
     ------
@@ -934,9 +1231,20 @@ def check_decomposition_config(cfg: Mapping[str, Any]) -> None:
                          f"{list(CELL_RELAX_MODES)}")
     if top["optimizer"] not in OPTIMIZERS:
         raise ValueError(f"decomposition.optimizer must be one of {OPTIMIZERS}")
+    if top["interface_cell_choice"] not in INTERFACE_CELL_CHOICES:
+        raise ValueError(f"decomposition.interface_cell_choice must be one of "
+                         f"{list(INTERFACE_CELL_CHOICES)}, got {top['interface_cell_choice']!r}")
+    n_cand = top["n_cell_candidates"]
+    if isinstance(n_cand, bool) or not isinstance(n_cand, int) or n_cand < 1:
+        raise ValueError(f"decomposition.n_cell_candidates must be a positive integer, "
+                         f"got {n_cand!r}")
     for name, block in cfg["scales"].items():
         d = block["decomposition"]
         where = f"scales.{name}.decomposition"
+        n_max = d["max_interface_atoms"]
+        if isinstance(n_max, bool) or not isinstance(n_max, int) or n_max < 2:
+            raise ValueError(f"{where}.max_interface_atoms must be an integer >= 2 (atoms of "
+                             f"the metal | binary interface cell), got {n_max!r}")
         phases = list(d["phases"])
         for ph in phases:
             if ph not in DECOMPOSITION_PHASES:
