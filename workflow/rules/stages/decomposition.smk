@@ -5,10 +5,12 @@
 #
 # Config keys (see config/README.md):
 #   config["decomposition"]: symprec_A, termination_ftol_A, optimizer, bulk_energy_tol_eV_atom,
-#       mismatch_definition, zsl {max_length_tol, max_angle_tol, max_area_ratio_tol},
-#       interface_gap_A, interface_cell_relax
+#       mismatch_definition, interface_cell_choice, n_cell_candidates,
+#       zsl {max_length_tol, max_angle_tol, max_area_ratio_tol}, interface_gap_A,
+#       interface_cell_relax
 #   S["decomposition"]: phases, max_miller_index, miller_indices, min_slab_A, min_vacuum_A,
-#       fmax_eV_A, relax_steps, max_area_A2, binary_thickness_A, metal_thickness_A, pairings
+#       fmax_eV_A, relax_steps, max_area_A2, max_interface_atoms, binary_thickness_A,
+#       metal_thickness_A, pairings
 # Inputs from the bulk stage (stages/bulk.smk): results/<scale>/bulk/relaxed/<phase>.{extxyz,json}.
 
 # workflow/scripts is on sys.path (common.smk)
@@ -33,7 +35,8 @@ DEC_SURFACE_SETTINGS = {
     "optimizer": DEC_CFG["optimizer"],
     "bulk_energy_tol_eV_atom": DEC_CFG["bulk_energy_tol_eV_atom"],
 }
-# seiflow.builders.metal_binary.lattice_match_rows / relax_interface_energetics settings
+# seiflow.builders.metal_binary.lattice_match_tables / relax_interface_energetics settings:
+# Table S3 and the interface cells (Fig. 2, MD of Fig. 4) use the same cell choice.
 DEC_INTERFACE_SETTINGS = {
     "symprec_A": DEC_CFG["symprec_A"],
     "metal_thickness_A": DEC_S["metal_thickness_A"],
@@ -41,6 +44,9 @@ DEC_INTERFACE_SETTINGS = {
     "max_area_A2": DEC_S["max_area_A2"],
     "zsl": DEC_CFG["zsl"],
     "mismatch_definition": DEC_CFG["mismatch_definition"],
+    "interface_cell_choice": DEC_CFG["interface_cell_choice"],
+    "max_interface_atoms": DEC_S["max_interface_atoms"],
+    "n_cell_candidates": DEC_CFG["n_cell_candidates"],
     "gap_A": DEC_CFG["interface_gap_A"],
     "cell_relax": DEC_CFG["interface_cell_relax"],
     "fmax_eV_A": DEC_S["fmax_eV_A"],

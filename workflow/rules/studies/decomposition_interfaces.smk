@@ -30,12 +30,14 @@ rule fig_wulff:
 
 
 rule decomposition_lattice_match:
-    """decomposition_interfaces Table S3: lowest-mismatch coincidence cell (ZSL) of every
-    pairing, with the max area and the mismatch definition as columns."""
+    """decomposition_interfaces Table S3: the coincidence cell (ZSL) of every pairing chosen by
+    decomposition.interface_cell_choice under max_interface_atoms (the cell the interfaces
+    are built with), and the best-ranked candidate cells of each pairing."""
     input:
         extxyz=expand(f"{RES}/bulk/relaxed/{{phase}}.extxyz", phase=DEC_PAIRING_PHASES),
     output:
         csv=f"{DEC}/tables/tabS3.csv",
+        candidates=f"{DEC}/tables/tabS3_candidates.csv",
         png=f"{DEC}/tables/tabS3.png",
         prov=f"{DEC}/provenance/tabS3.json",
     log:
