@@ -187,3 +187,18 @@ def test_shipped_on_fail_per_scale(config):
     targets until issue 21 part 2), paper stops."""
     on_fail = {s: b["teacher_validation"]["on_fail"] for s, b in config["scales"].items()}
     assert on_fail == {"test": "warn", "demo": "warn", "paper": "stop"}
+
+
+def test_lattice_range_widens_to_the_teachers_minimum():
+    """The start cell is 6 % too small: ±2 % misses the teacher's minimum, ±8 % holds it."""
+    fcc = bulk("Li", "fcc", a=0.94 * 2.65 * 1.09 * 2 ** 0.5, cubic=True)
+    settings = {**SETTINGS, "eos": {**SETTINGS["eos"], "volume_strain": 0.02}}
+    messages = []
+    table, details = tv.run_teacher_validation(
+        lj(), lj(), ["Cu"], settings, BLOCK, seed=1, li_lattice_A=3.44,
+        phases={"fcc": fcc}, log=messages.append)
+    assert table["passed"].all() and set(table["check"]) == {"lattice"}
+    assert any("strain 0.08" in m for m in messages)
+    a = table.loc[table.quantity == "cell_length_a", "teacher"].iloc[0]
+    assert a == pytest.approx(2.65 * 1.09 * 2 ** 0.5, rel=0.02)
+    assert details["eos"]["volume_A3_atom"].max() > fcc.get_volume() / len(fcc) * 1.08 ** 3 * 0.99

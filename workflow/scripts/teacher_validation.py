@@ -15,10 +15,10 @@ from seiflow.plot.teacher_validation import plot_teacher_validation
 from seiflow.provenance import write_output_provenance
 
 
-def inputs(p, stability_json):
+def inputs(p, stability_json, systems):
     """Cells of the checks: the exploding-model check's cell and its final frame, the bulk
     phases and the RDF cell, from the study's structures/systems POSCARs."""
-    systems = Path(p.systems_dir)
+    systems = Path(systems)
     own_cells = {f"model_check_{Path(p.check_cell).stem}":
                  (read_cell(p.check_cell, p.type_map), p.check_temperature_K, p.md_timestep_fs)}
     final = Path(stability_json).parent / "stability_md" / FINAL_DUMP
@@ -41,7 +41,8 @@ if __name__ == "__main__":
     out = snakemake.output  # noqa: F821
     from deepmd.calculator import DP
 
-    own_cells, own_frames, phases, rdf_cell, rdf = inputs(p, snakemake.input.stability)  # noqa: F821
+    own_cells, own_frames, phases, rdf_cell, rdf = inputs(
+        p, snakemake.input.stability, snakemake.input.systems)  # noqa: F821
     teacher = get_calculator(p.oracle, n_threads=snakemake.threads, dft=p.dft)  # noqa: F821
     model = DP(snakemake.input.model)  # noqa: F821  (types from the model's own type map)
     table, details = run_teacher_validation(

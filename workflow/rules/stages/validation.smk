@@ -38,7 +38,6 @@ rule teacher_validation:
         settings=S["teacher_validation"],
         switch=f"scales.{SCALE}.teacher_validation.on_fail",
         type_map=lambda wc: model_type_map(wc.study),
-        systems_dir=f"{RES}/{{study}}/structures/systems",
         check_cell=lambda wc: model_check_cell(wc.study),
         check_temperature_K=lambda wc: model_check_temperature(wc.study),
         md_timestep_fs=S["md"]["timestep_fs"],

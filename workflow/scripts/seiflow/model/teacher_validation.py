@@ -22,7 +22,7 @@ and with the model, both as ASE calculators, and compares the two results:
 
 Every check gives rows of :data:`TABLE_COLUMNS`; ``passed`` is ``error <= tolerance``
 (a non-finite error fails). Errors are absolute in the row's unit, except the
-``lattice_a`` and ``bulk_modulus`` rows, whose error is relative (|model/teacher - 1|).
+``cell_length_a`` and ``bulk_modulus`` rows, whose error is relative (|model/teacher - 1|).
 
 MD uses ASE's Langevin integrator (Allen & Tildesley, *Computer Simulation of Liquids*,
 2nd ed., Sec. 12.2; ASE ``ase.md.langevin.Langevin``) with initial velocities from
@@ -505,10 +505,12 @@ def lattice_rows(phase: str, teacher_eos: Mapping, model_eos: Mapping,
     Returns
     -------
     list of dict
-        ``lattice_a`` (Å) and ``bulk_modulus`` (GPa) rows; error = |model / teacher - 1|.
+        ``cell_length_a`` (Å: first cell vector of the cell as given, i.e. n x the lattice
+        constant of an n-fold supercell) and ``bulk_modulus`` (GPa) rows; error =
+        |model / teacher - 1|.
     """
     rows = []
-    for quantity, key, unit, tol in (("lattice_a", "a_A", "A", "lattice_rel"),
+    for quantity, key, unit, tol in (("cell_length_a", "a_A", "A", "lattice_rel"),
                                      ("bulk_modulus", "bulk_modulus_GPa", "GPa",
                                       "bulk_modulus_rel")):
         t, m = float(teacher_eos[key]), float(model_eos[key])
@@ -640,7 +642,9 @@ def run_teacher_validation(teacher, model, type_map: Sequence[str], settings: Ma
     own_frames : mapping of str to sequence of ase.Atoms, optional
         Check 1: frames the model already visited (e.g. the exploding-model check's last).
     phases : mapping of str to ase.Atoms, optional
-        Check 3: bulk phases.
+        Check 3: bulk phases. The strain range doubles (up to 0.2) until it holds the
+        teacher's E-V minimum; the model is fitted on the same range, extrapolated when its
+        minimum lies outside (a NaN when no minimum is found: a failed row).
     rdf_cell : ase.Atoms, optional
         Check 4: cell of the RDF runs (with ``rdf_pairs`` and ``rdf_system``).
     log : callable
@@ -681,12 +685,21 @@ def run_teacher_validation(teacher, model, type_map: Sequence[str], settings: Ma
     for phase, atoms in (phases or {}).items():
         log(f"lattice: energy-volume curves of {phase}")
         eos = settings["eos"]
-        fits = {s: energy_volume(atoms, c, eos["volume_strain"], eos["n_volumes"],
-                                 eos["relax_steps"], eos["fmax_eV_A"], extrapolate=s == "model")
-                for s, c in (("teacher", teacher), ("model", model))}
+        strain, fits = float(eos["volume_strain"]), {}
+        while "teacher" not in fits:  # widen the range until it holds the teacher's minimum
+            try:
+                fits["teacher"] = energy_volume(atoms, teacher, strain, eos["n_volumes"],
+                                                eos["relax_steps"], eos["fmax_eV_A"])
+            except ValueError:
+                if strain >= 0.2:
+                    raise
+                strain = min(2 * strain, 0.2)
+                log(f"lattice: teacher minimum of {phase} outside the range, strain {strain:g}")
+        fits["model"] = energy_volume(atoms, model, strain, eos["n_volumes"], eos["relax_steps"],
+                                      eos["fmax_eV_A"], extrapolate=True)
         if not fits["model"]["v0_in_range"]:
             log(f"lattice: the model's E-V minimum of {phase} lies outside the sampled "
-                f"±{eos['volume_strain']:g} strain (extrapolated fit)")
+                f"±{strain:g} strain (extrapolated fit)")
         rows += lattice_rows(phase, fits["teacher"], fits["model"], tol)
         eos_frames += [pd.DataFrame({"system": phase, "source": s,
                                      "volume_A3_atom": f["volume_A3_atom"],
