@@ -408,13 +408,19 @@ def species_diffusion(positions, cells, times_ps, symbols, selected, species: Se
     return pd.DataFrame(rows), msd
 
 
+#: Columns that state the kinisi fit window of a D* row (issue 20: every D* table reports it).
+FIT_WINDOW_COLUMNS = ("start_fit_ps", "end_fit_ps", "fit_window_method", "fit_window_fallback")
+
+
 def tab2_table(diffusion: pd.DataFrame) -> pd.DataFrame:
     """Table 2 layout: one row per (composition, species) with D_xy and D_z (cm²/s, std and
     95 % interval), Dz/Dxy, ``diffusive`` (both directions), notes and the published values
     of paper 000 Table 2 (``paper_D_xy_cm2_s``, ``paper_D_z_cm2_s``, ``paper_Dz_over_Dxy``;
     NaN where the paper gives none).
 
-    ``diffusion``: :func:`species_diffusion` rows with a ``composition`` column.
+    ``diffusion``: :func:`species_diffusion` rows with a ``composition`` column.  The fit
+    window of each row (``start_fit_ps``, ``end_fit_ps`` in ps, ``fit_window_method``,
+    ``fit_window_fallback``; :data:`FIT_WINDOW_COLUMNS`) is carried over where present.
     """
     out = []
     for (comp, s), g in diffusion.groupby(["composition", "species"], sort=False):
@@ -430,6 +436,9 @@ def tab2_table(diffusion: pd.DataFrame) -> pd.DataFrame:
             row["Dz_over_Dxy"] = (row["D_z_cm2_s"] / row["D_xy_cm2_s"]
                                   if row["D_xy_cm2_s"] > 0 else np.nan)
         row["diffusive"] = bool(d["diffusive"].all())
+        for col in FIT_WINDOW_COLUMNS:  # the kinisi fit window (same for both directions)
+            if col in d.columns:
+                row[col] = d[col].iloc[0]
         row["note"] = "; ".join(sorted({n for n in d["note"] if n}))
         pub = PUBLISHED_TAB2_1E7_CM2_S.get((comp, s))
         row["paper_D_xy_cm2_s"] = pub[0] * 1e-7 if pub else np.nan
