@@ -50,6 +50,8 @@ def plot_teacher_validation(table: pd.DataFrame, png: str | PathLike, csv: str |
     data = table[list(TABLE_COLUMNS)].copy()
     data["error_over_tolerance"] = data["error"] / data["tolerance"]
     data["label"] = data["system"] + " " + data["quantity"]
+    # a row without a finite error (e.g. no E-V minimum of the model) has no bar: say so
+    data.loc[~np.isfinite(data["error"].astype(float)), "label"] += " (no value: failed)"
     data["verdict"] = np.where(data["passed"].astype(bool), "passed", "failed")
     kinds = [c for c in CHECKS if c in set(data["check"])]
     apply_style()
