@@ -17,11 +17,13 @@ SETTINGS = {
     "own_frames": {"equilibration_steps": 0, "steps": 10, "sample_every": 5},
     "bcc_li": {"equilibration_steps": 20, "steps": 20, "sample_every": 10},
     "rdf": {"equilibration_steps": 5, "steps": 10, "sample_every": 5},
+    "reactive": {"equilibration_steps": 0, "steps": 10, "sample_every": 10},
     "eos": {"volume_strain": 0.06, "n_volumes": 7, "relax_steps": 0, "fmax_eV_A": 0.05},
 }
 BLOCK = {
     "tolerances": {"energy_rmse_meV_atom": 20, "force_rmse_meV_A": 150, "bcc_share_points": 10,
-                   "lattice_rel": 0.01, "bulk_modulus_rel": 0.15, "rdf_peak_A": 0.1},
+                   "lattice_rel": 0.01, "bulk_modulus_rel": 0.15, "rdf_peak_A": 0.1,
+                   "intact_share_points": 10},
     "temperature_K": 300, "timestep_fs": 2.0, "friction_per_ps": 10.0,
     "bcc_li": {"supercell": [3, 3, 3], "ptm_rmsd_cutoff": 0.0},
     "rdf": {"r_max_A": 5.0, "n_bins": 100},
@@ -33,13 +35,19 @@ def lj(sigma=2.65, epsilon=0.05):
     return LennardJones(sigma=sigma, epsilon=epsilon, rc=6.0, smooth=True)
 
 
+def ps4_cell():
+    """Zincblende-like 'PS': every P has four S at 2.05 A (intact PS4), in 8 cubic cells."""
+    return bulk("PS", "zincblende", a=4 * 2.05 / 3 ** 0.5, cubic=True).repeat(2)
+
+
 def run(model):
     licl = bulk("LiCl", "rocksalt", a=5.3, cubic=True).repeat(2)
     fcc = bulk("Li", "fcc", a=2.65 * 2 ** (1 / 6) * 2 ** 0.5, cubic=True)
     return tv.run_teacher_validation(
-        lj(), model, ["Li", "Cl"], SETTINGS, BLOCK, seed=7, li_lattice_A=3.44,
+        lj(), model, ["Li", "P", "S", "Cl"], SETTINGS, BLOCK, seed=7, li_lattice_A=3.44,
         own_cells={"LiCl": (licl, 300.0, 2.0)}, phases={"fcc_Li": fcc}, rdf_cell=licl,
-        rdf_pairs=[["Li", "Cl"]], rdf_system="LiCl", log=lambda *_: None)
+        rdf_pairs=[["Li", "Cl"]], rdf_system="LiCl", reactive_cell=ps4_cell(),
+        reactive_centres=["P"], reactive_system="PS", log=lambda *_: None)
 
 
 def test_identical_model_passes_every_check():
@@ -48,7 +56,7 @@ def test_identical_model_passes_every_check():
     assert list(dict.fromkeys(table["check"])) == list(tv.CHECKS)
     assert table["passed"].all()
     assert np.allclose(table["error"], 0.0)
-    assert set(table.loc[table.check == "own_frames", "system"]) == {"LiCl", "bcc_Li"}
+    assert set(table.loc[table.check == "own_frames", "system"]) == {"LiCl", "bcc_Li", "PS"}
     assert set(details["eos"]["source"]) == {"teacher", "model"}
     ok, msg = tv.validation_verdict(table, "stop", "m", "scales.test.teacher_validation.on_fail")
     assert ok and "all" in msg
@@ -128,6 +136,22 @@ def test_read_cell_maps_lammps_types(tmp_path):
         tv.read_cell(tmp_path / "c.lmp", ["Li"])
 
 
+def test_intact_tetrahedra_share_matches_the_ps4_criterion():
+    from seiflow.analysis.sei_formation import intact_ps4_mask
+
+    cell = ps4_cell()
+    assert tv.intact_tetrahedra_share(cell, "P") == 100.0 == 100 * intact_ps4_mask(cell).mean()
+    stretched = cell.copy()
+    stretched.set_cell(cell.cell * 1.3, scale_atoms=True)  # P-S 2.67 A > 2.6 A
+    assert tv.intact_tetrahedra_share(stretched, "P") == 0.0
+    assert 100 * intact_ps4_mask(stretched).mean() == 0.0
+    with pytest.raises(ValueError, match="no Si"):
+        tv.intact_tetrahedra_share(cell, "Si")
+    rows = tv.reactive_rows("PS", ["P"], cell, stretched, 2.6, 10.0)
+    assert rows[0]["quantity"] == "intact_PS4_share" and rows[0]["error"] == 100.0
+    assert not rows[0]["passed"]
+
+
 def test_table_rows_and_figure(tmp_path):
     rows = tv.bcc_rows({"BCC": 90, "HCP": 5, "FCC": 5, "other": 0},
                        {"BCC": 43, "HCP": 57, "FCC": 0, "other": 0}, 10.0)
@@ -167,6 +191,11 @@ def config():
      "scales.paper.teacher_validation.on_fail"),
     (lambda c: c["teacher_validation"]["tolerances"].pop("lattice_rel"),
      "lattice_rel"),
+    (lambda c: c["teacher_validation"]["reactive_by_study"].update(
+        decomposition_interfaces={"system": "iface_Li_100__LiCl_100", "centres": ["Si"]}),
+     "teacher_validation.reactive_by_study.decomposition_interfaces.centres: ['Si']"),
+    (lambda c: c["teacher_validation"]["reactive_by_study"]["glass"].update(system="slab_LiPS"),
+     "teacher_validation.reactive_by_study.glass: 'slab_LiPS' has no initial data"),
 ])
 def test_config_checks_name_the_key(config, edit, message):
     import copy

@@ -17,7 +17,8 @@ from seiflow.provenance import write_output_provenance
 
 def inputs(p, stability_json, systems):
     """Cells of the checks: the exploding-model check's cell and its final frame, the bulk
-    phases and the RDF cell, from the study's structures/systems POSCARs."""
+    phases, the RDF cell and the reactive Li | electrolyte cell, from the study's
+    structures/systems POSCARs."""
     systems = Path(systems)
     own_cells = {f"model_check_{Path(p.check_cell).stem}":
                  (read_cell(p.check_cell, p.type_map), p.check_temperature_K, p.md_timestep_fs)}
@@ -32,7 +33,10 @@ def inputs(p, stability_json, systems):
     phases = {name: read_cell(systems / f"{name}.vasp", p.type_map) for name in p.phases}
     rdf = p.rdf or {}
     rdf_cell = read_cell(systems / f"{rdf['system']}.vasp", p.type_map) if rdf else None
-    return own_cells, own_frames, phases, rdf_cell, rdf
+    reactive = p.reactive or {}
+    reactive_cell = (read_cell(systems / f"{reactive['system']}.vasp", p.type_map)
+                     if reactive else None)
+    return own_cells, own_frames, phases, rdf_cell, rdf, reactive_cell, reactive
 
 
 if __name__ == "__main__":
@@ -41,7 +45,7 @@ if __name__ == "__main__":
     out = snakemake.output  # noqa: F821
     from deepmd.calculator import DP
 
-    own_cells, own_frames, phases, rdf_cell, rdf = inputs(
+    own_cells, own_frames, phases, rdf_cell, rdf, reactive_cell, reactive = inputs(
         p, snakemake.input.stability, snakemake.input.systems)  # noqa: F821
     teacher = get_calculator(p.oracle, n_threads=snakemake.threads, dft=p.dft)  # noqa: F821
     model = DP(snakemake.input.model)  # noqa: F821  (types from the model's own type map)
@@ -49,6 +53,8 @@ if __name__ == "__main__":
         teacher, model, p.type_map, p.settings, p.block, p.seed, p.li_lattice_A,
         own_cells=own_cells, own_frames=own_frames, phases=phases, rdf_cell=rdf_cell,
         rdf_pairs=rdf.get("pairs", []), rdf_system=rdf.get("system", ""),
+        reactive_cell=reactive_cell, reactive_centres=reactive.get("centres", []),
+        reactive_system=reactive.get("system", ""), tetrahedron_cutoff_A=p.ps4_cutoff_A,
         log=lambda msg: print(msg, flush=True))
     print(table.to_string())
     ok, message = validation_verdict(table, p.settings["on_fail"], snakemake.input.model,  # noqa: F821

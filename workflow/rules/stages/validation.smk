@@ -5,7 +5,8 @@
 
 rule teacher_validation:
     """Model vs teacher: errors on frames the model's own MD visits, bcc-Li PTM shares at
-    300 K, equilibrium lattice and bulk modulus of the study's bulk phases, first RDF peaks.
+    300 K, equilibrium lattice and bulk modulus of the study's bulk phases, first RDF peaks,
+    intact PS4 / SiS4 after MD of a small Li | electrolyte cell.
     Fails when a check misses its tolerance and scales.<scale>.teacher_validation.on_fail is
     stop."""
     input:
@@ -43,6 +44,10 @@ rule teacher_validation:
         md_timestep_fs=S["md"]["timestep_fs"],
         phases=lambda wc: config["teacher_validation"]["phases"].get(wc.study, []),
         rdf=lambda wc: config["teacher_validation"]["rdf_by_study"].get(wc.study, {}),
+        reactive=lambda wc: config["teacher_validation"]["reactive_by_study"].get(
+            wc.study, {}
+        ),
+        ps4_cutoff_A=config["analysis"]["ps4_cutoff_A"],
         li_lattice_A=config["structures"]["li_lattice_A"],
         seed=config["seed"],
     script:

@@ -18,7 +18,10 @@ and with the model, both as ASE calculators, and compares the two results:
    Birch-Murnaghan energy-volume fit (``ase.eos.EquationOfState``, eos ``birchmurnaghan``;
    Birch, Phys. Rev. 71, 809 (1947)) of each bulk phase the model is used on;
 4. ``rdf_peak``: first-peak position of partial RDFs (``ase.geometry.rdf.get_rdf``) from
-   Langevin MD at 300 K, teacher vs model from the same start.
+   Langevin MD at 300 K, teacher vs model from the same start;
+5. ``reactive``: share of intact tetrahedra (PS4, SiS4: the four nearest neighbours of the
+   centre are S within a cutoff, the criterion of paper 001 for PS4) at the end of Langevin
+   MD of a small Li | electrolyte cell, teacher vs model from the same start and seed.
 
 Every check gives rows of :data:`TABLE_COLUMNS`; ``passed`` is ``error <= tolerance``
 (a non-finite error fails). Errors are absolute in the row's unit, except the
@@ -45,7 +48,7 @@ TABLE_COLUMNS = ("check", "system", "quantity", "unit", "teacher", "model", "err
                  "tolerance", "passed")
 
 #: check kinds, in the order they are reported
-CHECKS = ("own_frames", "bcc_li", "lattice", "rdf_peak")
+CHECKS = ("own_frames", "bcc_li", "lattice", "rdf_peak", "reactive")
 
 #: what a failed check does to the workflow (``scales.<scale>.teacher_validation.on_fail``)
 ON_FAIL = ("stop", "warn")
@@ -55,7 +58,7 @@ PTM_CLASSES = ("BCC", "HCP", "FCC", "other")
 
 #: tolerance keys (``teacher_validation.tolerances``) and the check they apply to
 TOLERANCE_KEYS = ("energy_rmse_meV_atom", "force_rmse_meV_A", "bcc_share_points",
-                  "lattice_rel", "bulk_modulus_rel", "rdf_peak_A")
+                  "lattice_rel", "bulk_modulus_rel", "rdf_peak_A", "intact_share_points")
 
 
 def read_cell(path, type_map: Sequence[str]):
@@ -424,6 +427,72 @@ def first_rdf_peak_A(frames: Sequence, pair: Sequence[str], r_max_A: float,
     return float(r[int(np.argmax(g_mean))]), r, g_mean
 
 
+def intact_tetrahedra_share(atoms, centre: str, ligand: str = "S",
+                            cutoff_A: float = 2.6) -> float:
+    """Percent of ``centre`` atoms whose four nearest neighbours are all ``ligand`` atoms
+    closer than ``cutoff_A``: intact PS4 / SiS4 tetrahedra.
+
+    The criterion of paper 001 (Ding et al.) for intact PS4 ("all four nearest neighbors of P
+    are S atoms within a cutoff distance of 2.6 Å"), as
+    :func:`seiflow.analysis.sei_formation.intact_ps4_mask`, here for any centre element.
+
+    Parameters
+    ----------
+    atoms : ase.Atoms
+        Frame (periodicity from ``atoms.pbc``).
+    centre, ligand : str
+        Elements of the tetrahedron centre and its corners.
+    cutoff_A : float
+        Largest centre-ligand distance of the four nearest neighbours (Å).
+
+    Returns
+    -------
+    float
+        Intact share (%) of the centre atoms.
+
+    Raises
+    ------
+    ValueError
+        No ``centre`` atom, or a non-positive cutoff.
+    """
+    from ase.data import atomic_numbers
+    from ase.neighborlist import neighbor_list
+
+    if cutoff_A <= 0:
+        raise ValueError(f"cutoff_A must be positive, got {cutoff_A}")
+    numbers = atoms.numbers
+    centres = np.flatnonzero(numbers == atomic_numbers[centre])
+    if centres.size == 0:
+        raise ValueError(f"no {centre} atom in the frame")
+    i, j, d = neighbor_list("ijd", atoms, cutoff_A + 1.0)
+    intact = 0
+    for c in centres:
+        sel = i == c
+        order = np.argsort(d[sel], kind="stable")[:4]
+        near_j, near_d = j[sel][order], d[sel][order]
+        intact += bool(near_j.size == 4 and (numbers[near_j] == atomic_numbers[ligand]).all()
+                       and (near_d < cutoff_A).all())
+    return 100.0 * intact / centres.size
+
+
+def reactive_rows(system: str, centres: Sequence[str], teacher_frame, model_frame,
+                  cutoff_A: float, tolerance_points: float) -> list[dict]:
+    """Check 5: intact tetrahedra after MD from the same start, teacher vs model.
+
+    Returns
+    -------
+    list of dict
+        One ``intact_<centre>S4_share`` row (%, error in percentage points) per centre.
+    """
+    rows = []
+    for c in centres:
+        t = intact_tetrahedra_share(teacher_frame, c, "S", cutoff_A)
+        m = intact_tetrahedra_share(model_frame, c, "S", cutoff_A)
+        rows.append(check_row("reactive", system, f"intact_{c}S4_share", "%", t, m, abs(m - t),
+                              tolerance_points))
+    return rows
+
+
 def check_row(check: str, system: str, quantity: str, unit: str, teacher: float,
               model: float, error: float, tolerance: float) -> dict:
     """One row of the table; ``passed`` is ``error <= tolerance`` with a finite error.
@@ -616,6 +685,8 @@ def run_teacher_validation(teacher, model, type_map: Sequence[str], settings: Ma
                            phases: Mapping | None = None,
                            rdf_cell=None, rdf_pairs: Sequence[Sequence[str]] = (),
                            rdf_system: str = "",
+                           reactive_cell=None, reactive_centres: Sequence[str] = (),
+                           reactive_system: str = "", tetrahedron_cutoff_A: float = 2.6,
                            log=print) -> tuple[pd.DataFrame, dict]:
     """Every check of one model against its teacher.
 
@@ -626,13 +697,14 @@ def run_teacher_validation(teacher, model, type_map: Sequence[str], settings: Ma
     type_map : sequence of str
         Elements of the model; the bcc-Li check runs when Li is one of them.
     settings : mapping
-        ``scales.<scale>.teacher_validation``: ``own_frames`` / ``bcc_li`` / ``rdf``
-        (``equilibration_steps``, ``steps``, ``sample_every``), ``eos`` (``volume_strain``,
+        ``scales.<scale>.teacher_validation``: ``own_frames`` / ``bcc_li`` / ``rdf`` /
+        ``reactive`` (``equilibration_steps``, ``steps``, ``sample_every``), ``eos`` (``volume_strain``,
         ``n_volumes``, ``relax_steps``, ``fmax_eV_A``).
     block : mapping
-        Top-level ``teacher_validation``: ``tolerances``, ``temperature_K``,
-        ``timestep_fs``, ``friction_per_ps``, ``bcc_li`` (``supercell``,
-        ``ptm_rmsd_cutoff``), ``rdf`` (``r_max_A``, ``n_bins``).
+        Top-level ``teacher_validation``: ``tolerances`` (:data:`TOLERANCE_KEYS`; only those
+        of the checks that run are read), ``temperature_K``, ``timestep_fs``,
+        ``friction_per_ps``, ``bcc_li`` (``supercell``, ``ptm_rmsd_cutoff``), ``rdf``
+        (``r_max_A``, ``n_bins``).
     seed : int
         Seed of every MD run (teacher and model runs of one check share it).
     li_lattice_A : float
@@ -647,6 +719,10 @@ def run_teacher_validation(teacher, model, type_map: Sequence[str], settings: Ma
         minimum lies outside (a NaN when no minimum is found: a failed row).
     rdf_cell : ase.Atoms, optional
         Check 4: cell of the RDF runs (with ``rdf_pairs`` and ``rdf_system``).
+    reactive_cell : ase.Atoms, optional
+        Check 5: small Li | electrolyte cell (with ``reactive_centres``, e.g. ["P"], and
+        ``reactive_system``); ``settings["reactive"]`` MD, intact tetrahedra of the last
+        frame (``tetrahedron_cutoff_A``, Å).
     log : callable
         Progress messages.
 
@@ -714,6 +790,17 @@ def run_teacher_validation(teacher, model, type_map: Sequence[str], settings: Ma
                                          block["rdf"]["r_max_A"], block["rdf"]["n_bins"],
                                          tol["rdf_peak_A"])
         rows += rdf_table
+    if reactive_cell is not None and reactive_centres:
+        last = {}
+        for source, calc in (("teacher", teacher), ("model", model)):
+            log(f"reactive: {source} MD of {reactive_system} ({len(reactive_cell)} atoms) "
+                f"at {T} K")
+            frames = md(reactive_cell, calc, settings["reactive"])
+            last[source] = frames[-1]
+            if source == "model":
+                trajectories[reactive_system] = frames
+        rows += reactive_rows(reactive_system, reactive_centres, last["teacher"], last["model"],
+                              tetrahedron_cutoff_A, tol["intact_share_points"])
     log(f"own frames: relabelling {sum(len(v) for v in trajectories.values())} frames")
     rows = own_frame_rows(trajectories, teacher, model, tol) + rows
     eos = pd.concat(eos_frames, ignore_index=True) if eos_frames else pd.DataFrame(

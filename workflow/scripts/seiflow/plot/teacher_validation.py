@@ -22,7 +22,8 @@ __all__ = ["plot_teacher_validation"]
 _TITLES = {"own_frames": "model-visited frames, relabelled",
            "bcc_li": "bcc Li at temperature (PTM)",
            "lattice": "equilibrium lattice (E-V fit)",
-           "rdf_peak": "first RDF peak"}
+           "rdf_peak": "first RDF peak",
+           "reactive": "intact tetrahedra after reactive MD"}
 
 
 def plot_teacher_validation(table: pd.DataFrame, png: str | PathLike, csv: str | PathLike,
