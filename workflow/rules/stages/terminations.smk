@@ -10,8 +10,9 @@ TI_SLABS = f"{RES}/terminations/slabs"
 
 
 rule surface_terminations:
-    """Symmetric slabs of every Miller plane (|index| <= max_index), oracle gamma_surf
-    (paper 003 eq 4) and charge balancing of the lowest ones (section 3.2.3)."""
+    """Symmetric slabs of every Miller plane up to max_index (terminations.enumeration:
+    paper_003, Table 2), oracle gamma_surf (paper 003 eq 4) and charge balancing of the
+    lowest ones (section 3.2.3)."""
     input:
         bulk=f"{BULK_RELAXED}/{config['terminations']['bulk_phase']}.extxyz",
         lpsc=f"{BULK_RELAXED}/{config['terminations']['bulk_phase']}.json",

@@ -80,12 +80,15 @@ rule fig_lpsc_lattice:
 
 
 rule termination_tables:
-    """Table 2 (all terminations) and Table 4 (charged vs neutral gamma_surf), CSV + image."""
+    """Table 2 (all terminations; symmetric terminations per plane next to the published
+    counts) and Table 4 (charged vs neutral gamma_surf), CSV + image."""
     input:
         records=f"{RES}/terminations/slabs/terminations.json",
+        published_counts=config["terminations"]["published_counts_file"],
     output:
         tab2=f"{RES}/terminations/tables/tab2.csv",
         tab2_png=f"{RES}/terminations/tables/tab2.png",
+        tab2_counts=f"{RES}/terminations/tables/tab2_counts.csv",
         tab4=f"{RES}/terminations/tables/tab4.csv",
         tab4_png=f"{RES}/terminations/tables/tab4.png",
         prov=f"{RES}/terminations/provenance/tab2_tab4.json",

@@ -5,34 +5,34 @@ Baer, Shantsila, Figiel, Karasulu, J. Mater. Chem. A (2026) -- paper 003, sectio
 
 Pipeline (pure functions; no file is written here, every random choice takes a ``seed``):
 
-1. :func:`distinct_miller_indices` -- the Miller planes with indices in {-max..max} that
-   the *structure's own* symmetry does not make equivalent.  For the disordered 52-atom
-   cell (P1) every plane (hkl) is distinct from every other except its Friedel mate
-   (-h-k-l), which is the same set of cuts: 13 planes for ``max_index = 1``.
-   (pymatgen's ``get_symmetrically_distinct_miller_indices(cell="input")`` uses the
-   *lattice* symmetry only and returns (100), (110), (111) for the cubic disordered
-   cell: it would silently merge planes the S/Cl and Li disorder has made distinct.)
-2. :func:`enumerate_terminations` -- for each plane, pymatgen ``SlabGenerator`` cuts the
-   bulk at every layer gap (``gen_possible_terminations``) that breaks no P-S bond
-   (``bonds={("P", "S"): 2.3}``, PS4 units stay whole); every cut has two faces (the
-   atoms just above it, "bottom" face of the generated slab, and just below it, "top"
-   face).  Each face is made into a symmetric slab by :func:`symmetrize_half_slab`.
+1. Planes.  ``enumeration: paper_003`` (default, paper 003 Table 2):
+   :func:`paper_miller_indices`, the planes "up to 1" as the paper lists them -- (100),
+   (010), (001), (110), (101), (011), (111), each on its own (the S/Cl disorder makes
+   them inequivalent).  ``all_faces_signed_indices`` (the earlier definition):
+   :func:`distinct_miller_indices`, indices in {-1, 0, 1}, 13 planes.
+2. :func:`enumerate_terminations`.  The bulk is first put on the sites of the ideal
+   argyrodite framework (:func:`framework_sites`: a relaxed cell is P1, slightly
+   triclinic, Li up to 1.7 Å off 48h; the relaxed displacements are carried along), the
+   species staying those of the cell.  pymatgen ``SlabGenerator`` finds the cuts that
+   break no P-S bond (``bonds={("P", "S"): 2.3}``, PS4 units stay whole).
+   paper_003: the cuts are the layer gaps of the cell's own P/S/Cl atoms; every ordered
+   pair (bottom cut, top cut) bounds a slab, which is a symmetric termination only when
+   its P/S/Cl framework -- with the cell's S/Cl order -- has an operation mapping the top
+   surface onto the bottom one (:func:`normal_reversing_operations`, the operations of
+   pymatgen's ``Slab.is_symmetric``).  Li, half-occupying 48h at random, is kept
+   ``as_cut`` when it is symmetric too, else the Li of the top half are mirrored onto the
+   bottom (``mirrored_half``).  Cut pairs giving the same slab (``StructureMatcher``,
+   :func:`group_equivalent_slabs`) are one termination.  So a plane may have none
+   ((111): -43m has no operation reversing <111>, as paper 003 states: "no symmetric
+   surface terminations for this Miller plane"), and (100), (010), (001) may differ.
+   all_faces_signed_indices: both faces of every cut are made symmetric by
+   :func:`symmetrize_half_slab` with a 2-fold axis / mirror of the parent F-43m
+   (:func:`flip_operations`) through a P atom, so every face qualifies.
 3. Symmetrisation (paper 003 section 3.2.1: "it is important to symmetrise the surface
-   models").  With the Li on 48h and S/Cl on 4a/4c drawn at random no slab is symmetric
-   as cut, so the slab is rebuilt from one half: the atoms above a centre point p (a P
-   atom, Wyckoff 4b, whose site symmetry in F-43m is the full point group -43m) are kept
-   and the other half is their image under an *involutive* point operation W of the
-   parent F-43m structure that reverses the plane normal (a 2-fold axis lying in the
-   plane for {100} and {110}; proper rotations are preferred over the {110} mirrors).
-   Because W is a symmetry of the average (framework) structure, the image half lies on
-   framework sites: PS4 units stay tetrahedra and the slab interior stays argyrodite.
-   -43m has no operation that reverses a <111> normal, so (111)-type planes have no
-   symmetric termination -- as paper 003 states ("no symmetric surface terminations for
-   this Miller plane").  A relaxed bulk cell (P1, slightly triclinic, Li moved off 48h)
-   is handled by :func:`framework_sites`: layers, cuts and halves are decided on the
-   ideal framework sites in the cubic-idealised lattice, the relaxed displacements are
-   carried along, so the slab keeps the relaxed local structure and is still exactly
-   symmetric.
+   models"): :func:`symmetrize_half_slab` keeps one half and adds its image under the
+   slab operation r -> M (r - p) + p + g; the slab is then exactly symmetric, and the
+   operation is stored in ``atoms.info`` (``flip_matrix``, ``flip_center_A``,
+   ``flip_glide_A``) for the charge balancing.
 4. Composition bookkeeping (paper 003 eqs 4-8): a slab Li_a P_b S_c Cl_d is written
    exactly as N formula units of Li6PS5Cl plus an excess n_i of Li3P, Li2S and LiCl
    (:func:`decompose_composition`), and the surface energy is
@@ -103,6 +103,12 @@ __all__ = [
     "check_terminations_config",
     "tab2_frame",
     "tab4_frame",
+    "ENUMERATIONS",
+    "paper_miller_indices",
+    "normal_reversing_operations",
+    "group_equivalent_slabs",
+    "load_published_counts",
+    "tab2_counts_frame",
 ]
 
 #: Formal oxidation states used for the slab charge (paper 003 section 3.2.3).
@@ -332,6 +338,7 @@ def symmetrize_half_slab(
     seam_tolerance_A: float = 0.5,
     merge_tolerance_A: float = 1.2,
     site_positions_A: np.ndarray | None = None,
+    glide_A: np.ndarray | None = None,
 ):
     """Rebuild a slab from one half and its image under an involution through ``center_A``.
 
@@ -362,12 +369,16 @@ def symmetrize_half_slab(
         Framework (ideal-site) positions of the atoms of a relaxed cell; when given,
         the half an atom belongs to is decided by its site, not by its relaxed
         position (images and merges always use ``positions_A``).
+    glide_A : (3,) float, optional
+        In-plane translation g added to the image, r' = M (r - p) + p + g (a 2-fold screw
+        axis or glide plane of the slab); M g = g, and 2 g must be an in-plane lattice
+        vector.  Default 0.
 
     Returns
     -------
     (species list, (M, 3) positions)
-        Exactly invariant (as a set, species included) under r -> M (r - p) + p, up to
-        in-plane lattice translations.
+        Exactly invariant (as a set, species included) under r -> M (r - p) + p + g, up
+        to in-plane lattice translations.
 
     Raises
     ------
@@ -380,6 +391,9 @@ def symmetrize_half_slab(
     m = np.asarray(flip_cart, dtype=float)
     p = np.asarray(center_A, dtype=float)
     ab = np.asarray(in_plane_A, dtype=float)
+    g = np.zeros(3) if glide_A is None else np.asarray(glide_A, dtype=float)
+    if g.shape != (3,) or not np.allclose(m @ g, g, atol=1e-6):
+        raise TerminationError("glide_A must be a (3,) vector left unchanged by flip_cart")
     if pos.ndim != 2 or pos.shape[1] != 3 or len(species) != len(pos):
         raise TerminationError("positions_A must be (N, 3) with one species per row")
     if ab.shape != (2, 3) or m.shape != (3, 3) or p.shape != (3,):
@@ -400,7 +414,7 @@ def symmetrize_half_slab(
     keep = np.flatnonzero(sign * h > -float(seam_tolerance_A))
     kept = pos[keep]
     kept_sp = [species[i] for i in keep]
-    imgs = (kept - p) @ m.T + p
+    imgs = (kept - p) @ m.T + p + g
 
     # in-plane minimum-image distances image i -> kept j
     inv2 = np.linalg.pinv(ab)  # (3, 2): cart -> in-plane fractional
@@ -448,15 +462,12 @@ def symmetrize_half_slab(
 
 
 def _slab_atoms(species, positions_A, in_plane_A, vacuum_A: float,
-                flip_cart=None, center_A=None) -> Atoms:
+                flip_cart=None, center_A=None, glide_A=None) -> Atoms:
     """Periodic slab with a along x, b in the xy plane, c along z (orthogonal) and the
-    slab centred in c; returns the flip operation in the new frame in ``atoms.info``."""
+    slab centred in c; returns the flip operation in the new frame in ``atoms.info``
+    (``flip_matrix``, ``flip_center_A``, ``flip_glide_A``)."""
     a, b = np.asarray(in_plane_A, float)
-    x = a / np.linalg.norm(a)
-    z = np.cross(a, b)
-    z /= np.linalg.norm(z)
-    y = np.cross(z, x)
-    rot = np.array([x, y, z])  # rows: new axes in old frame
+    rot = _frame_rotation(in_plane_A)  # rows: new axes in old frame
     pos = np.asarray(positions_A, float) @ rot.T
     zmin, zmax = pos[:, 2].min(), pos[:, 2].max()
     thick = zmax - zmin
@@ -473,6 +484,8 @@ def _slab_atoms(species, positions_A, in_plane_A, vacuum_A: float,
         p_new = rot @ np.asarray(center_A, float) + offset
         atoms.info["flip_matrix"] = m_new.ravel().tolist()
         atoms.info["flip_center_A"] = p_new.tolist()
+        g = np.zeros(3) if glide_A is None else rot @ np.asarray(glide_A, float)
+        atoms.info["flip_glide_A"] = g.tolist()
     return atoms
 
 
@@ -485,28 +498,31 @@ def _flip_of(atoms: Atoms):
             "slab has no flip_matrix / flip_center_A in atoms.info (not built by "
             "enumerate_terminations)"
         ) from err
-    return m, p
+    g = np.asarray(atoms.info.get("flip_glide_A", np.zeros(3)), float).reshape(3)
+    return m, p, g
 
 
-def _image_distances_A(atoms: Atoms, flip_cart=None, center_A=None) -> np.ndarray:
-    """(N, N) distances (Å, in-plane periodic) from the image M (r_i - p) + p of atom i to
-    atom j, ``inf`` where i and j are different species. ``flip_cart``/``center_A`` default
-    to the values stored in ``atoms.info``."""
+def _image_distances_A(atoms: Atoms, flip_cart=None, center_A=None, glide_A=None) -> np.ndarray:
+    """(N, N) distances (Å, in-plane periodic) from the image M (r_i - p) + p + g of atom i
+    to atom j, ``inf`` where i and j are different species. ``flip_cart``/``center_A``/
+    ``glide_A`` default to the values stored in ``atoms.info`` (g: 0 when absent)."""
     from ase.geometry import get_distances
 
+    g = np.zeros(3) if glide_A is None else np.asarray(glide_A, float)
     if flip_cart is None or center_A is None:
-        flip_cart, center_A = _flip_of(atoms)
+        flip_cart, center_A, g = _flip_of(atoms)
     m = np.asarray(flip_cart, float)
     p = np.asarray(center_A, float)
     pos = atoms.get_positions()
-    imgs = (pos - p) @ m.T + p
+    imgs = (pos - p) @ m.T + p + g
     _, dist = get_distances(imgs, pos, cell=atoms.cell, pbc=[True, True, False])
     sym = np.array(atoms.get_chemical_symbols())
     return np.where(sym[None, :] == sym[:, None], dist, np.inf)
 
 
 def image_partners(atoms: Atoms, flip_cart=None, center_A=None, tol_A: float = 0.3) -> np.ndarray:
-    """Index of the atom each atom is mapped onto by r -> M (r - p) + p.
+    """Index of the atom each atom is mapped onto by r -> M (r - p) + p (+ g, the glide
+    stored as ``atoms.info["flip_glide_A"]`` when the operation is taken from there).
 
     Parameters
     ----------
@@ -527,14 +543,14 @@ def image_partners(atoms: Atoms, flip_cart=None, center_A=None, tol_A: float = 0
     return np.where(dist[np.arange(len(atoms)), j] <= tol_A, j, -1)
 
 
-def symmetry_deviation_A(atoms: Atoms, flip_cart=None, center_A=None) -> float:
+def symmetry_deviation_A(atoms: Atoms, flip_cart=None, center_A=None, glide_A=None) -> float:
     """Largest distance (Å) from an atom's image to the nearest atom of its species.
 
-    0 for a slab exactly invariant under r -> M (r - p) + p (our own symmetry check,
+    0 for a slab exactly invariant under r -> M (r - p) + p + g (our own symmetry check,
     independent of spglib); ``inf`` if some species has no atom at all near the image.
-    ``flip_cart``/``center_A`` default to the values stored in ``atoms.info``.
+    ``flip_cart``/``center_A``/``glide_A`` default to the values stored in ``atoms.info``.
     """
-    return float(_image_distances_A(atoms, flip_cart, center_A).min(axis=1).max())
+    return float(_image_distances_A(atoms, flip_cart, center_A, glide_A).min(axis=1).max())
 
 
 def slab_is_symmetric(atoms: Atoms, symprec: float = 0.1) -> bool:
@@ -774,8 +790,15 @@ class Termination:
     """One symmetric surface slab.
 
     ``atoms``: slab with a, b in the xy plane and c along z (vacuum included),
-    ``atoms.info`` holding ``flip_matrix`` (9 floats, row-major M) and ``flip_center_A``
-    (p) of the symmetry r -> M (r - p) + p that maps one surface onto the other.
+    ``atoms.info`` holding ``flip_matrix`` (9 floats, row-major M), ``flip_center_A``
+    (p) and ``flip_glide_A`` (g) of the symmetry r -> M (r - p) + p + g that maps one
+    surface onto the other.  ``shift`` / ``shift_top``: fractional positions (along the
+    oriented unit cell's c) of the cuts that bound the slab below / above; ``side``: the
+    half whose atoms were kept when the slab was symmetrised; ``symmetrisation``:
+    ``"as_cut"`` (the cut slab's atoms already sit on a symmetric set of sites; only
+    relaxed displacements of the other half are replaced by their images) or
+    ``"mirrored_half"`` (one half was rebuilt as the image of the other);
+    ``n_equivalent_cuts``: cut pairs that gave this same surface.
     """
 
     termination_id: str
@@ -786,6 +809,9 @@ class Termination:
     label: str
     area_A2: float
     thickness_A: float
+    shift_top: float | None = None
+    symmetrisation: str = "mirrored_half"
+    n_equivalent_cuts: int = 1
 
 
 @dataclass
@@ -1057,10 +1083,12 @@ def _slab_terminations(slab, hkl, flip_cart, cfg: _FaceSettings
         built.info.update({"termination_id": tid, "miller": f"({_miller_str(hkl)})",
                            "shift": float(slab.shift), "side": side})
         area = float(np.linalg.norm(np.cross(ab[0], ab[1])))
+        built.info.update({"shift_top": float(slab.shift), "symmetrisation": "mirrored_half",
+                           "n_equivalent_cuts": 1})
         terminations.append(Termination(
             tid, hkl, float(slab.shift), side, built,
             termination_label(built, cfg.label_depth_A), area,
-            float(built.info["thickness_A"])))
+            float(built.info["thickness_A"]), float(slab.shift), "mirrored_half", 1))
     return terminations, skipped
 
 
@@ -1072,8 +1100,9 @@ def _plane_terminations(bulk, hkl, ops, lat, strain, max_u, layer_tolerance_A: f
     symmetric termination), ``lat``: bulk lattice rows (Å); ``strain`` / ``max_u`` are
     copied into the row (``lattice_strain``, ``max_site_displacement_A``).
     """
-    row = {"miller": _miller_str(hkl), "n_cuts": 0, "n_terminations": 0,
-           "flip_operation": "", "lattice_strain": strain,
+    row = {"miller": _miller_str(hkl), "enumeration": "all_faces_signed_indices",
+           "n_cuts": 0, "n_cut_pairs": 0, "n_symmetric_cut_pairs": 0, "n_terminations": 0,
+           "n_as_cut": 0, "n_mirrored_half": 0, "flip_operation": "", "lattice_strain": strain,
            "max_site_displacement_A": max_u, "note": ""}
     terminations: list[Termination] = []
     if not ops:
@@ -1091,7 +1120,8 @@ def _plane_terminations(bulk, hkl, ops, lat, strain, max_u, layer_tolerance_A: f
         faces, n_failed = _slab_terminations(slab, hkl, flip_cart, cfg)
         terminations.extend(faces)
         skipped += n_failed
-    row["n_terminations"] = len(terminations)
+    row["n_cut_pairs"] = row["n_symmetric_cut_pairs"] = len(slabs)
+    row["n_terminations"] = row["n_mirrored_half"] = len(terminations)
     if skipped:
         row["note"] = f"{skipped} face(s) could not be symmetrised (seam clash)"
     return row, terminations
@@ -1112,28 +1142,56 @@ def enumerate_terminations(
     min_distance_A: float = 1.2,
     symprec: float = 0.01,
     max_centres: int = 3,
+    enumeration: str = "paper_003",
 ) -> TerminationSet:
     """Every symmetric termination of every (requested) Miller plane of a bulk cell.
+
+    Two definitions (``enumeration``):
+
+    ``"paper_003"`` (default; paper 003 section 3.2.1 and Table 2, "all possible
+    symmetric surface terminations" of the "Miller planes up to 1")
+        Planes :func:`paper_miller_indices` ((100), (010), (001), (110), (101), (011),
+        (111) for ``max_index = 1``).  The cuts are the layer gaps of the cell's P/S/Cl
+        atoms (its own S/Cl order) that break no P-S bond.  Each ordered pair of cuts
+        (bottom, top) bounds a slab (the thinnest whole number of periods reaching
+        ``min_slab_A``, or one more); it is a symmetric termination when its P/S/Cl
+        framework has an operation mapping the top surface onto the bottom one
+        (:func:`normal_reversing_operations`).  Its Li are kept ``as_cut`` when they are
+        symmetric too, otherwise the Li of the top half are mirrored onto the bottom
+        (``mirrored_half``).  Pairs that give the same framework slab
+        (:func:`group_equivalent_slabs`) are one termination.  A plane can have none
+        (paper 003: none for (111)); the S/Cl order can give (100), (010), (001)
+        different counts.
+    ``"all_faces_signed_indices"`` (the earlier definition)
+        Planes :func:`distinct_miller_indices` ({-max..max}: 13 for ``max_index = 1``);
+        both faces of every cut, each made symmetric by rebuilding one half with the
+        parent's 2-fold axis / mirror (:func:`symmetrize_half_slab`), so every face
+        qualifies; duplicates are not removed.
+
+    In both, the bulk's lattice is first idealised and its atoms put on their framework
+    sites (:func:`framework_sites`; the species stay those of the cell); the relaxed
+    displacements are carried along, one half's replaced by the images of the other's.
 
     Parameters
     ----------
     bulk_structure
         Ordered Li-P-S-Cl bulk cell (pymatgen Structure or ase.Atoms), a diagonal
         supercell of ``parent_structure`` (e.g. the 52-atom disordered cell, relaxed
-        or not).  Its lattice is first idealised (:func:`idealize_lattice`; the strain
-        is reported per plane as ``lattice_strain``) so that the flip operations are
-        isometries.
+        or not).  The lattice strain of the idealisation is reported per plane as
+        ``lattice_strain``.
     max_index
-        Largest |index|; planes are :func:`distinct_miller_indices` of the bulk cell.
+        Largest Miller index.
     min_slab_A, min_vacuum_A
         Minimum slab thickness and vacuum (Å) of the symmetric slab.
     bonds
-        Bonds SlabGenerator must not cut (default ``{("P", "S"): 2.3}``: PS4 intact).
+        Bonds a cut must not break (default ``{("P", "S"): 2.3}``: PS4 intact).
     miller_indices
-        Restrict to these planes (each validated against ``max_index``); default all.
+        Restrict to these planes (each validated against ``max_index``; non-negative for
+        ``"paper_003"``); default all.
     parent_structure
-        Average structure whose site symmetry at P gives the flip operations;
-        default ``load_bulk("Li6PS5Cl")``.
+        Average structure whose sites are the framework (and, for
+        ``"all_faces_signed_indices"``, whose site symmetry at P gives the flip
+        operations); default ``load_bulk("Li6PS5Cl")``.
     layer_tolerance_A
         SlabGenerator ``ftol``: atoms closer than this along the normal are one layer.
     seam_tolerance_A, merge_tolerance_A
@@ -1141,37 +1199,58 @@ def enumerate_terminations(
     label_depth_A
         Depth of the surface layer named by :func:`termination_label`.
     min_distance_A
-        A symmetrised slab with a pair closer than this is rejected (next centre tried).
+        A symmetrised slab with a pair closer than this is rejected.
     symprec
-        spglib tolerance (Å) for the symmetry of the bulk and the parent.
+        spglib tolerance (Å) for the symmetry of slabs, bulk and parent.
     max_centres
-        P atoms tried as centre, nearest to the target thickness first.
+        ``"all_faces_signed_indices"`` only: P atoms tried as centre.
+    enumeration
+        One of :data:`ENUMERATIONS`.
 
     Returns
     -------
     TerminationSet
-        ``terminations`` (ids ``"<hkl>_s<shift>_<side>"``, sorted by plane, shift,
-        side) and ``planes`` (per plane: ``miller``, ``n_cuts``, ``n_terminations``,
-        ``flip_operation``, ``note``).  Every slab is invariant under its stored flip
-        operation, has whole PS4 units and no pair closer than ``min_distance_A``.
+        ``terminations`` (ids ``"<hkl>_s<bottom cut>_t<top cut>"`` for ``"paper_003"``,
+        ``"<hkl>_s<shift>_<side>"`` otherwise) and ``planes`` (per plane: ``miller``,
+        ``enumeration``, ``n_cuts``, ``n_cut_pairs``, ``n_symmetric_cut_pairs``,
+        ``n_terminations``, ``n_as_cut``, ``n_mirrored_half``, ``flip_operation``,
+        ``note``).  Every slab is invariant under its stored operation, has whole PS4
+        units and no pair closer than ``min_distance_A``.
 
     Raises
     ------
     TerminationError
-        Bad Miller index, non-positive sizes, elements outside Li-P-S-Cl, or a bulk
-        cell that is not a diagonal supercell of the parent.
+        Unknown ``enumeration``, bad Miller index, non-positive sizes, elements outside
+        Li-P-S-Cl, or a bulk cell that is not a diagonal supercell of the parent.
     """
+    if enumeration not in ENUMERATIONS:
+        raise TerminationError(f"enumeration must be one of {ENUMERATIONS}, got {enumeration!r}")
     _check_enumeration_sizes(min_slab_A, min_vacuum_A, layer_tolerance_A, merge_tolerance_A,
                              seam_tolerance_A)
     bulk, parent, supercell, strain, max_u = _framework_bulk(bulk_structure, parent_structure)
-    rotations = parent_site_rotations(parent, "P", symprec)
     bonds = dict(_DEFAULT_BONDS if bonds is None else bonds)
-    planes = _requested_planes(bulk, max_index, miller_indices, symprec)
     cfg = _FaceSettings(min_slab_A, min_vacuum_A, bonds, seam_tolerance_A, merge_tolerance_A,
                         label_depth_A, min_distance_A, max_centres)
-
-    lat = np.array(bulk.lattice.matrix)  # rows
     result = TerminationSet()
+    if enumeration == "paper_003":
+        if miller_indices is None:
+            planes = paper_miller_indices(max_index)
+        else:
+            planes = _requested_planes(bulk, max_index, miller_indices, symprec)
+            negative = [h for h in planes if min(h) < 0]
+            if negative:
+                raise TerminationError(
+                    f"enumeration paper_003 takes indices in 0..max_index, got {negative}")
+        for hkl in planes:
+            row, terminations = _paper_plane_terminations(bulk, hkl, strain, max_u,
+                                                          layer_tolerance_A, cfg, symprec)
+            result.planes.append(row)
+            result.terminations.extend(terminations)
+        return result
+
+    rotations = parent_site_rotations(parent, "P", symprec)
+    planes = _requested_planes(bulk, max_index, miller_indices, symprec)
+    lat = np.array(bulk.lattice.matrix)  # rows
     for hkl in planes:
         ops = flip_operations(hkl, rotations, supercell)
         row, terminations = _plane_terminations(bulk, hkl, ops, lat, strain, max_u,
@@ -1179,6 +1258,329 @@ def enumerate_terminations(
         result.planes.append(row)
         result.terminations.extend(terminations)
     return result
+
+
+# --------------------------------------------------------------------------- #
+# Enumeration of paper 003 (Table 2): symmetric slabs of the actual disordered cell
+# --------------------------------------------------------------------------- #
+#: Values of ``terminations.enumeration`` (config) and of ``enumerate_terminations``'s
+#: ``enumeration``: ``"paper_003"`` (paper 003 section 3.2.1 / Table 2, the default) and
+#: ``"all_faces_signed_indices"`` (every face of every cut of every plane with indices in
+#: {-max..max}, each made symmetric by rebuilding one half from the parent's symmetry).
+ENUMERATIONS = ("paper_003", "all_faces_signed_indices")
+
+#: Species left out when the anion/P framework decides whether a slab is symmetric: Li
+#: half-occupies the 48h sites at random in our cells, the S/Cl order is what paper 003
+#: names as the cause of the different counts of (100), (010), (001).
+_FRAMEWORK_IGNORED = ("Li",)
+
+
+def paper_miller_indices(max_index: int = 1) -> list[tuple[int, int, int]]:
+    """Miller planes "up to ``max_index``" as paper 003 lists them: indices in {0..max_index}.
+
+    Paper 003 section 3.2.1 and Table 2: "all the surfaces identified with Miller planes
+    up to 1" are (100), (010), (001), (110), (101), (011), (111), each listed on its own
+    (the S/Cl disorder makes the three of a cubic family inequivalent); no plane with a
+    negative index such as (1-10) is considered.
+
+    Parameters
+    ----------
+    max_index
+        Largest index.
+
+    Returns
+    -------
+    list of (h, k, l)
+        Reduced (gcd 1), non-negative, ordered by largest index, then h + k + l, then
+        descending h, k, l: ``[(1,0,0), (0,1,0), (0,0,1), (1,1,0), (1,0,1), (0,1,1),
+        (1,1,1)]`` for ``max_index = 1``.
+
+    Raises
+    ------
+    TerminationError
+        ``max_index`` not a positive integer.
+    """
+    if int(max_index) != max_index or max_index < 1:
+        raise TerminationError(f"max_index must be a positive integer, got {max_index!r}")
+    rng = range(0, int(max_index) + 1)
+    out = [h for h in itertools.product(rng, repeat=3) if any(h) and math.gcd(*h) == 1]
+    out.sort(key=lambda h: (max(h), sum(h), -h[0], -h[1], -h[2]))
+    return out
+
+
+def normal_reversing_operations(atoms: Atoms, symprec: float = 0.01,
+                                ignore_species: Sequence[str] = ()):
+    """Symmetry operations of a slab that map its top surface onto its bottom surface.
+
+    The operations pymatgen's ``Slab.is_symmetric`` looks for (inversion, a mirror
+    parallel to the surface, a 2-fold axis in it, or a roto-inversion about the normal):
+    spglib operations (through pymatgen's ``SpacegroupAnalyzer``) of the periodic slab
+    whose rotation part reverses the surface normal.
+
+    Parameters
+    ----------
+    atoms
+        Slab with a, b in the xy plane and c along z (every slab of this module).
+    symprec
+        spglib tolerance (Å).
+    ignore_species
+        Species left out before the analysis (e.g. ``("Li",)``: the operations of the
+        P/S/Cl framework).
+
+    Returns
+    -------
+    list of (M, p, g)
+        M (3, 3) Cartesian rotation part with M e_z = -e_z, p (3,) a fixed point on the
+        slab's central plane and g (3,) the in-plane remainder of the translation (screw
+        or glide component, 0 for a point operation): r' = M (r - p) + p + g.
+        Involutions (M M = 1) first, proper before improper, shortest glide first.
+        Empty when the two surfaces are not equivalent.
+
+    Raises
+    ------
+    TerminationError
+        No atom left after ``ignore_species``, or c not along z.
+    """
+    from pymatgen.io.ase import AseAtomsAdaptor
+    from pymatgen.symmetry.analyzer import SpacegroupAnalyzer
+
+    cell = atoms.cell.array
+    if not (np.allclose(cell[2, :2], 0.0, atol=1e-8) and np.allclose(cell[:2, 2], 0.0, atol=1e-8)):
+        raise TerminationError("slab must have a, b in the xy plane and c along z")
+    keep = [i for i, s in enumerate(atoms.get_chemical_symbols()) if s not in set(ignore_species)]
+    if not keep:
+        raise TerminationError(f"no atom left after ignoring {list(ignore_species)}")
+    sub = atoms[keep]
+    z = sub.positions[:, 2]
+    zc2 = z.max() + z.min()  # 2 x the height of the central plane
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ops = SpacegroupAnalyzer(AseAtomsAdaptor.get_structure(sub), symprec=symprec
+                                 ).get_symmetry_operations(cartesian=True)
+    out = []
+    for op in ops:
+        m = np.array(op.rotation_matrix, float)
+        if not np.allclose(m[:, 2], [0.0, 0.0, -1.0], atol=1e-6):
+            continue
+        t = np.array(op.translation_vector, float)
+        n_c = (zc2 - t[2]) / cell[2, 2]
+        if abs(n_c - round(n_c)) > 1e-3:  # maps the slab onto a periodic image only
+            continue
+        t[2] = zc2
+        p = np.linalg.pinv(np.eye(3) - m) @ t
+        g = t - (np.eye(3) - m) @ p
+        out.append((m, p, g))
+    out.sort(key=lambda o: (not np.allclose(o[0] @ o[0], np.eye(3), atol=1e-6),
+                            np.linalg.det(o[0]) < 0, float(np.linalg.norm(o[2]))))
+    return out
+
+
+def group_equivalent_slabs(slabs: Sequence[Atoms], ignore_species: Sequence[str] = (),
+                           ltol: float = 0.2, stol: float = 0.3,
+                           angle_tol_deg: float = 5.0) -> list[list[int]]:
+    """Group slabs that are the same structure (pymatgen ``StructureMatcher``).
+
+    Two slabs of one plane are one termination when a rotation / translation maps one
+    onto the other (for a P1 bulk: a lattice translation of the framework that leaves the
+    S/Cl order unchanged); the match uses no scaling, no primitive reduction and no
+    supercell, so slabs of different thickness or area never match.
+
+    Parameters
+    ----------
+    slabs
+        ase.Atoms slabs (vacuum included).
+    ignore_species
+        Species removed before matching (e.g. ``("Li",)``: compare the P/S/Cl framework).
+    ltol, stol, angle_tol_deg
+        ``StructureMatcher`` tolerances (fractional length, site, degrees).
+
+    Returns
+    -------
+    list of list of int
+        Indices into ``slabs``, one list per distinct structure, ordered by their first
+        index; each list ascending.
+    """
+    from pymatgen.analysis.structure_matcher import StructureMatcher
+    from pymatgen.io.ase import AseAtomsAdaptor
+
+    structs = []
+    for k, at in enumerate(slabs):
+        s = AseAtomsAdaptor.get_structure(at)
+        s.remove_species([sp for sp in ignore_species if sp in s.composition])
+        s.properties["index"] = k
+        structs.append(s)
+    if not structs:
+        return []
+    sm = StructureMatcher(ltol=ltol, stol=stol, angle_tol=angle_tol_deg, primitive_cell=False,
+                          scale=False, attempt_supercell=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        groups = sm.group_structures(structs)
+    out = [sorted(s.properties["index"] for s in g) for g in groups]
+    return sorted(out, key=lambda g: g[0])
+
+
+def _framework_cuts(bulk, hkl, min_slab_A: float, min_vacuum_A: float, bonds,
+                    layer_tolerance_A: float):
+    """Oriented unit cell of ``hkl`` and the cut positions of the actual cell.
+
+    The cuts (fractional c of the oriented cell) are the gaps between the layers of the
+    P/S/Cl atoms (species as in the cell, so the S/Cl order is that of the cell) that
+    break none of ``bonds`` (pymatgen ``SlabGenerator.get_slabs``); Li (random 48h
+    half-occupation) does not define layers of its own.
+    """
+    from pymatgen.core.surface import SlabGenerator
+
+    frame = bulk.copy()
+    frame.remove_species([sp for sp in _FRAMEWORK_IGNORED if sp in frame.composition])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        gen = SlabGenerator(bulk, hkl, min_slab_A, min_vacuum_A, primitive=False,
+                            reorient_lattice=False)
+        gen_f = SlabGenerator(frame, hkl, min_slab_A, min_vacuum_A, primitive=False,
+                              reorient_lattice=False)
+        slabs = gen_f.get_slabs(bonds=bonds, ftol=layer_tolerance_A, filter_out_sym_slabs=False)
+    ouc, ouc_f = gen.oriented_unit_cell, gen_f.oriented_unit_cell
+    same = np.allclose(ouc.lattice.matrix, ouc_f.lattice.matrix, atol=1e-6)
+    if same:
+        fa = np.array([s.frac_coords for s in ouc if s.specie.symbol not in _FRAMEWORK_IGNORED])
+        fb = np.array(ouc_f.frac_coords)
+        d = fa[:, None, :] - fb[None, :, :]
+        same = len(fa) == len(fb) and bool(
+            (np.abs(d - np.rint(d)).max(axis=2).min(axis=1) < 1e-6).all())
+    if not same:
+        raise TerminationError(f"({_miller_str(hkl)}): the oriented cells of the cell and of "
+                               "its framework differ; cuts cannot be transferred")
+    shifts = sorted({round(float(s.shift), 8) for s in slabs})
+    return ouc, shifts
+
+
+def _frame_rotation(in_plane_A) -> np.ndarray:
+    """Rows: x along a, z along a x b, y = z x x (the frame of :func:`_slab_atoms`)."""
+    a, b = np.asarray(in_plane_A, float)
+    x = a / np.linalg.norm(a)
+    z = np.cross(a, b)
+    z /= np.linalg.norm(z)
+    return np.array([x, np.cross(z, x), z])
+
+
+def _cut_pair_slab(ouc, shift_bottom: float, shift_top: float, n_periods: int,
+                   vacuum_A: float):
+    """Atoms of the oriented cell between two cuts, ``n_periods`` (whole) cells apart at
+    least: ``(site_slab, displacements_A)`` -- the slab on the framework sites (ase.Atoms,
+    :func:`_slab_atoms` frame) and each atom's relaxed displacement in that frame (Å)."""
+    lat = np.array(ouc.lattice.matrix)
+    f = np.array(ouc.frac_coords)
+    disp = np.array([np.asarray(u, float) for u in ouc.site_properties["displacement_A"]])
+    sp = [site.specie.symbol for site in ouc]
+    span = (shift_top - shift_bottom) % 1.0 + n_periods
+    pos, species, d_out = [], [], []
+    for k in range(int(math.ceil(span)) + 1):
+        u = (f[:, 2] - shift_bottom) % 1.0 + k
+        sel = np.flatnonzero((u > 0) & (u < span))
+        ff = f[sel].copy()
+        ff[:, 2] = shift_bottom + u[sel]
+        pos.append(ff @ lat)
+        species += [sp[i] for i in sel]
+        d_out.append(disp[sel])
+    atoms = _slab_atoms(species, np.vstack(pos), lat[:2], vacuum_A)
+    return atoms, np.vstack(d_out) @ _frame_rotation(lat[:2]).T
+
+
+def _symmetric_cut_pair(site_slab: Atoms, disp, cfg: _FaceSettings, symprec: float):
+    """Symmetric slab of one cut pair, or ``(None, reason)``.
+
+    ``as_cut`` when the slab's atoms (Li included) sit on a symmetric set of sites,
+    ``mirrored_half`` when only the P/S/Cl framework does (the Li of the top half are
+    kept, those of the bottom half replaced by their images); not symmetric (None) when
+    the framework is not.  Positions are site + relaxed displacement, the bottom half's
+    replaced by the images of the top half's, so the slab is exactly symmetric.
+    """
+    from seiflow.builders.cells import StructureValidationError, validate_structure
+
+    ops = normal_reversing_operations(site_slab, symprec)
+    method = "as_cut"
+    if not ops:
+        ops = normal_reversing_operations(site_slab, symprec, _FRAMEWORK_IGNORED)
+        method = "mirrored_half"
+    if not ops:
+        return None, "framework not symmetric"
+    involutions = [o for o in ops if np.allclose(o[0] @ o[0], np.eye(3), atol=1e-6)]
+    if not involutions:
+        return None, "only non-involutive operations (no half can be mirrored)"
+    sp = site_slab.get_chemical_symbols()
+    site = site_slab.get_positions()
+    ab = site_slab.cell.array[:2]
+    for m, p, g in involutions:
+        try:
+            s_sp, s_pos = symmetrize_half_slab(sp, site + disp, ab, m, p, "top",
+                                               cfg.seam_tolerance_A, cfg.merge_tolerance_A,
+                                               site_positions_A=site, glide_A=g)
+            atoms = _slab_atoms(s_sp, s_pos, ab, cfg.min_vacuum_A, m, p, g)
+            validate_structure(atoms, min_distance=cfg.min_distance_A)
+            if broken_ps4_units(atoms, max(cfg.bonds.values())):
+                raise TerminationError("PS4 unit broken by the symmetrisation")
+        except (TerminationError, StructureValidationError):
+            continue
+        return (atoms, method), ""
+    return None, "every mirrored half clashes at the seam"
+
+
+def _paper_plane_terminations(bulk, hkl, strain, max_u, layer_tolerance_A: float,
+                              cfg: _FaceSettings, symprec: float
+                              ) -> tuple[dict[str, Any], list[Termination]]:
+    """Summary row and distinct symmetric terminations of one plane (paper 003 Table 2).
+
+    Every ordered pair of cuts (bottom, top) of :func:`_framework_cuts` bounds a slab of
+    the thinnest whole number of periods that reaches ``min_slab_A``, or one period more;
+    the pair is a symmetric termination when the first of the two is symmetric
+    (:func:`_symmetric_cut_pair`).  Pairs whose framework slabs are the same structure
+    (:func:`group_equivalent_slabs`) are one termination, the first pair kept.
+    """
+    ouc, shifts = _framework_cuts(bulk, hkl, cfg.min_slab_A, cfg.min_vacuum_A, cfg.bonds,
+                                  layer_tolerance_A)
+    row = {"miller": _miller_str(hkl), "enumeration": "paper_003", "n_cuts": len(shifts),
+           "n_cut_pairs": len(shifts) ** 2, "n_symmetric_cut_pairs": 0, "n_terminations": 0,
+           "n_as_cut": 0, "n_mirrored_half": 0, "flip_operation": "",
+           "lattice_strain": strain, "max_site_displacement_A": max_u, "note": ""}
+    found, frames, reasons = [], [], Counter()
+    for sb, st in itertools.product(shifts, shifts):
+        n0 = 1 if st <= sb else 0
+        while True:  # thinnest slab reaching min_slab_A
+            site_slab, disp = _cut_pair_slab(ouc, sb, st, n0, cfg.min_vacuum_A)
+            if site_slab.info["thickness_A"] >= cfg.min_slab_A:
+                break
+            n0 += 1
+        for n in (n0, n0 + 1):
+            if n > n0:
+                site_slab, disp = _cut_pair_slab(ouc, sb, st, n, cfg.min_vacuum_A)
+            built, reason = _symmetric_cut_pair(site_slab, disp, cfg, symprec)
+            if built is not None:
+                found.append((sb, st, *built))
+                frames.append(site_slab)
+                break
+        else:
+            reasons[reason] += 1
+    row["n_symmetric_cut_pairs"] = len(found)
+    terminations: list[Termination] = []
+    area = float(np.linalg.norm(np.cross(*np.array(ouc.lattice.matrix)[:2])))
+    for group in group_equivalent_slabs(frames, _FRAMEWORK_IGNORED):
+        sb, st, atoms, method = found[group[0]]
+        tid = f"{_miller_str(hkl)}_s{sb:.3f}_t{st:.3f}"
+        atoms.info.update({"termination_id": tid, "miller": f"({_miller_str(hkl)})",
+                           "shift": sb, "shift_top": st, "side": "top",
+                           "symmetrisation": method, "n_equivalent_cuts": len(group)})
+        terminations.append(Termination(
+            tid, hkl, sb, "top", atoms, termination_label(atoms, cfg.label_depth_A), area,
+            float(atoms.info["thickness_A"]), st, method, len(group)))
+        row[f"n_{method}"] += 1
+    row["n_terminations"] = len(terminations)
+    if terminations:
+        row["flip_operation"] = "; ".join(sorted({
+            str(np.rint(np.asarray(t.atoms.info["flip_matrix"]).reshape(3, 3)).astype(int)
+                .tolist()) for t in terminations}))
+    row["note"] = "; ".join(f"{n} cut pair(s): {r}" for r, n in sorted(reasons.items()))
+    return row, terminations
 
 
 # --------------------------------------------------------------------------- #
@@ -1373,6 +1775,8 @@ def charge_balance_candidates(
         for choice in itertools.product(*per_species, single_opts):
             idx = [k for group in choice[:-1] for pair in group for k in pair]
             if choice[-1] is not None:
+                if int(choice[-1]) in idx:  # the unpaired atom must not be one of a pair
+                    continue
                 idx.append(int(choice[-1]))
             combos.append((tuple(sorted(idx)), desc, plan["single"] is None))
     if len(combos) > max_candidates:
@@ -1438,6 +1842,7 @@ def charge_balance(
     if not cands[k]["symmetric"]:
         best.info.pop("flip_matrix", None)
         best.info.pop("flip_center_A", None)
+        best.info.pop("flip_glide_A", None)
     return BalanceResult(best, energies[k], cands[k]["description"], cands[k]["symmetric"],
                          energies, results[k].n_steps)
 
@@ -1466,9 +1871,9 @@ def termination_study(
     calculator
         Oracle (ASE calculator).
     settings
-        ``config["terminations"]``: max_index, ps_bond_A, layer_tolerance_A,
-        seam_tolerance_A, merge_tolerance_A, label_depth_A, surface_depth_A,
-        formal_charges.
+        ``config["terminations"]``: enumeration, max_index, ps_bond_A,
+        layer_tolerance_A, seam_tolerance_A, merge_tolerance_A, label_depth_A,
+        surface_depth_A, formal_charges.
     scale_settings
         ``S["terminations"]``: miller_indices ("all" or list), min_slab_A,
         min_vacuum_A, relax_steps, fmax_eV_A, n_balanced, max_balance_candidates.
@@ -1498,6 +1903,7 @@ def termination_study(
         merge_tolerance_A=settings["merge_tolerance_A"],
         label_depth_A=settings["label_depth_A"],
         min_distance_A=min_distance_A,
+        enumeration=settings["enumeration"],
     )
     e_fu = float(energies_per_fu_eV["Li6PS5Cl"])
     mu = {k: float(energies_per_fu_eV[k]) for k in EXCESS_COMPOUNDS}
@@ -1516,7 +1922,10 @@ def termination_study(
         rec = {
             "termination_id": t.termination_id, "miller": f"({_miller_str(t.miller)})",
             "h": t.miller[0], "k": t.miller[1], "l": t.miller[2],
-            "shift": round(t.shift, 4), "side": t.side, "termination": t.label,
+            "shift": round(t.shift, 4),
+            "shift_top": round(t.shift if t.shift_top is None else t.shift_top, 4),
+            "side": t.side, "termination": t.label,
+            "symmetrisation": t.symmetrisation, "n_equivalent_cuts": t.n_equivalent_cuts,
             "n_atoms": len(t.atoms),
             "composition": "".join(f"{el}{counts[el]}" for el in _ELEMENTS if counts.get(el)),
             "n_fu_Li6PS5Cl": n_fu, **{f"n_{k}": v for k, v in dec.items()},
@@ -1584,10 +1993,15 @@ def check_terminations_config(cfg: Mapping[str, Any]) -> None:
     * ``terminations.merge_tolerance_A`` > ``structures.min_distance_A`` (the seam merge
       would fuse atom pairs that the structure validation accepts as real);
     * ``terminations.label_depth_A`` > ``terminations.surface_depth_A``;
+    * ``terminations.enumeration`` not one of :data:`ENUMERATIONS`;
     * in ``scales.<s>.terminations.miller_indices`` (unless ``"all"``): (0, 0, 0),
-      non-reduced indices, an index above ``terminations.max_index``, duplicates.
+      non-reduced indices, an index above ``terminations.max_index``, duplicates, and
+      a negative index with ``enumeration: paper_003`` (paper 003 counts 0..max only).
     """
     t = cfg["terminations"]
+    if t["enumeration"] not in ENUMERATIONS:
+        raise ValueError(f"terminations.enumeration must be one of {ENUMERATIONS}, "
+                         f"got {t['enumeration']!r}")
     dmin = cfg["structures"]["min_distance_A"]
     if t["merge_tolerance_A"] > dmin:
         raise ValueError(
@@ -1606,9 +2020,15 @@ def check_terminations_config(cfg: Mapping[str, Any]) -> None:
             raise ValueError(f"scales.{name}.terminations.miller_indices: {err}") from err
         if len(set(hkls)) != len(hkls):
             raise ValueError(f"scales.{name}.terminations.miller_indices: duplicates")
+        negative = [h for h in hkls if min(h) < 0]
+        if negative and t["enumeration"] == "paper_003":
+            raise ValueError(
+                f"scales.{name}.terminations.miller_indices: {negative} has a negative index; "
+                "terminations.enumeration paper_003 takes indices in 0..max_index")
 
 
-_TAB2_COLS = ["rank", "miller", "shift", "side", "termination", "n_atoms", "composition",
+_TAB2_COLS = ["rank", "miller", "shift", "shift_top", "side", "termination", "symmetrisation",
+              "n_equivalent_cuts", "n_atoms", "composition",
               "n_fu_Li6PS5Cl", "n_Li3P", "n_Li2S", "n_LiCl", "formal_charge_e", "symmetric",
               "symmetry_deviation_A", "symmetric_after_relax", "area_A2", "thickness_A",
               "energy_eV", "relax_steps", "fmax_final_eV_A", "gamma_J_m2", "gamma_eV_nm2",
@@ -1634,6 +2054,86 @@ def tab2_frame(records: Sequence[Mapping[str, Any]]):
     if missing or df.empty:
         raise ValueError(f"tab2_frame: missing column(s) {missing} or no records")
     return df[_TAB2_COLS].sort_values("rank").reset_index(drop=True)
+
+
+def load_published_counts(path) -> dict[str, int]:
+    """Published number of symmetric terminations per Miller plane (paper 003 Table 2).
+
+    Parameters
+    ----------
+    path
+        YAML file with ``source`` (str) and ``counts`` (``"100": 6`` ...), e.g.
+        ``workflow/resources/terminations/paper003_table2_counts.yaml``.
+
+    Returns
+    -------
+    dict
+        Plane (e.g. ``"100"``) -> count.  Shown next to the computed counts only; never
+        used by the enumeration.
+
+    Raises
+    ------
+    ValueError
+        No ``source``, or a count that is not a non-negative integer.
+    """
+    import yaml
+
+    with open(path) as fh:
+        data = yaml.safe_load(fh)
+    if not isinstance(data, dict) or not data.get("source") or not isinstance(
+            data.get("counts"), dict):
+        raise ValueError(f"{path}: needs 'source' and a 'counts' mapping")
+    out = {}
+    for k, v in data["counts"].items():
+        if not isinstance(v, int) or isinstance(v, bool) or v < 0:
+            raise ValueError(f"{path}: count of {k!r} must be a non-negative integer, got {v!r}")
+        out[str(k)] = v
+    return out
+
+
+def tab2_counts_frame(planes: Sequence[Mapping[str, Any]], published: Mapping[str, int]):
+    """Symmetric terminations per Miller plane, computed next to published (Table 2).
+
+    Parameters
+    ----------
+    planes
+        Per-plane rows of :func:`enumerate_terminations` (``miller``, ``n_cuts``,
+        ``n_symmetric_cut_pairs``, ``n_terminations``, ``n_as_cut``,
+        ``n_mirrored_half``, ``enumeration``).
+    published
+        Plane -> published count (:func:`load_published_counts`); planes missing there
+        get NaN.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``miller, n_terminations, n_published, n_as_cut, n_mirrored_half,
+        n_cuts, n_symmetric_cut_pairs, enumeration``, one row per computed plane and a
+        last row ``miller = "total"`` (n_published: the sum over the computed planes that
+        have a published count, NaN when none has).
+
+    Raises
+    ------
+    ValueError
+        No plane, or a row misses a column.
+    """
+    import pandas as pd
+
+    cols = ["miller", "n_terminations", "n_as_cut", "n_mirrored_half", "n_cuts",
+            "n_symmetric_cut_pairs", "enumeration"]
+    df = pd.DataFrame(list(planes))
+    missing = [c for c in cols if c not in df.columns]
+    if missing or df.empty:
+        raise ValueError(f"tab2_counts_frame: missing column(s) {missing} or no planes")
+    df = df[cols].copy()
+    df["miller"] = df["miller"].astype(str)
+    df["n_published"] = [published.get(m, math.nan) for m in df["miller"]]
+    total = {c: df[c].sum() for c in cols[1:6]}
+    pub = df["n_published"].dropna()
+    total.update(miller="total", enumeration=df["enumeration"].iloc[0],
+                 n_published=pub.sum() if len(pub) else math.nan)
+    df = pd.concat([df, pd.DataFrame([total])], ignore_index=True)
+    return df[["miller", "n_terminations", "n_published", *cols[2:]]]
 
 
 def tab4_frame(records: Sequence[Mapping[str, Any]]):
