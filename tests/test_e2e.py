@@ -300,7 +300,7 @@ def test_snakemake_report_has_every_figure(run):
 def test_structure_and_oracle_tables_of_the_other_studies(run):
     """Bulk lattices, terminations (paper 003), glass samples (000), decomposition (002)."""
     run_dir = run.path
-    need(run, 'bulk/tables/lattice.csv', 'terminations/tables/tab1.csv', 'terminations/tables/tab2.csv', 'glass/tables/glass_samples.csv', 'decomposition_interfaces/tables/tabS3.csv', 'decomposition_interfaces/figures/fig2.csv')
+    need(run, 'bulk/tables/lattice.csv', 'terminations/tables/tab1.csv', 'terminations/tables/tab2.csv', 'terminations/tables/tab2_counts.csv', 'glass/tables/glass_samples.csv', 'decomposition_interfaces/tables/tabS3.csv', 'decomposition_interfaces/figures/fig2.csv')
     out = run_dir / "results" / "test"
     lattice = pd.read_csv(out / "bulk" / "tables" / "lattice.csv")
     assert {"Li", "Li2S", "Li3P", "LiCl"} <= set(lattice["phase"])
@@ -315,6 +315,15 @@ def test_structure_and_oracle_tables_of_the_other_studies(run):
     # n_i bookkeeping: Li6PS5Cl units + Li3P + Li2S + LiCl excess reproduce the P count
     n_p = tab2["composition"].str.extract(r"P(\d+)")[0].astype(float)
     assert np.allclose(tab2["n_fu_Li6PS5Cl"] + tab2["n_Li3P"], n_p)
+    assert set(tab2["symmetrisation"]) <= {"as_cut", "mirrored_half"}
+    # paper 003 definition: one row per distinct symmetric termination; counts per plane
+    # (test scale: (100) and (110)) next to the published ones, which never enter the count
+    counts = pd.read_csv(out / "terminations" / "tables" / "tab2_counts.csv", dtype={"miller": str})
+    assert list(counts["miller"]) == ["100", "110", "total"]
+    assert list(counts["n_published"]) == [6, 2, 8]
+    per_plane = tab2["miller"].str.strip("()").value_counts()
+    assert [per_plane.get(m, 0) for m in ("100", "110")] == list(counts["n_terminations"][:2])
+    assert counts["n_terminations"].iloc[-1] == len(tab2)
     assert (out / "terminations" / "tables" / "tab4.csv").stat().st_size > 0
     glass = pd.read_csv(out / "glass" / "tables" / "glass_samples.csv")
     assert set(glass["composition"]) == {"LiSiS", "LiSiPS", "LiPS"}
@@ -326,7 +335,13 @@ def test_structure_and_oracle_tables_of_the_other_studies(run):
     ok = wulff.dropna(subset=["gamma_J_m2"])
     assert len(ok) > 0 and (ok["gamma_J_m2"] > 0).all()
     tabs3 = pd.read_csv(dec / "tables" / "tabS3.csv")
-    assert {"max_area_A2", "mismatch_definition", "status"} <= set(tabs3.columns)
+    assert {"max_area_A2", "mismatch_definition", "interface_cell_choice", "n_atoms",
+            "status"} <= set(tabs3.columns)
+    cands = pd.read_csv(dec / "tables" / "tabS3_candidates.csv")
+    for _, row in tabs3[tabs3["status"] == "ok"].iterrows():  # the chosen cell is listed
+        chosen = cands[(cands["pairing"] == row["pairing"]) & (cands["chosen"])]
+        assert len(chosen) == 1 and chosen["n_atoms"].iloc[0] == row["n_atoms"]
+        assert row["n_atoms"] <= row["max_interface_atoms"]
     fig2 = pd.read_csv(dec / "figures" / "fig2.csv")
     assert {"E_f_J_m2", "sigma_J_m2"} <= set(fig2["quantity"])
 
@@ -463,6 +478,42 @@ def test_per_study_models_of_glass_and_decomposition(run):
     assert vac["LiCl_vac"]["n_atoms"] == vac["LiCl"]["n_atoms"] - 1
 
 
+def test_teacher_validation_tables(run):
+    """Issue 21: every trained model is compared with its teacher; one row per (check,
+    system, quantity); test scale warns (on_fail: warn), so the tables exist even when the
+    tiny test models miss the tolerances."""
+    from seiflow.model.teacher_validation import CHECKS, PTM_CLASSES, TABLE_COLUMNS
+
+    studies = ("symmetric_cell", "glass", "decomposition_interfaces")
+    out = need(run, *[f"{s}/tables/teacher_validation.csv" for s in studies],
+               *[f"{s}/figures/teacher_validation.png" for s in studies])
+    for study in studies:
+        table = pd.read_csv(out / study / "tables" / "teacher_validation.csv")
+        assert list(table.columns) == list(TABLE_COLUMNS)
+        assert not table.duplicated(["check", "system", "quantity"]).any()
+        assert set(table["check"]) <= set(CHECKS) and "own_frames" in set(table["check"])
+        assert "lattice" in set(table["check"]) and "rdf_peak" in set(table["check"])
+        assert np.isfinite(table[["teacher", "tolerance"]].to_numpy(float)).all()
+        assert (table["tolerance"] > 0).all()
+        assert table["passed"].dtype == bool
+        # a non-finite model value or error (no E-V minimum in range) must be a failed row
+        finite = np.isfinite(table["error"].to_numpy(float))
+        assert (table.loc[~finite, "passed"] == False).all()  # noqa: E712
+        assert (table.loc[finite, "passed"] == (table.loc[finite, "error"]
+                                                <= table.loc[finite, "tolerance"])).all()
+        assert (table.loc[finite, "error"] >= 0).all()
+        reactive = table[table["check"] == "reactive"]
+        centres = {"symmetric_cell": ["P"], "glass": ["P", "Si"], "decomposition_interfaces": []}
+        assert sorted(reactive["quantity"]) == sorted(f"intact_{c}S4_share"
+                                                      for c in centres[study])
+        assert ((reactive[["teacher", "model"]] >= 0) & (reactive[["teacher", "model"]]
+                                                        <= 100)).all().all()
+        bcc = table[table["check"] == "bcc_li"]
+        assert sorted(bcc["quantity"]) == sorted(f"{c}_share" for c in PTM_CLASSES)
+        assert np.isclose(bcc["teacher"].sum(), 100.0) and np.isclose(bcc["model"].sum(), 100.0)
+        assert (out / study / "figures" / "teacher_validation.png").stat().st_size > 10_000
+
+
 def test_reaction_product_ablation_and_hull(run):
     """Paper 001 Figs. S3-S4 analogue (before/after adding Li2S, Li3P, LiCl) and the E above
     hull of the Li2S0.75P0.125Cl0.125 orderings (paper 001 text)."""
@@ -504,12 +555,15 @@ def test_hull_ordering_md_and_interface_diffusion_by_origin(run):
     res = run_dir / "results" / "test"
     s15 = pd.read_csv(res / "symmetric_cell" / "tables" / "figS15_diffusion.csv")
     assert set(s15["system"]) == {"hull_o2"} and (s15["value"] > 0).all()
+    window = ["start_fit_ps", "end_fit_ps", "fit_window_method", "fit_window_fallback"]
+    assert set(window) <= set(s15.columns) and (s15["end_fit_ps"] > s15["start_fit_ps"]).all()
     cell = json.loads((res / "symmetric_cell" / "bulk_md" / "iface_Li_100__LiCl_100_vac"
                        / "cell.json").read_text())
     assert cell["n_vacancies"] >= 1 and len(cell["origin"]) == cell["n_atoms"]
     tab = pd.read_csv(res / "decomposition_interfaces" / "tables" / "tabS8.csv")
     assert set(tab["origin"]) == {"metal", "binary"}
     assert set(tab["direction"]) == {"in-plane", "out-of-plane"} and len(tab) == 8
+    assert set(window) <= set(tab.columns) and tab["fit_window_fallback"].dtype == bool
     n_li = tab[tab["group"] == "all"].groupby("origin")["n_li"].first()
     from ase.formula import Formula
 

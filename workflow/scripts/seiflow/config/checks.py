@@ -431,6 +431,53 @@ def check_scale_models(cfg: dict, name: str, block: Mapping[str, Any],
         )
 
 
+def check_teacher_validation(cfg: Mapping[str, Any]) -> None:
+    """Teacher validation (issue 21, rule teacher_validation): the per-study phases and RDF
+    cells name model studies (studies without ``model_from``) and systems with initial data
+    at every scale, RDF pairs are elements of the model, every MD run samples a frame.
+
+    Raises
+    ------
+    ValueError
+        Naming ``teacher_validation.<key>`` or ``scales.<scale>.teacher_validation.<key>``.
+    """
+    tv = cfg["teacher_validation"]
+    models = {s for s, blk in cfg["study"].items() if "model_from" not in blk}
+    for key in ("phases", "rdf_by_study", "reactive_by_study"):
+        unknown = set(tv[key]) - models
+        if unknown:
+            raise ValueError(f"teacher_validation.{key}: {sorted(unknown)} are not model "
+                             f"studies (studies without model_from: {sorted(models)})")
+    for key, field in (("rdf_by_study", "pairs"), ("reactive_by_study", "centres")):
+        for study, entry in tv[key].items():
+            type_map = cfg["study"][study].get("type_map", cfg["type_map"])
+            used = {e for pair in entry[field] for e in pair} if field == "pairs" else set(
+                entry[field]) | {"Li", "S"}
+            bad = sorted(used - set(type_map))
+            if bad:
+                raise ValueError(f"teacher_validation.{key}.{study}.{field}: {bad} not in "
+                                 f"the model's type map {type_map}")
+    for name, block in cfg["scales"].items():
+        for study in models & (set(tv["phases"]) | set(tv["rdf_by_study"])
+                               | set(tv["reactive_by_study"])):
+            systems = set(model_settings(block, study, "initial_data")["systems"])
+            wanted = {("phases", p) for p in tv["phases"].get(study, [])}
+            for key in ("rdf_by_study", "reactive_by_study"):
+                if study in tv[key]:
+                    wanted.add((key, tv[key][study]["system"]))
+            for key, system in sorted(wanted):
+                if system not in systems:
+                    raise ValueError(
+                        f"teacher_validation.{key}.{study}: {system!r} has no initial data at "
+                        f"scale {name} (scales.{name}.initial_data.systems or model_by_study."
+                        f"{study}.initial_data.systems)")
+        for run in ("own_frames", "bcc_li", "rdf", "reactive"):
+            md = block["teacher_validation"][run]
+            if md["sample_every"] > md["steps"]:
+                raise ValueError(f"scales.{name}.teacher_validation.{run}: sample_every "
+                                 f"({md['sample_every']}) exceeds steps ({md['steps']}): no frame")
+
+
 def check_glass_md(cfg: Mapping[str, Any], name: str, block: Mapping[str, Any]) -> None:
     """Li | glass slab MD of one scale (paper 000): MD bookkeeping, fit window within the
     run, simulated compositions known, crystallisation composition simulated.
@@ -584,6 +631,7 @@ def check_config(cfg: dict, schema_file: str | Path = SCHEMA_FILE) -> None:
     for name, block in cfg["scales"].items():
         check_production_md(name, block)
         check_scale_models(cfg, name, block, schema_file)
+    check_teacher_validation(cfg)
     check_bulk_config(cfg)
     check_interface_config(cfg)
     check_terminations_config(cfg)
