@@ -26,10 +26,13 @@ def test_every_entry_names_an_existing_rule_file_and_an_importable_function(root
 def test_study_figure_rules_live_in_their_study_file(index):
     """A study's figure/table rules are in workflow/rules/studies/<study>.smk (the snapshot
     rule, shared by symmetric_cell and two_step, in studies/two_step.smk; al_table is the
-    data set that collect_dataset writes, in stages/active_learning.smk)."""
+    data set that collect_dataset writes, in stages/active_learning.smk; teacher_validation
+    gates production MD, in stages/validation.smk)."""
     for study, fig_id, e in index_entries(index):
         if (study, fig_id) == ("models", "al_table"):
             assert e["rule_file"] == "workflow/rules/stages/active_learning.smk"
+        elif (study, fig_id) == ("models", "teacher_validation"):
+            assert e["rule_file"] == "workflow/rules/stages/validation.smk"
         elif e["rule"] == "fig_snapshot":
             assert e["rule_file"] == "workflow/rules/studies/two_step.smk"
         elif study == "bulk":

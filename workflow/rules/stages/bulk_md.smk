@@ -45,6 +45,7 @@ rule bulk_md:
         data=f"{RES}/{{model}}/bulk_md/{{system}}/cell.lmp",
         model=f"{RES}/{{model}}/model/compressed_model.pth",
         stability=f"{RES}/{{model}}/model/stability.json",
+        validation=f"{RES}/{{model}}/tables/teacher_validation.csv",
     output:
         done=f"{RES}/{{model}}/bulk_md/{{system}}/T{{T}}/md.done",
     log:

@@ -125,6 +125,7 @@ rule glass_md:
         info=lambda wc: glass_slab_file(wc.run, "json"),
         model=f"{RES}/glass/model/compressed_model.pth",
         stability=f"{RES}/glass/model/stability.json",
+        validation=f"{RES}/glass/tables/teacher_validation.csv",
     output:
         done=f"{RES}/glass/md/{{run}}/md.done",
     log:

@@ -38,6 +38,7 @@ rule production_md:
         info=f"{RES}/{{study}}/structures/md_interface.json",
         model=lambda wc: f"{RES}/{model_study(wc.study)}/model/compressed_model.pth",
         stability=lambda wc: f"{RES}/{model_study(wc.study)}/model/stability.json",
+        validation=lambda wc: f"{RES}/{model_study(wc.study)}/tables/teacher_validation.csv",
     output:
         done=f"{RES}/{{study}}/md/{{run}}/md.done",
     log:
