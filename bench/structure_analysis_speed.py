@@ -2,7 +2,7 @@
 frame: a demo frame replicated in plane, rattled per frame, fed to StructureAnalysis.
 
 Run from the repository root after a demo run (uses the first frame of the snapshots file):
-    PATH=.venv/bin:$PATH farm-bench -n 3 --timeout 1200 -- .venv/bin/python \
+    PATH=.venv/bin:$PATH /usr/bin/time -v .venv/bin/python \
         bench/structure_analysis_speed.py --frames 3
 It prints the atom count, the per-frame wall time of every frame and frames/s (reading the
 dump is not included; the analysis rule streams frames with ase.io.iread).
