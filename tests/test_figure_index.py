@@ -4,15 +4,29 @@ names a rule file that defines its rule and a seiflow function that imports."""
 import re
 
 import pytest
-import yaml
 
-from seiflow.config.figure_index import (check_entry_code, index_entries, index_rows,
-                                         render_markdown)
+from seiflow.config.figure_index import (ENTRY_KEYS, check_entry_code, index_entries,
+                                         index_rows, load_index, render_markdown)
 
 
 @pytest.fixture(scope="module")
 def index(root):
-    return yaml.safe_load((root / "workflow" / "figure_index.yaml").read_text())
+    return load_index(root / "workflow" / "figure_index.yaml")
+
+
+def test_duplicate_keys_are_refused_with_their_line(tmp_path):
+    bad = tmp_path / "index.yaml"
+    bad.write_text("models:\n  a:\n    config: [x]\n    config: [y]\n")
+    with pytest.raises(ValueError, match=r"duplicate key 'config' at line 4"):
+        load_index(bad)
+
+
+def test_markdown_renders_every_entry_of_every_study(index):
+    """What rule figure_index renders for a full run: every study and every model entry."""
+    studies = list(index["studies"])
+    rows = index_rows(index, studies, studies)
+    assert all(set(ENTRY_KEYS) <= set(r) for r in rows)
+    assert render_markdown(rows, "demo").count("\n|") == len(rows) + 2
 
 
 def test_every_entry_names_an_existing_rule_file_and_an_importable_function(root, index):

@@ -14,8 +14,6 @@ from pathlib import Path
 
 import sys
 
-import yaml
-
 sys.path.insert(0, str(Path(workflow.basedir) / "workflow" / "scripts"))
 from seiflow.config import settings
 from seiflow.config.checks import (
@@ -24,6 +22,7 @@ from seiflow.config.checks import (
     stale_lock_hint,
     window_msd_run,
 )
+from seiflow.config.figure_index import load_index
 from seiflow.config.job_resources import check_resource_table, job_size
 from seiflow.config.settings import (
     BUILT_MD_STUDIES,
@@ -214,8 +213,7 @@ def velocity_seed(run):
 
 
 FIGURE_INDEX_FILE = Path(workflow.basedir) / "workflow" / "figure_index.yaml"
-with open(FIGURE_INDEX_FILE) as _fh:
-    FIGURE_INDEX = yaml.safe_load(_fh)
+FIGURE_INDEX = load_index(FIGURE_INDEX_FILE)  # refuses duplicate keys
 
 
 def study_figures(study):

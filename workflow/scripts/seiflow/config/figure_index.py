@@ -7,8 +7,10 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["resolve_config_key", "index_entries", "check_entry_code", "index_rows",
-           "render_markdown"]
+import yaml
+
+__all__ = ["ENTRY_KEYS", "load_index", "resolve_config_key", "index_entries",
+           "check_entry_code", "index_rows", "render_markdown"]
 
 
 def resolve_config_key(config: dict, key: str, scale: str):
@@ -30,6 +32,37 @@ def resolve_config_key(config: dict, key: str, scale: str):
     return node
 
 
+#: Keys every index entry carries (``caption`` may be null; ``snapshot`` / ``series`` optional).
+ENTRY_KEYS = ("paper", "kind", "rule", "rule_file", "function", "script", "outputs", "config")
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML SafeLoader that refuses a mapping with the same key twice (PyYAML keeps the last
+    one silently, so an entry pasted into the middle of another steals its keys)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise ValueError(f"duplicate key {key!r} at line {key_node.start_mark.line + 1}"
+                                 f" of {key_node.start_mark.name}")
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def load_index(path: str | Path) -> dict:
+    """Read workflow/figure_index.yaml, refusing duplicate keys.
+
+    Raises
+    ------
+    ValueError
+        A mapping holds the same key twice (message names the key and the line).
+    """
+    with open(path) as fh:
+        return yaml.load(fh, Loader=_UniqueKeyLoader)
+
+
 def index_entries(index: dict) -> Iterator[tuple[str, str, dict]]:
     """Every entry of the index as ``(study, id, entry)``: the studies, the shared stages
     (``bulk``) and the model figures (study ``models``)."""
@@ -44,7 +77,8 @@ def index_entries(index: dict) -> Iterator[tuple[str, str, dict]]:
 def check_entry_code(entry: dict, root: str | Path) -> list[str]:
     """What of one index entry's code does not exist (empty list: all of it does).
 
-    Checks that ``rule_file`` (relative to the repository ``root``) exists and defines
+    Checks that every key of :data:`ENTRY_KEYS` is set, that ``rule_file`` (relative to the
+    repository ``root``) exists and defines
     ``rule <rule>:``, that ``function`` (dotted ``package.module.name``) imports and is
     callable, and that ``script`` and ``caption`` (when not null) exist. Importing the
     function needs ``workflow/scripts`` on ``sys.path``.
@@ -55,10 +89,7 @@ def check_entry_code(entry: dict, root: str | Path) -> list[str]:
         One message per problem, naming the missing file, rule or function.
     """
     root = Path(root)
-    problems = []
-    for key in ("rule_file", "function", "script"):
-        if not entry.get(key):
-            problems.append(f"no {key}")
+    problems = [f"no {key}" for key in ENTRY_KEYS if not entry.get(key)]
     rule_file = root / entry.get("rule_file", "")
     if entry.get("rule_file") and not rule_file.is_file():
         problems.append(f"rule file {entry['rule_file']} does not exist")
