@@ -34,12 +34,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from ase import Atoms
+from ase.data import atomic_numbers
 from ase.neighborlist import neighbor_list
 from scipy import stats
 
 __all__ = [
     "ps_coordination",
     "intact_ps4_mask",
+    "intact_tetrahedra_mask",
     "reduced_fraction_alpha",
     "sei_thickness",
     "fit_log_time",
@@ -110,26 +112,75 @@ def ps_coordination(atoms: Atoms, cutoff: float = 3.0) -> np.ndarray:
     return counts[p_idx].astype(int)
 
 
-def intact_ps4_mask(
-    atoms: Atoms, cutoff: float = 2.6, search_margin: float = 1.0
+def intact_tetrahedra_mask(
+    atoms: Atoms, centre: str = "P", ligand: str = "S", cutoff: float = 2.6,
+    search_margin: float = 1.0,
 ) -> np.ndarray:
-    """Which P atoms belong to an intact PS4 tetrahedron.
+    """Which ``centre`` atoms sit in an intact ``centre``-``ligand``4 tetrahedron.
 
-    Criterion [Ding2024]: "all four nearest neighbors of P are S atoms within
-    a cutoff distance of 2.6 Å".  The four nearest neighbours (any element,
-    periodic images included) are found with a neighbour list of radius
-    ``cutoff + search_margin``; a P with fewer than four neighbours inside
-    that radius is *not* intact.  Ties in distance are broken by the neighbour
-    list order (measure-zero in MD).
+    Criterion [Ding2024] (for PS4): "all four nearest neighbors of P are S atoms within
+    a cutoff distance of 2.6 Å"; the same test serves SiS4.  The four nearest neighbours
+    (any element, periodic images included) are found with a neighbour list of radius
+    ``cutoff + search_margin``; a centre with fewer than four neighbours inside that radius
+    is *not* intact.  Ties in distance are broken by the neighbour list order (measure-zero
+    in MD).
 
     Parameters
     ----------
     atoms
         Structure (periodicity from ``atoms.pbc``; any cell shape).
+    centre, ligand
+        Elements of the tetrahedron centre and its corners.
     cutoff
-        Maximum P–S distance in Å for the 4 nearest neighbours (d < cutoff).
+        Maximum centre–ligand distance in Å for the 4 nearest neighbours (d < cutoff).
     search_margin
         Extra search radius in Å beyond ``cutoff`` used to rank neighbours.
+
+    Returns
+    -------
+    np.ndarray, shape (n_centre,), bool
+        True for intact tetrahedra, centre atoms in order of increasing atom index.
+
+    Raises
+    ------
+    ValueError
+        If the structure contains no ``centre`` atom, or a length is not positive.
+    """
+    cutoff = _check_cutoff(cutoff)
+    search = cutoff + _check_cutoff(search_margin, "search_margin")
+    z_centre, z_ligand = atomic_numbers[centre], atomic_numbers[ligand]
+    numbers = atoms.numbers
+    c_idx = np.flatnonzero(numbers == z_centre)
+    if c_idx.size == 0:
+        raise ValueError(f"no {centre} atoms in the structure")
+    n = len(atoms)
+    # Pairs involving the centre element only (centre–X for every element X present).
+    cut = {(z_centre, int(z)): search for z in np.unique(numbers)}
+    i, j, d = neighbor_list("ijd", atoms, cut)
+    sel = numbers[i] == z_centre
+    i, j, d = i[sel], j[sel], d[sel]
+    # Sort by centre atom, then by distance; rank neighbours within each centre.
+    order = np.lexsort((d, i))
+    i, j, d = i[order], j[order], d[order]
+    n_neigh = np.bincount(i, minlength=n)
+    starts = np.cumsum(n_neigh) - n_neigh
+    rank = np.arange(i.size) - starts[i]
+    first4 = rank < 4
+    bad = first4 & ((numbers[j] != z_ligand) | (d >= cutoff))
+    n_bad = np.bincount(i[bad], minlength=n)
+    return (n_neigh[c_idx] >= 4) & (n_bad[c_idx] == 0)
+
+
+def intact_ps4_mask(
+    atoms: Atoms, cutoff: float = 2.6, search_margin: float = 1.0
+) -> np.ndarray:
+    """Which P atoms belong to an intact PS4 tetrahedron
+    (:func:`intact_tetrahedra_mask` with centre P, ligand S [Ding2024]).
+
+    Parameters
+    ----------
+    atoms, cutoff, search_margin
+        As :func:`intact_tetrahedra_mask` (Å).
 
     Returns
     -------
@@ -141,26 +192,7 @@ def intact_ps4_mask(
     ValueError
         If the structure contains no P, or a length is not positive.
     """
-    cutoff = _check_cutoff(cutoff)
-    search = cutoff + _check_cutoff(search_margin, "search_margin")
-    p_idx = _p_indices(atoms)
-    numbers = atoms.numbers
-    n = len(atoms)
-    # Pairs involving P only (P–X for every element X present).
-    cut = {(Z_P, int(z)): search for z in np.unique(numbers)}
-    i, j, d = neighbor_list("ijd", atoms, cut)
-    sel = numbers[i] == Z_P
-    i, j, d = i[sel], j[sel], d[sel]
-    # Sort by centre atom, then by distance; rank neighbours within each centre.
-    order = np.lexsort((d, i))
-    i, j, d = i[order], j[order], d[order]
-    n_neigh = np.bincount(i, minlength=n)
-    starts = np.cumsum(n_neigh) - n_neigh
-    rank = np.arange(i.size) - starts[i]
-    first4 = rank < 4
-    bad = first4 & ((numbers[j] != Z_S) | (d >= cutoff))
-    n_bad = np.bincount(i[bad], minlength=n)
-    return (n_neigh[p_idx] >= 4) & (n_bad[p_idx] == 0)
+    return intact_tetrahedra_mask(atoms, "P", "S", cutoff, search_margin)
 
 
 def reduced_fraction_alpha(ps_cn: np.ndarray | Sequence[int], n_formula_units: float) -> float:

@@ -429,12 +429,9 @@ def first_rdf_peak_A(frames: Sequence, pair: Sequence[str], r_max_A: float,
 
 def intact_tetrahedra_share(atoms, centre: str, ligand: str = "S",
                             cutoff_A: float = 2.6) -> float:
-    """Percent of ``centre`` atoms whose four nearest neighbours are all ``ligand`` atoms
-    closer than ``cutoff_A``: intact PS4 / SiS4 tetrahedra.
-
-    The criterion of paper 001 (Ding et al.) for intact PS4 ("all four nearest neighbors of P
-    are S atoms within a cutoff distance of 2.6 Å"), as
-    :func:`seiflow.analysis.sei_formation.intact_ps4_mask`, here for any centre element.
+    """Percent of ``centre`` atoms in an intact ``centre``-``ligand``4 tetrahedron
+    (:func:`seiflow.analysis.sei_formation.intact_tetrahedra_mask`: the four nearest
+    neighbours are ``ligand`` atoms closer than ``cutoff_A``; paper 001's PS4 criterion).
 
     Parameters
     ----------
@@ -455,24 +452,10 @@ def intact_tetrahedra_share(atoms, centre: str, ligand: str = "S",
     ValueError
         No ``centre`` atom, or a non-positive cutoff.
     """
-    from ase.data import atomic_numbers
-    from ase.neighborlist import neighbor_list
+    from seiflow.analysis.sei_formation import intact_tetrahedra_mask
 
-    if cutoff_A <= 0:
-        raise ValueError(f"cutoff_A must be positive, got {cutoff_A}")
-    numbers = atoms.numbers
-    centres = np.flatnonzero(numbers == atomic_numbers[centre])
-    if centres.size == 0:
-        raise ValueError(f"no {centre} atom in the frame")
-    i, j, d = neighbor_list("ijd", atoms, cutoff_A + 1.0)
-    intact = 0
-    for c in centres:
-        sel = i == c
-        order = np.argsort(d[sel], kind="stable")[:4]
-        near_j, near_d = j[sel][order], d[sel][order]
-        intact += bool(near_j.size == 4 and (numbers[near_j] == atomic_numbers[ligand]).all()
-                       and (near_d < cutoff_A).all())
-    return 100.0 * intact / centres.size
+    intact = intact_tetrahedra_mask(atoms, centre, ligand, cutoff_A)
+    return 100.0 * int(intact.sum()) / intact.size
 
 
 def reactive_rows(system: str, centres: Sequence[str], teacher_frame, model_frame,
